@@ -1,0 +1,76 @@
+"""Domain exceptions of ikg: each carries a stable ``code`` (API, never renamed) and no HTTP status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = [
+    "IkgError",
+    "QuerySyntaxError",
+    "BadParameter",
+    "UnknownQuery",
+    "StoreNotFound",
+    "StoreError",
+    "BuildError",
+    "InputDataError",
+    "ValidationFailed",
+]
+
+
+class IkgError(Exception):
+    """Base of every ikg error; ``code`` is stable, ``detail`` is JSON-serialisable."""
+
+    code = "ikg_error"
+
+    def __init__(self, message: str, detail: dict[str, Any] | None = None) -> None:
+        super().__init__(message)
+        self.message = message
+        self.detail = detail or {}
+
+
+class QuerySyntaxError(IkgError):
+    """A SPARQL query or update that does not parse."""
+
+    code = "sparql_syntax"
+
+
+class BadParameter(IkgError):
+    """A parameter value that is malformed or of the wrong type."""
+
+    code = "bad_parameter"
+
+
+class UnknownQuery(IkgError):
+    """A named query that is not in the catalogue."""
+
+    code = "unknown_query"
+
+
+class StoreNotFound(IkgError):
+    """No built store where one was expected."""
+
+    code = "store_not_found"
+
+
+class StoreError(IkgError):
+    """The storage engine failed (I/O, corruption, lock)."""
+
+    code = "store_error"
+
+
+class BuildError(IkgError):
+    """A build step failed; the store in use is untouched."""
+
+    code = "build_failed"
+
+
+class InputDataError(BuildError):
+    """An input file (category table, import file) is malformed or inconsistent."""
+
+    code = "bad_input_data"
+
+
+class ValidationFailed(BuildError):
+    """The built graph does not conform to the SHACL shapes."""
+
+    code = "shape_violation"

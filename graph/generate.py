@@ -1,0 +1,981 @@
+"""The default graph: Interreg Europe 2014-2020 generated from a seed and calibrated to the published figures. No HTTP.
+
+Every generated record carries ``prov:wasGeneratedBy`` the generation run and lives in the
+``generated`` named graph; the records named in DESIGN.md's sources are real, carry
+``dcterms:source`` and keep the facts their source states in the ``real`` named graph (see
+:mod:`graph.real`). The same seed and scale give the same quads, byte for byte.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+import re
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import IO
+
+from graph import calibration as cal
+from graph import real
+from graph.errors import BuildError
+from graph.namespaces import IKG, IKGC, NUTS, Graphs
+from graph.quads import QuadWriter, iri, lit, typed
+from graph.regions import COUNTRIES, Region, RegionCategory, capital_nuts3
+from graph.vocabulary import (
+    ACRONYM_HEADS,
+    ACRONYM_TAILS,
+    ACTION_VERBS,
+    NON_SF_INSTRUMENTS,
+    ORG_TEMPLATES,
+    ORG_TYPE_WEIGHTS,
+    PRACTICE_PHRASES,
+    PROJECT_PHRASES,
+    TOPICS,
+)
+
+__all__ = ["GenerationSummary", "generate"]
+
+GENERATOR_VERSION = "1.0.0"
+PROV = "http://www.w3.org/ns/prov#"
+DCT = "http://purl.org/dc/terms/"
+RDFS_LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
+CALL_STARTS = (date(2016, 4, 1), date(2017, 1, 1), date(2018, 6, 1), date(2019, 8, 1))
+CALL_OPENINGS = (
+    (date(2015, 6, 22), date(2015, 7, 31)),
+    (date(2016, 3, 7), date(2016, 5, 13)),
+    (date(2017, 3, 1), date(2017, 6, 30)),
+    (date(2018, 5, 7), date(2018, 6, 22)),
+)
+PHASE1_MONTHS = ((24, 24), (24, 30), (30, 36), (36, 42))
+PHASE2_MONTHS = (24, 24, 24, 12)
+PROGRAMME_END = cal.SNAPSHOTS[-1].day
+NO_SF_COUNTRIES = ("NO", "CH")
+CHANGE_TYPES = {"new-projects": 0.55, "improved-management": 0.25, "structural-change": 0.20}
+EVENT_TYPES = {
+    "interregional-workshop": 0.35,
+    "stakeholder-meeting": 0.35,
+    "study-visit": 0.18,
+    "peer-review": 0.06,
+    "staff-exchange": 0.06,
+}
+
+
+def _months(d: date, n: int) -> date:
+    y, m = divmod(d.month - 1 + n, 12)
+    return date(d.year + y, m + 1, min(d.day, 28))
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
+
+
+def _pick(rng: random.Random, weights: dict[str, float]) -> str:
+    return rng.choices(list(weights), weights=list(weights.values()))[0]
+
+
+@dataclass
+class Org:
+    key: str
+    name: str
+    nuts3: str
+    nuts2: str
+    country: str
+    otype: str
+    legal: str
+    responsibility: str | None
+    real_facts: dict[str, str] = field(default_factory=dict)
+    projects: int = 0
+
+
+@dataclass
+class Participation:
+    project: Project
+    number: int
+    org: Org
+    role: str
+    erdf: int = 0
+    plan: Plan | None = None
+
+
+@dataclass
+class Project:
+    acronym: str
+    call: int
+    topic: str
+    start: date
+    phase1_end: date
+    end: date
+    erdf: int
+    title: str
+    real_source: str | None = None
+    parts: list[Participation] = field(default_factory=list)
+    practices: list[Practice] = field(default_factory=list)
+    intensity: float = 1.0
+
+    @property
+    def key(self) -> str:
+        return self.acronym.replace(" ", "-")
+
+
+@dataclass
+class Practice:
+    key: str
+    title: str
+    project: Project
+    org: Org
+    region: str
+    identified: date
+    validated: date | None = None
+    real: real.RealPractice | None = None
+
+
+@dataclass
+class Action:
+    key: str
+    title: str
+    practices: list[Practice]
+    real_source: str | None = None
+
+
+@dataclass
+class Plan:
+    part: Participation
+    day: date
+    instrument: Instrument | None = None
+    actions: list[Action] = field(default_factory=list)
+
+    @property
+    def key(self) -> str:
+        return f"{self.part.project.key}-{self.part.number}"
+
+    @property
+    def region(self) -> str:
+        return self.part.org.nuts2
+
+
+@dataclass
+class Instrument:
+    key: str
+    title: str
+    itype: str
+    country: str
+    covers: str
+    sf: bool
+    funds: tuple[str, ...] = ()
+    cci: str | None = None
+    plans: list[Plan] = field(default_factory=list)
+    window: int | None = None
+    real_source: str | None = None
+
+
+@dataclass
+class Change:
+    key: str
+    instrument: Instrument
+    plan: Plan
+    action: Action
+    day: date
+    ctype: str
+    eur: int = 0
+    has_money: bool = True
+    real_source: str | None = None
+    label: str | None = None
+
+
+@dataclass(frozen=True)
+class GenerationSummary:
+    """What one generation wrote: quads per named graph and records per type."""
+
+    quads: int
+    records: dict[str, int]
+    run_iri: str
+
+
+class _Generator:
+    def __init__(
+        self,
+        seed: int,
+        scale: float,
+        regions: tuple[Region, ...],
+        categories: dict[str, RegionCategory],
+        graphs: Graphs,
+    ) -> None:
+        if scale <= 0:
+            raise BuildError(f"scale must be positive, not {scale}")
+        self.rng = random.Random(seed)
+        self.seed, self.scale, self.g = seed, scale, graphs
+        self.regions = {r.code: r for r in regions}
+        self.categories = categories
+        self.orgs: list[Org] = []
+        self.orgs_by_region: dict[str, list[Org]] = {}
+        self.projects: list[Project] = []
+        self.plans: list[Plan] = []
+        self.instruments: list[Instrument] = []
+        self.changes: list[Change] = []
+        self.events: list[tuple[Project, date, str, str]] = []
+        self.reports: list[tuple[Project, int, date, int]] = []
+        self._names: set[str] = set()
+        self._org_keys: set[str] = set()
+
+    # ----------------------------------------------------------------- regions
+    def label(self, code: str) -> str:
+        r = self.regions[code]
+        return r.latin_label or r.label
+
+    def _region_weights(self) -> None:
+        rng = self.rng
+        capitals = capital_nuts3()
+        level2 = sorted(c for c, r in self.regions.items() if r.level == 2)
+        self.nuts3_of: dict[str, list[str]] = {c: [] for c in level2}
+        for c, r in self.regions.items():
+            if r.level == 3 and c[:-1] in self.nuts3_of:
+                self.nuts3_of[c[:-1]].append(c)
+        per_country: dict[str, int] = {}
+        for c in level2:
+            per_country[c[:2]] = per_country.get(c[:2], 0) + 1
+        weights: dict[str, float] = {}
+        for c in level2:
+            w = rng.lognormvariate(0, 0.75) / per_country[c[:2]] ** 0.35
+            if any(n3 in capitals for n3 in self.nuts3_of[c]):
+                w *= 3.0
+            weights[c] = w
+        # regions with no partner at all: the remote and the least active, a fixed share
+        n_inactive = round(len(level2) * cal.NUTS2_INACTIVE_SHARE)
+        remote = [c for c in ("NO0B", "ES63", "ES64", "FRY3", "FRY5", "FI20") if c in weights]
+        protected = set(real.REQUIRED_REGIONS)
+        rest = sorted(
+            (c for c in level2 if c not in remote and c not in protected),
+            key=lambda c: (weights[c], c),
+        )
+        inactive = (remote + rest)[:n_inactive]
+        self.inactive = sorted(inactive)
+        self.active = [c for c in level2 if c not in set(inactive)]
+        self.weights = {c: weights[c] for c in self.active}
+        cat = {c: self.categories[c].category for c in self.active}
+        self.by_category = {
+            k: [c for c in self.active if cat[c] == k]
+            for k in ("more-developed", "transition", "less-developed")
+        }
+
+    def _draw_region(self, pool: list[str], exclude_countries: set[str] = frozenset()) -> str:
+        cands = [c for c in pool if c[:2] not in exclude_countries] or pool
+        return self.rng.choices(cands, weights=[self.weights[c] for c in cands])[0]
+
+    # ----------------------------------------------------------------- organisations
+    def _unique_name(self, base: str, r3: str) -> str:
+        name = base
+        if name in self._names:
+            name = f"{base} ({self.label(r3)})"
+        n = 2
+        while name in self._names:
+            name = f"{base} ({self.label(r3)} {n})"
+            n += 1
+        self._names.add(name)
+        return name
+
+    def _new_org(self, nuts2: str) -> Org:
+        rng = self.rng
+        n3s = self.nuts3_of.get(nuts2) or [nuts2]
+        nuts3 = rng.choice(n3s)
+        otype = _pick(rng, ORG_TYPE_WEIGHTS)
+        legal, templates = ORG_TEMPLATES[otype]
+        base = rng.choice(templates).format(
+            r2=self.label(nuts2), r3=self.label(nuts3), cc=COUNTRIES[nuts2[:2]]
+        )
+        name = self._unique_name(base, nuts3)
+        key = f"{nuts2[:2].lower()}-{_slug(name)}"[:120]
+        while key in self._org_keys:
+            key += "-x"
+        self._org_keys.add(key)
+        resp = None
+        if otype in ("regional-authority", "national-authority") and rng.random() < 0.55:
+            resp = "managing-authority" if rng.random() < 0.7 else "intermediate-body"
+        elif otype in ("sectoral-agency", "local-authority") and rng.random() < 0.12:
+            resp = "intermediate-body"
+        org = Org(key, name, nuts3, nuts2, nuts2[:2], otype, legal, resp)
+        self.orgs.append(org)
+        self.orgs_by_region.setdefault(nuts2, []).append(org)
+        return org
+
+    # ----------------------------------------------------------------- projects
+    def _acronyms(self, n: int) -> list[str]:
+        taken = {a.upper() for a in real.PROJECTS}
+        out: list[str] = []
+        combos = [h + t for h in ACRONYM_HEADS for t in ACRONYM_TAILS]
+        self.rng.shuffle(combos)
+        i = 0
+        while len(out) < n:
+            a = combos[i % len(combos)]
+            if i >= len(combos):
+                a = f"{a}{i // len(combos) + 1}"
+            i += 1
+            if a.upper() not in taken and not a.startswith(tuple(real.PROJECTS)):
+                taken.add(a.upper())
+                out.append(a)
+        return out
+
+    def _projects(self) -> None:
+        rng = self.rng
+        per_call = cal.apportion(round(258 * self.scale), list(cal.PROJECTS_PER_CALL))
+        total = sum(per_call)
+        reals = list(real.PROJECTS.items())
+        acronyms = self._acronyms(total - len(reals))
+        slots = [k for k, n in enumerate(per_call) for _ in range(n)]
+        # ERUDITE's story needs its action plan before June 2022: an early call
+        early = rng.randrange(per_call[0] + per_call[1])
+        later = rng.sample([i for i in range(total) if i != early], len(reals) - 1)
+        real_slots = [early] + later
+        real_at = {s: reals[i] for i, s in enumerate(real_slots)}
+        for idx, call in enumerate(slots):
+            if idx in real_at:
+                acronym, (source, topic) = real_at[idx]
+            else:
+                acronym, source, topic = acronyms.pop(), None, _pick(rng, TOPICS)
+            start = CALL_STARTS[call] + timedelta(days=rng.choice((0, 0, 0, 31, 61, 92)))
+            lo, hi = PHASE1_MONTHS[call]
+            p1 = _months(start, rng.randint(lo, hi))
+            end = min(_months(p1, PHASE2_MONTHS[call]), PROGRAMME_END)
+            erdf = int(min(2_500_000, max(700_000, rng.lognormvariate(math.log(1.15e6), 0.3))))
+            title = f"{acronym}: improving regional policies for {rng.choice(PROJECT_PHRASES[topic])}"
+            p = Project(acronym, call, topic, start, p1, end, erdf, title, source)
+            p.intensity = rng.lognormvariate(0, 0.35)
+            self.projects.append(p)
+        self.placement = real.placements(rng, [(p.acronym, p.call, p.topic) for p in self.projects])
+
+    def _partnerships(self) -> None:
+        """Partners for every project: 5-10, 3+ countries, more and less developed regions."""
+        rng = self.rng
+        sizes = [rng.choices(range(5, 11), weights=(5, 8, 14, 20, 25, 28))[0] for _ in self.projects]
+        n_slots = sum(sizes)
+        n_orgs = min(round(cal.ORGANISATIONS * self.scale), n_slots)
+        # every active region gets a partner: spread the first slots over them
+        uncovered = list(self.active)
+        rng.shuffle(uncovered)
+        need = self.placement.regions
+        new_left, slots_left = n_orgs, n_slots
+        for p, size in zip(self.projects, sizes):
+            regions: list[str] = list(need.get(p.acronym, []))
+            more, less = self.by_category["more-developed"], self.by_category["less-developed"]
+            cats = {self.categories[c].category for c in regions}
+            countries = {c[:2] for c in regions}
+            if "more-developed" not in cats:
+                regions.append(self._draw_region(more, countries))
+            countries = {c[:2] for c in regions}
+            if "less-developed" not in {self.categories[c].category for c in regions}:
+                regions.append(self._draw_region(less, countries))
+            while len(regions) < size:
+                countries = {c[:2] for c in regions}
+                if uncovered and rng.random() < 0.6:
+                    c = uncovered.pop()
+                elif len(countries) < 3:
+                    c = self._draw_region(self.active, countries)
+                elif rng.random() < 0.12:
+                    c = rng.choice(regions)
+                else:
+                    c = self._draw_region(self.active)
+                regions.append(c)
+            regions = regions[:max(size, len(need.get(p.acronym, [])))]
+            rng.shuffle(regions)
+            # the lead partner first: regions with a capital or large weight lead more often
+            used: set[str] = set()
+            for number, region in enumerate(regions, start=1):
+                org = None
+                if (self.placement.organisation_project == p.acronym
+                        and region == real.ORGANISATION_REGION and "pdc" not in used):
+                    org = self._real_org(region)
+                    used.add("pdc")
+                elif rng.random() >= new_left / max(slots_left, 1):
+                    cands = [o for o in self.orgs_by_region.get(region, []) if o.key not in used]
+                    if cands:
+                        org = rng.choices(cands, weights=[o.projects + 0.3 for o in cands])[0]
+                if org is None or org.key in used:
+                    org = self._new_org(region)
+                    new_left -= 1
+                slots_left -= 1
+                used.add(org.key)
+                org.projects += 1
+                role = "lead-partner" if number == 1 else (
+                    "advisory-partner" if rng.random() < 0.09 and region not in need.get(
+                        p.acronym, []) else "project-partner")
+                p.parts.append(Participation(p, number, org, role))
+            # budget: the lead partner and policy-responsible partners get more
+            shares = [
+                (2.0 if pt.role == "lead-partner" else 0.15 if pt.role == "advisory-partner" else 1.0)
+                * rng.uniform(0.7, 1.3)
+                for pt in p.parts
+            ]
+            for pt, amount in zip(p.parts, cal.apportion(p.erdf, shares)):
+                pt.erdf = amount
+        if uncovered:
+            # very small scales: place the remaining regions as extra partners
+            for i, region in enumerate(uncovered):
+                p = self.projects[i % len(self.projects)]
+                org = self._new_org(region)
+                org.projects += 1
+                p.parts.append(Participation(p, len(p.parts) + 1, org, "project-partner"))
+
+    def _real_org(self, region: str) -> Org:
+        name, nuts3, facts = real.ORGANISATION
+        self._names.add(name)
+        org = Org(_slug(name), name, nuts3, region, region[:2], "local-authority", "public", None)
+        org.real_facts = facts
+        self._org_keys.add(org.key)
+        self.orgs.append(org)
+        self.orgs_by_region.setdefault(region, []).append(org)
+        return org
+
+    # ----------------------------------------------------------------- dated records
+    def _allocate(self, name: str, spans) -> list[list[tuple[Project, date]]]:
+        """Place the per-window counts of ``name`` on projects, dated within their spans.
+
+        ``spans(project)`` gives [(lo, hi, weight)] intervals in which the project may have
+        such records. Returns, per window, a list of (project, day).
+        """
+        rng = self.rng
+        counts = cal.increments(cal.scaled(cal.TARGETS[name], self.scale))
+        out: list[list[tuple[Project, date]]] = []
+        for k, n in enumerate(counts):
+            wlo, whi = cal.window_bounds(k)
+            cands: list[tuple[Project, date, date]] = []
+            weights: list[float] = []
+            for p in self.projects:
+                for lo, hi, w in spans(p):
+                    a, b = max(lo, wlo), min(hi, whi)
+                    if a <= b:
+                        cands.append((p, a, b))
+                        weights.append(((b - a).days + 1) * w * p.intensity)
+            if n and not cands:
+                raise BuildError(f"calibration: no project can have {name} in window {k + 1}")
+            placed: list[tuple[Project, date]] = []
+            for (p, a, b), m in zip(cands, cal.apportion(n, weights)):
+                placed.extend((p, cal.random_day(rng, a, b)) for _ in range(m))
+            placed.sort(key=lambda x: (x[1], x[0].acronym))
+            out.append(placed)
+        return out
+
+    def _events(self) -> None:
+        rng = self.rng
+        per_window = self._allocate("events", lambda p: [(p.start, p.end, 1.0)])
+        for placed in per_window:
+            for p, day in placed:
+                host = rng.choice(p.parts).org.nuts2
+                self.events.append((p, day, _pick(rng, EVENT_TYPES), host))
+
+    def _reports(self) -> None:
+        rng = self.rng
+        cum = cal.scaled(cal.TARGETS["people"], self.scale)
+        by_window: list[list[tuple[Project, int, date]]] = [[], [], []]
+        for p in self.projects:
+            n, day = 1, _months(p.start, 6)
+            while True:
+                day = min(day, p.end)
+                k = cal.window_of(day)
+                if k < 3:
+                    by_window[k].append((p, n, day))
+                if day >= p.end:
+                    break
+                n, day = n + 1, _months(day, 6)
+        for k, amount in enumerate(cal.increments(cum)):
+            rows = by_window[k]
+            if amount and not rows:
+                raise BuildError(f"calibration: no progress report falls in window {k + 1}")
+            weights = [len(p.parts) * rng.uniform(0.5, 1.5) for p, _, _ in rows]
+            for (p, n, day), people in zip(rows, cal.apportion(amount, weights)):
+                self.reports.append((p, n, day, people))
+
+    def _practices(self) -> None:
+        rng = self.rng
+        per_window = self._allocate(
+            "practices", lambda p: [(p.start, p.phase1_end, 3.0), (p.phase1_end, p.end, 1.0)]
+        )
+        placed = [x for window in per_window for x in window]
+        # real practices take the first places of their projects
+        reals = self.placement.practices
+        by_project: dict[str, int] = {}
+        for p, day in placed:
+            n = by_project.get(p.acronym, 0) + 1
+            by_project[p.acronym] = n
+            wanted = reals.get(p.acronym, [])
+            known = wanted[n - 1] if n <= len(wanted) else None
+            if known:
+                orgs = [pt.org for pt in p.parts
+                        if (known.origin is None or pt.org.nuts2 == known.origin)
+                        and pt.org.country != known.not_country]
+                if not orgs:
+                    raise BuildError(f"calibration: {p.acronym} has no partner to be the origin "
+                                     f"of the real practice {known.title!r}")
+                org = rng.choice(orgs)
+                title = known.title
+            else:
+                title = None
+                # practices come from the partners in turn, so a project's come from several regions
+                org = p.parts[(n - 1) % len(p.parts)].org
+            if title is None:
+                phrase = rng.choice(PRACTICE_PHRASES[p.topic])
+                title = f"{phrase[0].upper()}{phrase[1:]} of {self.label(org.nuts2)}"
+            gp = Practice(f"{p.key}-GP{n}", title, p, org, org.nuts2, day, None, known)
+            p.practices.append(gp)
+        missing = [a for a, gps in reals.items() if by_project.get(a, 0) < len(gps)]
+        if missing:
+            raise BuildError(f"calibration: no room for the real practices of {missing}")
+        # validation into the good-practice database
+        everything = [gp for p in self.projects for gp in p.practices]
+        target_t2, target_t3 = (round(v * self.scale) for v in cal.VALIDATED)
+        t1, t2, t3 = (s.day for s in cal.SNAPSHOTS)
+        early = [gp for gp in everything if gp.identified <= t2 - timedelta(days=30)]
+        if len(early) < target_t2:
+            raise BuildError("calibration: too few practices to validate by March 2023")
+        for gp in rng.sample(early, target_t2):
+            gp.validated = cal.random_day(rng, gp.identified + timedelta(days=30), t2)
+        late = [gp for gp in everything if gp.validated is None
+                and gp.identified <= t3 - timedelta(days=30)]
+        for gp in rng.sample(late, min(len(late), target_t3 - target_t2)):
+            gp.validated = cal.random_day(
+                rng, max(gp.identified + timedelta(days=30), t2 + timedelta(days=1)), t3)
+
+    def _plans(self) -> None:
+        """Action plans, one per partner that writes one, dated to hit the snapshot counts."""
+        rng = self.rng
+        counts = cal.increments(cal.scaled(cal.TARGETS["action_plans"], self.scale))
+        writers = [pt for p in self.projects for pt in p.parts if pt.role != "advisory-partner"]
+        forced = real.SLOVENIAN_PLAN
+        for k in (2, 1, 0):  # the latest window has the fewest candidates: fill it first
+            wlo, whi = cal.window_bounds(k)
+            cands = []
+            for pt in writers:
+                if pt.plan is not None:
+                    continue
+                lo = pt.project.phase1_end - timedelta(days=90)
+                hi = pt.project.end
+                if max(lo, wlo) <= min(hi, whi):
+                    cands.append((pt, max(lo, wlo), min(hi, whi)))
+            if k == 0:
+                must = [c for c in cands if c[0].project.acronym == forced[0]
+                        and c[0].org.country == forced[1]][:1]
+                rest = [c for c in cands if c not in must]
+            else:
+                must, rest = [], [c for c in cands if c[0].project.acronym != forced[0]]
+            if len(cands) < counts[k] or (k == 0 and not must):
+                raise BuildError(f"calibration: too few partners to date {counts[k]} action plans "
+                                 f"in window {k + 1}")
+            for pt, a, b in must + rng.sample(rest, counts[k] - len(must)):
+                day = cal.random_day(rng, a, min(b, max(a, pt.project.phase1_end + timedelta(days=120))))
+                pt.plan = Plan(pt, day)
+                self.plans.append(pt.plan)
+        self.plans.sort(key=lambda pl: (pl.day, pl.key))
+
+    # ----------------------------------------------------------------- instruments, changes
+    def _instrument(self, plan: Plan, sf: bool) -> Instrument:
+        rng = self.rng
+        cc, r2 = plan.region[:2], plan.region
+        r3 = plan.part.org.nuts3
+        if sf:
+            regional = rng.random() < 0.6
+            covers = r2 if regional else cc
+            kind, funds = rng.choice((("RFOP", ("erdf",)), ("M2OP", ("erdf", "esf")),
+                                      ("MAOP", ("erdf", "esf", "cohesion-fund"))))
+            if not regional and kind == "RFOP":
+                kind = "M1OP"
+            n = self._cci_serial.get((cc, kind), 101)
+            if n > 999:
+                raise BuildError(f"calibration: ran out of CCI serials for {cc} {kind}")
+            self._cci_serial[(cc, kind)] = n + 1
+            cci = f"2014{cc}16{kind[:2]}OP{n:03d}"
+            where = self.label(r2) if regional else COUNTRIES[cc]
+            fundname = "ERDF" if funds == ("erdf",) else "multi-fund"
+            title = f"{where} {fundname} Operational Programme 2014-2020 ({cci})"
+            inst = Instrument(cci, title, "operational-programme-igj", cc, covers, True, funds, cci)
+        else:
+            itype = rng.choice(list(NON_SF_INSTRUMENTS))
+            title = rng.choice(NON_SF_INSTRUMENTS[itype]).format(
+                r2=self.label(r2), r3=self.label(r3), cc=COUNTRIES[cc])
+            covers = cc if itype in ("national-programme", "rural-development-programme") else r2
+            key = f"{cc.lower()}-{_slug(title)}"[:110]
+            n = self._titles.get(key, 0) + 1
+            self._titles[key] = n
+            if n > 1:
+                key = f"{key}-{n}"
+                title = f"{title} ({n})"
+            inst = Instrument(key, title, itype, cc, covers, False)
+        self.instruments.append(inst)
+        return inst
+
+    def _instruments(self) -> None:
+        """Instruments for the plans, and the window of each instrument's first change."""
+        rng = self.rng
+        self._cci_serial: dict[tuple[str, str], int] = {}
+        self._titles: dict[str, int] = {}
+        sf_n = cal.increments(cal.scaled(cal.TARGETS["instruments_sf"], self.scale))
+        ot_n = cal.increments(cal.scaled(cal.TARGETS["instruments_other"], self.scale))
+        never = {k: round(v * self.scale) for k, v in cal.INSTRUMENTS_NEVER.items()}
+        free = list(self.plans)
+        slo = next(pl for pl in free if pl.part.project.acronym == real.SLOVENIAN_PLAN[0]
+                   and pl.part.org.country == real.SLOVENIAN_PLAN[1])
+        for k in range(3):
+            limit = cal.SNAPSHOTS[k].day
+            cands = [pl for pl in free if pl.day <= limit]
+            if k == 0:
+                cands.remove(slo)
+            sf_ok = [pl for pl in cands if pl.region[:2] not in NO_SF_COUNTRIES]
+            n_sf = sf_n[k] - (1 if k == 0 else 0)
+            if len(sf_ok) < n_sf or len(cands) < sf_n[k] + ot_n[k]:
+                raise BuildError(f"calibration: too few action plans for the instruments of "
+                                 f"window {k + 1}")
+            chosen_sf = rng.sample(sf_ok, n_sf)
+            chosen_set = set(map(id, chosen_sf))
+            rest = [pl for pl in cands if id(pl) not in chosen_set]
+            chosen_ot = rng.sample(rest, ot_n[k])
+            if k == 0:
+                inst = self._real_instrument()
+                inst.window = 0
+                inst.plans.append(slo)
+                slo.instrument = inst
+            for group, sf in ((chosen_sf, True), (chosen_ot, False)):
+                for pl in group:
+                    inst = self._instrument(pl, sf)
+                    inst.window = k
+                    inst.plans.append(pl)
+                    pl.instrument = inst
+            used = set(map(id, chosen_sf + chosen_ot)) | ({id(slo)} if k == 0 else set())
+            free = [pl for pl in free if id(pl) not in used]
+        # instruments addressed but never improved by the programme's end
+        sf_free = [pl for pl in free if pl.region[:2] not in NO_SF_COUNTRIES]
+        for pl in rng.sample(sf_free, min(never["sf"], len(sf_free))):
+            inst = self._instrument(pl, True)
+            inst.plans.append(pl)
+            pl.instrument = inst
+        free = [pl for pl in free if pl.instrument is None]
+        for pl in rng.sample(free, min(never["other"], len(free))):
+            inst = self._instrument(pl, False)
+            inst.plans.append(pl)
+            pl.instrument = inst
+        # the other plans address an instrument that another plan of the same country addresses
+        by_country: dict[str, list[Instrument]] = {}
+        for inst in self.instruments:
+            by_country.setdefault(inst.country, []).append(inst)
+        for pl in self.plans:
+            if pl.instrument is not None:
+                continue
+            same = [i for i in by_country.get(pl.region[:2], [])
+                    if i.covers in (pl.region, pl.region[:2])]
+            inst = rng.choice(same) if same else self._instrument(pl, False)
+            if not same:
+                by_country.setdefault(inst.country, []).append(inst)
+            inst.plans.append(pl)
+            pl.instrument = inst
+
+    def _real_instrument(self) -> Instrument:
+        cci, title, source = real.SLOVENIAN_OP
+        inst = Instrument(cci, title, "operational-programme-igj", "SI", "SI", True,
+                          ("erdf", "esf", "cohesion-fund"), cci, real_source=source)
+        self.instruments.append(inst)
+        return inst
+
+    def _actions(self) -> None:
+        rng = self.rng
+        for pl in self.plans:
+            p = pl.part.project
+            others = [gp for gp in p.practices if gp.region != pl.region]
+            before = [gp for gp in others if gp.identified <= pl.day] or others
+            for n in range(1, rng.randint(2, 5) + 1):
+                k = min(len(before), rng.choice((1, 1, 2)))
+                chosen = rng.sample(before, k) if k else []
+                title = (f"{rng.choice(ACTION_VERBS)} {chosen[0].title[0].lower()}"
+                         f"{chosen[0].title[1:]} in {self.label(pl.region)}" if chosen
+                         else f"Improve the policy instrument in {self.label(pl.region)}")
+                pl.actions.append(Action(f"{pl.key}-A{n}", title, chosen))
+            if (p.acronym, pl.part.org.country) == real.SLOVENIAN_PLAN:
+                title, source, practice_title = real.SLOVENIAN_ACTION
+                gp = next(g for g in p.practices if g.title == practice_title)
+                pl.actions[0] = Action(f"{pl.key}-A1", title, [gp], source)
+
+    def _changes(self) -> None:
+        rng = self.rng
+        for inst in self.instruments:
+            if inst.window is None:
+                continue
+            wlo, whi = cal.window_bounds(inst.window)
+            first = inst.plans[0] if inst.real_source else min(inst.plans, key=lambda pl: pl.day)
+            day = cal.random_day(rng, max(wlo, first.day + timedelta(days=30)), whi)
+            if day > whi or day < first.day:
+                day = max(first.day, wlo)
+            days = [day]
+            while rng.random() < 0.45 and len(days) < 4:
+                days.append(cal.random_day(rng, day, PROGRAMME_END))
+            for n, d in enumerate(sorted(days), start=1):
+                plans = [pl for pl in inst.plans if pl.day <= d] or [first]
+                pl = rng.choice(plans)
+                if inst.real_source and n == 1:
+                    pl = inst.plans[0]
+                inspired = [a for a in pl.actions if a.practices]
+                if not inspired:
+                    raise BuildError(f"calibration: action plan {pl.key} has no practice to follow")
+                action = rng.choice(inspired)
+                ctype = _pick(rng, CHANGE_TYPES)
+                has_money = rng.random() < (0.92 if ctype == "new-projects" else 0.35)
+                ch = Change(f"{inst.key}-C{n}", inst, pl, action, d, ctype, 0, has_money)
+                if inst.real_source and n == 1:
+                    label, source, ctype_real = real.SLOVENIAN_CHANGE
+                    action = next(a for a in pl.actions if a.real_source)
+                    ch = Change(f"{inst.key}-C{n}", inst, pl, action, d, ctype_real, 0, True,
+                                source, label)
+                self.changes.append(ch)
+        # money: each (window, SF or not) cell adds up exactly to its target
+        cells: dict[tuple[int, bool], list[Change]] = {}
+        for ch in self.changes:
+            cells.setdefault((cal.window_of(ch.day), ch.instrument.sf), []).append(ch)
+        for sf, name in ((True, "impact_sf_eur"), (False, "impact_other_eur")):
+            amounts = cal.increments(cal.scaled(cal.TARGETS[name], self.scale))
+            for k, amount in enumerate(amounts):
+                cell = cells.get((k, sf), [])
+                paying = [ch for ch in cell if ch.has_money] or cell[:1]
+                if amount and not paying:
+                    raise BuildError(f"calibration: no policy change to carry {name} in "
+                                     f"window {k + 1}")
+                weights = [rng.paretovariate(1.3) for _ in paying]
+                for ch, eur in zip(paying, cal.apportion(amount, weights)):
+                    ch.eur = eur
+
+    # ----------------------------------------------------------------- writing
+    def run(self, out: IO[str]) -> GenerationSummary:
+        self._region_weights()
+        self._projects()
+        self._partnerships()
+        self._events()
+        self._reports()
+        self._practices()
+        self._plans()
+        self._instruments()
+        self._actions()
+        self._changes()
+        return self._write(out)
+
+    def _write(self, out: IO[str]) -> GenerationSummary:
+        g = self.g
+        w = QuadWriter(out, g.generated)
+        run_iri = g.data_iri("activity", f"generation-seed-{self.seed}-scale-{self.scale:g}")
+        ikg = lambda t: iri(IKG + t)  # noqa: E731
+        concept = lambda scheme, key: iri(f"{IKGC}{scheme}/{key}")  # noqa: E731
+        nuts = lambda code: iri(NUTS + code)  # noqa: E731
+        gen_by, source = iri(PROV + "wasGeneratedBy"), iri(DCT + "source")
+        title_p, spatial = iri(DCT + "title"), iri(DCT + "spatial")
+        run = iri(run_iri)
+        w.type(run, ikg("GenerationRun"))
+        w.add(run, RDFS_LABEL, lit(f"ikg generator {GENERATOR_VERSION}, seed {self.seed}, "
+                                   f"scale {self.scale:g}"))
+        w.add(run, ikg("seed"), typed(self.seed))
+        w.add(run, ikg("scale"), typed(Decimal(f"{self.scale:g}")))
+        w.add(run, ikg("softwareVersion"), lit(GENERATOR_VERSION))
+        w.add(run, iri(DCT + "description"), lit(
+            "Synthetic records calibrated to the programme's published figures; they are not "
+            "real projects, partners or amounts."))
+
+        def record(s: str, cls: str, label: str, real_source: str | None) -> None:
+            """Type, label and provenance: real facts in the real graph, the rest generated."""
+            if real_source:
+                w.use(g.real)
+                w.type(s, ikg(cls))
+                w.add(s, RDFS_LABEL, lit(label))
+                w.add(s, source, lit(real_source))
+                w.use(g.generated)
+            else:
+                w.type(s, ikg(cls))
+                w.add(s, RDFS_LABEL, lit(label))
+                w.add(s, gen_by, run)
+
+        def fact(s: str, p: str, o: str, is_real: bool) -> None:
+            if is_real:
+                w.use(g.real)
+                w.add(s, p, o)
+                w.use(g.generated)
+            else:
+                w.add(s, p, o)
+
+        prog = iri(g.data_iri("programme", real.PROGRAMME_KEY))
+        calls = []
+        for k, (opened, closed) in enumerate(CALL_OPENINGS, start=1):
+            c = iri(g.data_iri("call", f"{real.PROGRAMME_KEY}-call-{k}"))
+            calls.append(c)
+            record(c, "Call", f"Interreg Europe 2014-2020, call {k}", None)
+            w.add(c, ikg("programme"), prog)
+            w.add(c, ikg("callNumber"), typed(k))
+            w.add(c, ikg("startDate"), typed(opened))
+            w.add(c, ikg("endDate"), typed(closed))
+
+        for o in self.orgs:
+            s = iri(g.data_iri("organisation", o.key))
+            record(s, "Organisation", o.name, o.real_facts.get("source"))
+            fact(s, ikg("locatedIn"), nuts(o.nuts3), "locatedIn" in o.real_facts)
+            fact(s, ikg("country"), nuts(o.country), "country" in o.real_facts)
+            w.add(s, ikg("region"), nuts(o.nuts2))
+            w.add(s, ikg("organisationType"), concept("organisation-type", o.otype))
+            w.add(s, ikg("legalStatus"), concept("legal-status", o.legal))
+            if o.responsibility:
+                w.add(s, ikg("policyResponsibility"),
+                      concept("policy-responsibility", o.responsibility))
+
+        for p in self.projects:
+            s = iri(g.data_iri("project", p.key))
+            is_real = p.real_source is not None
+            record(s, "Project", p.acronym, p.real_source)
+            fact(s, ikg("acronym"), lit(p.acronym), is_real)
+            fact(s, ikg("programme"), prog, is_real)
+            w.add(s, title_p, lit(p.title))
+            w.add(s, ikg("call"), calls[p.call])
+            w.add(s, ikg("topic"), concept("topic", p.topic))
+            w.add(s, ikg("startDate"), typed(p.start))
+            w.add(s, ikg("endDate"), typed(p.end))
+            w.add(s, ikg("erdfBudget"), typed(Decimal(p.erdf)))
+            w.add(s, ikg("totalBudget"), typed(Decimal(round(p.erdf / 0.82))))
+            for pt in p.parts:
+                ps = iri(g.data_iri("participation", f"{p.key}-{pt.number}"))
+                w.add(s, ikg("hasParticipation"), ps)
+                record(ps, "Participation", f"{pt.org.name} in {p.acronym}", None)
+                w.add(ps, ikg("inProject"), s)
+                w.add(ps, ikg("participant"), iri(g.data_iri("organisation", pt.org.key)))
+                w.add(ps, ikg("partnerRole"), concept("partner-role", pt.role))
+                w.add(ps, ikg("partnerNumber"), typed(pt.number))
+                w.add(ps, ikg("erdfBudget"), typed(Decimal(pt.erdf)))
+            for gp in p.practices:
+                gs = iri(g.data_iri("practice", gp.key))
+                gp_real = gp.real is not None
+                record(gs, "GoodPractice", gp.title, gp.real.source if gp.real else None)
+                fact(gs, title_p, lit(gp.title), gp_real)
+                fact(gs, ikg("identifiedIn"), s, real.practice_project_is_real(gp.real))
+                if gp.real and gp.real.spatial:
+                    fact(gs, spatial, nuts(gp.real.spatial), True)
+                w.add(gs, ikg("originOrganisation"), iri(g.data_iri("organisation", gp.org.key)))
+                w.add(gs, ikg("region"), nuts(gp.region))
+                w.add(gs, ikg("topic"), concept("topic", p.topic))
+                w.add(gs, ikg("identifiedOn"), typed(gp.identified))
+                if gp.validated:
+                    w.add(gs, ikg("validatedOn"), typed(gp.validated))
+
+        for n, (p, day, etype, host) in enumerate(self.events, start=1):
+            s = iri(g.data_iri("event", f"{p.key}-{day.isoformat()}-{n}"))
+            label = f"{etype.replace('-', ' ').capitalize()} of {p.acronym} in {self.label(host)}"
+            record(s, "LearningEvent", label, None)
+            w.add(s, ikg("inProject"), iri(g.data_iri("project", p.key)))
+            w.add(s, ikg("date"), typed(day))
+            w.add(s, ikg("eventType"), concept("event-type", etype))
+            w.add(s, ikg("region"), nuts(host))
+
+        for p, n, day, people in self.reports:
+            s = iri(g.data_iri("report", f"{p.key}-R{n}"))
+            record(s, "ProgressReport", f"Progress report {n} of {p.acronym}", None)
+            w.add(s, ikg("inProject"), iri(g.data_iri("project", p.key)))
+            w.add(s, ikg("date"), typed(day))
+            w.add(s, ikg("peopleWithIncreasedCapacity"), typed(people))
+
+        for inst in self.instruments:
+            s = iri(g.data_iri("instrument", inst.key))
+            is_real = inst.real_source is not None
+            record(s, "PolicyInstrument", inst.title, inst.real_source)
+            fact(s, title_p, lit(inst.title), is_real)
+            fact(s, ikg("country"), nuts(inst.country), is_real)
+            w.add(s, ikg("coversRegion"), nuts(inst.covers))
+            w.add(s, ikg("instrumentType"), concept("instrument-type", inst.itype))
+            if inst.sf:
+                fact(s, iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
+                     ikg("OperationalProgramme"), is_real)
+                fact(s, ikg("cciCode"), lit(inst.cci or ""), is_real)
+                for fund in inst.funds:
+                    w.add(s, ikg("fund"), concept("fund", fund))
+
+        for pl in self.plans:
+            s = iri(g.data_iri("action-plan", pl.key))
+            p = pl.part.project
+            record(s, "ActionPlan", f"Action plan of {pl.part.org.name} ({p.acronym})", None)
+            w.add(s, title_p, lit(f"Action plan for {pl.instrument.title}"))
+            w.add(s, ikg("inProject"), iri(g.data_iri("project", p.key)))
+            w.add(s, ikg("author"), iri(g.data_iri("organisation", pl.part.org.key)))
+            w.add(s, ikg("region"), nuts(pl.region))
+            w.add(s, ikg("addresses"), iri(g.data_iri("instrument", pl.instrument.key)))
+            w.add(s, ikg("date"), typed(pl.day))
+            for a in pl.actions:
+                a_s = iri(g.data_iri("action", a.key))
+                a_real = a.real_source is not None
+                record(a_s, "Action", a.title, a.real_source)
+                fact(a_s, title_p, lit(a.title), a_real)
+                w.add(a_s, ikg("inActionPlan"), s)
+                for gp in a.practices:
+                    fact(a_s, ikg("inspiredBy"), iri(g.data_iri("practice", gp.key)), a_real)
+
+        for ch in self.changes:
+            s = iri(g.data_iri("change", ch.key))
+            is_real = ch.real_source is not None
+            label = ch.label or (f"{ch.ctype.replace('-', ' ').capitalize()}: "
+                                 f"{ch.instrument.title}")
+            record(s, "PolicyChange", label, ch.real_source)
+            inst = iri(g.data_iri("instrument", ch.instrument.key))
+            fact(s, ikg("improves"), inst, is_real)
+            fact(s, ikg("changeType"), concept("change-type", ch.ctype), is_real)
+            if is_real:
+                fact(s, spatial, nuts(ch.instrument.country), True)
+            w.add(s, ikg("implements"), iri(g.data_iri("action", ch.action.key)))
+            w.add(s, ikg("date"), typed(ch.day))
+            w.add(s, ikg("financialImpact"), typed(Decimal(ch.eur)))
+            w.add(s, ikg("region"), nuts(ch.plan.region))
+            for gp in ch.action.practices:
+                gs = iri(g.data_iri("practice", gp.key))
+                fact(s, ikg("inspiredBy"), gs, is_real)
+                q = iri(g.data_iri("inspiration", f"{ch.key}-{gp.key}"))
+                w.add(s, ikg("qualifiedInspiration"), q)
+                record(q, "Inspiration", f"{gp.title} inspired {label}", None)
+                w.add(q, iri(PROV + "entity"), gs)
+                w.add(q, ikg("date"), typed(ch.day))
+                w.add(q, ikg("evidence"), lit(
+                    f"Action '{ch.action.title}' of the action plan {ch.plan.key}"))
+
+        real.write_programmes(w, g)
+        records = {
+            "projects": len(self.projects),
+            "organisations": len(self.orgs),
+            "participations": sum(len(p.parts) for p in self.projects),
+            "events": len(self.events),
+            "reports": len(self.reports),
+            "practices": sum(len(p.practices) for p in self.projects),
+            "action_plans": len(self.plans),
+            "actions": sum(len(pl.actions) for pl in self.plans),
+            "instruments": len(self.instruments),
+            "changes": len(self.changes),
+            "inactive_nuts2": len(self.inactive),
+        }
+        return GenerationSummary(w.count, records, run_iri)
+
+
+def generate(
+    out: IO[str],
+    *,
+    seed: int = 42,
+    scale: float = 1.0,
+    regions: tuple[Region, ...],
+    categories: dict[str, RegionCategory],
+    graphs: Graphs | None = None,
+) -> GenerationSummary:
+    """Write the generated Interreg Europe 2014-2020 graph as N-Quads to ``out``.
+
+    Parameters
+    ----------
+    out : text stream
+        Receives N-Quads lines.
+    seed : int
+        Seed of the random generator; the same seed and scale give the same output.
+    scale : float
+        Multiplier on every count (1 reproduces the published figures).
+    regions, categories
+        From :func:`graph.regions.nuts_regions` and :func:`graph.regions.region_categories`.
+    graphs : Graphs, optional
+        The named graphs and base IRI (default base when None).
+
+    Returns
+    -------
+    GenerationSummary
+
+    Raises
+    ------
+    BuildError
+        When the calibration cannot be met (for example at a tiny scale).
+    """
+    return _Generator(seed, scale, regions, categories, graphs or Graphs()).run(out)

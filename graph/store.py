@@ -1,0 +1,381 @@
+"""The store: the only module that knows which engine holds the graph (Oxigraph or rdflib). No HTTP.
+
+Everything else calls :class:`KnowledgeGraph`. Queries see the union of all named graphs as
+their default graph. Parameters are bound as RDF terms (``substitutions`` in Oxigraph,
+``initBindings`` in rdflib), never pasted into the query text. Library exceptions are
+translated here: a query that does not parse raises :class:`~graph.errors.QuerySyntaxError`,
+an engine or I/O failure :class:`~graph.errors.StoreError`.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import time
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal as KindLiteral
+
+import pyoxigraph as ox
+from rdflib import BNode, Dataset, Literal, URIRef
+from rdflib.term import Node
+
+from graph.errors import QuerySyntaxError, StoreError, StoreNotFound
+
+__all__ = [
+    "QueryResult",
+    "KnowledgeGraph",
+    "OxigraphGraph",
+    "RdflibGraph",
+    "StoreLocation",
+    "open_store",
+    "FORMATS",
+]
+
+#: File formats by name, with their Oxigraph format and rdflib name.
+FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "turtle"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "nt"),
+    "nquads": (ox.RdfFormat.N_QUADS, "nquads"),
+    "trig": (ox.RdfFormat.TRIG, "trig"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "xml"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "json-ld"),
+}
+
+
+@dataclass
+class QueryResult:
+    """The answer of a query, as rdflib terms.
+
+    ``kind`` is ``select`` (``variables`` and ``rows``), ``ask`` (``boolean``) or ``graph``
+    (``triples``, for CONSTRUCT and DESCRIBE).
+    """
+
+    kind: KindLiteral["select", "ask", "graph"]
+    variables: list[str] = field(default_factory=list)
+    rows: list[tuple[Node | None, ...]] = field(default_factory=list)
+    boolean: bool | None = None
+    triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
+
+    def records(self) -> list[dict[str, object]]:
+        """Rows as dicts of Python values (``toPython()``), for tables and JSON."""
+        return [
+            {v: (t.toPython() if t is not None else None) for v, t in zip(self.variables, row)}
+            for row in self.rows
+        ]
+
+
+class KnowledgeGraph:
+    """The interface every engine offers. Use :func:`open_store` to get one."""
+
+    engine = "abstract"
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL query with ``bindings`` (variable name to RDF term) bound as terms.
+
+        Raises
+        ------
+        QuerySyntaxError
+            When the query does not parse.
+        StoreError
+            When the engine fails.
+        """
+        raise NotImplementedError  # interface method: each engine overrides it
+
+    def update(self, sparql: str) -> None:
+        """Run a SPARQL update, atomically."""
+        raise NotImplementedError  # interface method: each engine overrides it
+
+    def load(self, path: Path | str, fmt: str, graph: str | None = None) -> None:
+        """Load an RDF file (``fmt`` a key of :data:`FORMATS`) into ``graph`` or as quads."""
+        raise NotImplementedError  # interface method: each engine overrides it
+
+    def __len__(self) -> int:
+        raise NotImplementedError  # interface method: each engine overrides it
+
+    def close(self) -> None:
+        """Release the engine's resources."""
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+        """Every quad, as rdflib terms (graph None for the default graph)."""
+        raise NotImplementedError  # interface method: each engine overrides it
+
+
+# ----------------------------------------------------------------------------- Oxigraph
+
+
+def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
+    if isinstance(term, URIRef):
+        return ox.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return ox.BlankNode(str(term))
+    if isinstance(term, Literal):
+        if term.language:
+            return ox.Literal(str(term), language=term.language)
+        if term.datatype:
+            return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)))
+        return ox.Literal(str(term))
+    raise TypeError(f"cannot bind {term!r}")
+
+
+def _from_ox(term: object) -> Node | None:
+    if term is None:
+        return None
+    if isinstance(term, ox.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, ox.BlankNode):
+        return BNode(term.value)
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return Literal(term.value, lang=term.language)
+        dt = term.datatype.value
+        if dt == "http://www.w3.org/2001/XMLSchema#string":
+            return Literal(term.value)
+        return Literal(term.value, datatype=URIRef(dt))
+    if isinstance(term, ox.DefaultGraph):
+        return None
+    raise TypeError(f"unexpected term {term!r}")
+
+
+_POSITION = re.compile(r"(\d+):(\d+)")
+
+
+def _syntax_error(e: SyntaxError) -> QuerySyntaxError:
+    message = str(e)
+    detail: dict[str, object] = {"message": message}
+    m = _POSITION.search(message)
+    if m:
+        detail["line"], detail["column"] = int(m.group(1)), int(m.group(2))
+    return QuerySyntaxError(f"the query does not parse: {message}", detail)
+
+
+class OxigraphGraph(KnowledgeGraph):
+    """The embedded Oxigraph store, on disk (``path``) or in memory (``path`` None)."""
+
+    engine = "oxigraph"
+
+    def __init__(self, path: Path | str | None = None, read_only: bool = False) -> None:
+        try:
+            if path is None:
+                self._store = ox.Store()
+            elif read_only:
+                self._store = ox.Store.read_only(str(path))
+            else:
+                self._store = ox.Store(str(path))
+        except OSError as e:
+            raise StoreError(f"cannot open the store at {path}: {e}") from e
+        self.path = Path(path) if path else None
+
+    @property
+    def raw(self) -> ox.Store:
+        """The pyoxigraph store, for code that streams results in Oxigraph's own formats."""
+        return self._store
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            res = self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=subs or None
+            )
+            if isinstance(res, ox.QueryBoolean):
+                return QueryResult("ask", boolean=bool(res))
+            if isinstance(res, ox.QuerySolutions):
+                names = [v.value for v in res.variables]
+                rows = [tuple(_from_ox(sol[n]) for n in names) for sol in res]
+                return QueryResult("select", variables=names, rows=rows)
+            triples = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in res]
+            return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
+        except SyntaxError as e:
+            raise _syntax_error(e) from e
+        except RuntimeError as e:
+            # pyoxigraph 0.5 raises RuntimeError for a substitution the query cannot take
+            raise QuerySyntaxError(str(e), {"message": str(e)}) from e
+        except OSError as e:
+            raise StoreError(f"the store failed: {e}") from e
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._store.update(sparql)
+        except SyntaxError as e:
+            raise _syntax_error(e) from e
+        except OSError as e:
+            raise StoreError(f"the store failed: {e}") from e
+
+    def load(
+        self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
+    ) -> None:
+        """Bulk-load a file; ``lenient`` skips IRI checks (for files this store wrote itself)."""
+        try:
+            self._store.bulk_load(
+                path=str(path),
+                format=FORMATS[fmt][0],
+                to_graph=ox.NamedNode(graph) if graph else None,
+                lenient=lenient,
+            )
+        except SyntaxError as e:
+            raise QuerySyntaxError(f"{path} is not valid {fmt}: {e}", {"file": str(path)}) from e
+        except OSError as e:
+            raise StoreError(f"cannot load {path}: {e}") from e
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def dump(self, path: Path | str) -> None:
+        """Write every quad to ``path`` as N-Quads."""
+        try:
+            self._store.dump(output=str(path), format=ox.RdfFormat.N_QUADS)
+        except OSError as e:
+            raise StoreError(f"cannot write {path}: {e}") from e
+
+    def flush(self) -> None:
+        """Write everything to disk (after bulk loads)."""
+        try:
+            self._store.flush()
+            self._store.optimize()
+        except OSError as e:
+            raise StoreError(f"the store failed: {e}") from e
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+        for q in self._store:
+            yield (_from_ox(q.subject), _from_ox(q.predicate), _from_ox(q.object),  # type: ignore[misc]
+                   _from_ox(q.graph_name))
+
+    def close(self) -> None:
+        del self._store
+
+
+# ----------------------------------------------------------------------------- rdflib
+
+
+class RdflibGraph(KnowledgeGraph):
+    """rdflib's in-memory Dataset: slow, for small graphs and cross-checks only."""
+
+    engine = "rdflib"
+
+    def __init__(self) -> None:
+        self._ds = Dataset(default_union=True)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        try:
+            res = self._ds.query(sparql, initBindings=dict(bindings or {}))
+        except Exception as e:  # rdflib raises pyparsing's ParseException, not a SyntaxError
+            if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
+                raise QuerySyntaxError(f"the query does not parse: {e}", {"message": str(e)}) from e
+            raise
+        if res.type == "ASK":
+            return QueryResult("ask", boolean=bool(res.askAnswer))
+        if res.type == "SELECT":
+            names = [str(v) for v in res.vars or []]
+            return QueryResult("select", variables=names, rows=[tuple(r) for r in res])
+        return QueryResult("graph", triples=list(res.graph))  # type: ignore[arg-type]
+
+    def update(self, sparql: str) -> None:
+        try:
+            self._ds.update(sparql)
+        except Exception as e:
+            if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
+                raise QuerySyntaxError(f"the update does not parse: {e}") from e
+            raise
+
+    def load(self, path: Path | str, fmt: str, graph: str | None = None) -> None:
+        name = FORMATS[fmt][1]
+        if graph:
+            self._ds.graph(URIRef(graph)).parse(str(path), format=name)
+        else:
+            self._ds.parse(str(path), format=name)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self._ds.quads((None, None, None, None)))
+
+    def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
+        for s, p, o, g in self._ds.quads((None, None, None, None)):
+            yield s, p, o, (g.identifier if hasattr(g, "identifier") else g)
+
+
+# ----------------------------------------------------------------------------- on disk
+
+
+class StoreLocation:
+    """A store folder: ``builds/<name>/`` Oxigraph stores and ``CURRENT`` naming the one in use.
+
+    A build writes a new folder and switches ``CURRENT`` only after it succeeded, so the store
+    being served is never touched by a build.
+    """
+
+    KEEP = 2  # builds kept: the one in use and the one before it
+
+    def __init__(self, root: Path | str) -> None:
+        self.root = Path(root).resolve()
+        self.builds = self.root / "builds"
+        self.pointer = self.root / "CURRENT"
+
+    def current(self) -> Path | None:
+        """The folder of the store in use, or None when nothing was built yet."""
+        try:
+            name = self.pointer.read_text(encoding="utf8").strip()
+        except FileNotFoundError:
+            return None
+        path = self.builds / name
+        return path if path.is_dir() else None
+
+    def new_build(self) -> Path:
+        """A fresh, empty folder for a build."""
+        self.builds.mkdir(parents=True, exist_ok=True)
+        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+        path = self.builds / f"{stamp}-{os.getpid()}"
+        n = 1
+        while path.exists():
+            path = self.builds / f"{stamp}-{os.getpid()}-{n}"
+            n += 1
+        path.mkdir()
+        return path
+
+    def switch(self, build: Path) -> None:
+        """Make ``build`` the store in use (atomically), then drop builds beyond :attr:`KEEP`."""
+        tmp = self.root / f".CURRENT.{os.getpid()}"
+        tmp.write_text(build.name + "\n", encoding="utf8")
+        os.replace(tmp, self.pointer)
+        keep = {build.name}
+        others = sorted((p for p in self.builds.iterdir() if p.is_dir() and p != build),
+                        key=lambda p: p.stat().st_mtime, reverse=True)
+        keep.update(p.name for p in others[: self.KEEP - 1])
+        for p in others:
+            if p.name not in keep:
+                shutil.rmtree(p, ignore_errors=True)
+
+    def discard(self, build: Path) -> None:
+        """Remove a failed build's folder."""
+        shutil.rmtree(build, ignore_errors=True)
+
+    def metadata(self) -> dict[str, object]:
+        """What the build in use recorded about itself (``build.json``), or {}."""
+        cur = self.current()
+        if cur is None:
+            return {}
+        try:
+            return json.loads((cur / "build.json").read_text(encoding="utf8"))
+        except (OSError, ValueError):
+            return {}
+
+
+def open_store(root: Path | str, read_only: bool = True) -> OxigraphGraph:
+    """Open the store in use under ``root``.
+
+    Raises
+    ------
+    StoreNotFound
+        When no build has been made there yet.
+    StoreError
+        When the store cannot be opened.
+    """
+    loc = StoreLocation(root)
+    cur = loc.current()
+    if cur is None:
+        raise StoreNotFound(
+            f"no graph has been built in {loc.root}; run `ikg build` first",
+            {"store": str(loc.root)},
+        )
+    return OxigraphGraph(cur / "oxigraph", read_only=read_only)

@@ -1,0 +1,355 @@
+"""SHACL validation of the built graph: the shapes compiled to SPARQL for any store, and pySHACL for small graphs. No HTTP.
+
+pySHACL is exact but takes minutes on the default graph; the shapes in ``ontology/shapes.ttl``
+use a small SHACL Core subset, which :func:`compile_shapes` turns into SPARQL queries that
+run in the store itself, so validation takes seconds at any scale. The tests check that both
+engines report the same focus nodes on hand-made graphs. A shape that uses a feature outside
+the subset is an error when the shapes are compiled, never a constraint silently skipped.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
+from rdflib.collection import Collection
+from rdflib.term import Node
+
+from graph.errors import IkgError
+from graph.namespaces import ONTOLOGY_DIR
+from graph.store import KnowledgeGraph
+
+__all__ = [
+    "ShapeError",
+    "Constraint",
+    "Violation",
+    "ValidationReport",
+    "ShapeCheck",
+    "compile_shapes",
+    "validate_store",
+    "validate_with_pyshacl",
+    "SHAPES_FILE",
+]
+
+SHAPES_FILE = ONTOLOGY_DIR / "shapes.ttl"
+SUPPORTED = {
+    SH.path, SH.minCount, SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH.pattern,
+    SH.flags, SH["in"], SH.minInclusive, SH.maxInclusive, SH.name, SH.message,
+    SH.description, SH.severity, RDF.type, RDFS.label, RDFS.comment,
+}  # fmt: skip
+NODE_KINDS = {
+    SH.IRI: "isIRI(?v)",
+    SH.Literal: "isLiteral(?v)",
+    SH.BlankNode: "isBlank(?v)",
+    SH.BlankNodeOrIRI: "(isBlank(?v) || isIRI(?v))",
+    SH.IRIOrLiteral: "(isIRI(?v) || isLiteral(?v))",
+    SH.BlankNodeOrLiteral: "(isBlank(?v) || isLiteral(?v))",
+}
+
+
+class ShapeError(IkgError):
+    """A shape the SPARQL compiler cannot translate faithfully."""
+
+    code = "unsupported_shape"
+
+
+@dataclass(frozen=True)
+class Constraint:
+    """One compiled check: a SPARQL SELECT whose rows are violations (?focus, optional ?v)."""
+
+    shape: str
+    target: str
+    path: str | None
+    message: str
+    sparql: str
+
+
+@dataclass(frozen=True)
+class ShapeCheck:
+    """All constraints of one node shape, and one screening query that finds any violation.
+
+    The screen visits each focus node once with index lookups (EXISTS); only when it finds
+    something are the per-constraint queries run to say what is wrong.
+    """
+
+    shape: str
+    screen: str | None
+    constraints: list[Constraint]
+
+
+@dataclass(frozen=True)
+class Violation:
+    """One focus node (and value, when the value is at fault) that breaks a shape."""
+
+    shape: str
+    focus: str
+    path: str | None
+    value: str | None
+    message: str
+
+
+@dataclass
+class ValidationReport:
+    """The outcome of a validation: conforms, and the violations (capped per constraint)."""
+
+    conforms: bool
+    violations: list[Violation] = field(default_factory=list)
+    checked: int = 0
+    engine: str = "sparql"
+
+    def focus_nodes(self) -> set[tuple[str, str | None]]:
+        """(focus, path) pairs in violation, for comparing engines."""
+        return {(v.focus, v.path) for v in self.violations}
+
+    def text(self, examples: int = 3) -> str:
+        """A readable report: one line per broken rule, with example focus nodes."""
+        if self.conforms:
+            return f"The graph conforms to the shapes ({self.checked} constraints checked, {self.engine})."
+        groups: dict[tuple[str, str], list[Violation]] = {}
+        for v in self.violations:
+            groups.setdefault((v.shape, v.message), []).append(v)
+        lines = [f"The graph does NOT conform: {len(self.violations)} violation(s) of "
+                 f"{len(groups)} rule(s) ({self.checked} constraints checked, {self.engine})."]
+        for (shape, message), vs in sorted(groups.items()):
+            lines.append(f"- {message} [{shape.rsplit('#', 1)[-1]}]: {len(vs)} node(s)")
+            for v in vs[:examples]:
+                value = f" (value {v.value})" if v.value is not None else ""
+                lines.append(f"    {v.focus}{value}")
+        return "\n".join(lines)
+
+
+def _n3(term: Node) -> str:
+    if isinstance(term, URIRef):
+        return f"<{term}>"
+    if isinstance(term, Literal):
+        return term.n3()
+    raise ShapeError(f"unexpected term in a shape: {term!r}")
+
+
+def _one(g: Graph, s: Node, p: URIRef) -> Node | None:
+    values = list(g.objects(s, p))
+    if len(values) > 1:
+        raise ShapeError(f"{s} has {len(values)} values for {p}; the compiler expects one")
+    return values[0] if values else None
+
+
+def _subclasses(g: Graph, cls: URIRef) -> list[URIRef]:
+    out, todo = {cls}, [cls]
+    while todo:
+        for sub in g.subjects(RDFS.subClassOf, todo.pop()):
+            if isinstance(sub, URIRef) and sub not in out:
+                out.add(sub)
+                todo.append(sub)
+    return sorted(out)
+
+
+def _values(var: str, terms: Iterable[URIRef]) -> str:
+    return f"VALUES {var} {{ {' '.join(_n3(t) for t in terms)} }}"
+
+
+def _check_supported(g: Graph, shape: Node, allowed: set[URIRef]) -> None:
+    for p in set(g.predicates(shape, None)):
+        if p not in allowed:
+            raise ShapeError(f"shape {shape} uses {p}, which the SPARQL validator does not support")
+
+
+def _property_constraints(
+    g: Graph, ontology: Graph, node: Node, prop: Node, target: str, classes: str, cap: int
+) -> tuple[list[Constraint], list[str] | None]:
+    """The constraints of one property shape, and its screening conditions on ?focus.
+
+    The screening conditions are None when a cardinality other than 0, 1 or "at most 1" makes
+    an EXISTS form impossible; the shape is then checked by its constraints alone.
+    """
+    _check_supported(g, prop, SUPPORTED)
+    path = _one(g, prop, SH.path)
+    if not isinstance(path, URIRef):
+        raise ShapeError(f"property shape {prop} needs a single IRI as sh:path")
+    message = str(_one(g, prop, SH.message) or _one(g, prop, SH.name) or f"{path} is invalid")
+    shape_id = str(prop) if isinstance(prop, URIRef) else f"{node} {path}"
+    p = _n3(path)
+    out: list[Constraint] = []
+    screen: list[str] | None = []
+    lo, hi = _one(g, prop, SH.minCount), _one(g, prop, SH.maxCount)
+    if lo is not None and int(lo) == 1:
+        screen.append(f"NOT EXISTS {{ ?focus {p} ?v }}")
+    elif lo is not None and int(lo) > 1:
+        screen = None
+    if hi is not None and int(hi) == 1 and screen is not None:
+        screen.append(f"EXISTS {{ ?focus {p} ?v1, ?v2 . FILTER (!sameTerm(?v1, ?v2)) }}")
+    elif hi is not None:
+        screen = None
+    if lo is not None or hi is not None:
+        having = []
+        if lo is not None and int(lo) > 0:
+            having.append(f"?n < {int(lo)}")
+        if hi is not None:
+            having.append(f"?n > {int(hi)}")
+        if having:
+            out.append(Constraint(shape_id, target, str(path), message, (
+                f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {classes} ?focus a ?cls . "
+                f"OPTIONAL {{ ?focus {p} ?v }} }} GROUP BY ?focus "
+                f"HAVING ({' || '.join(having)}) LIMIT {cap}")))
+    conds = []
+    cls = _one(g, prop, SH["class"])
+    if cls is not None:
+        ks = _subclasses(ontology, cls)  # type: ignore[arg-type]
+        conds.append(f"NOT EXISTS {{ {_values('?k', ks)} ?v a ?k }}")
+    dt = _one(g, prop, SH.datatype)
+    if dt is not None:
+        conds.append(f"(!isLiteral(?v) || datatype(?v) != {_n3(dt)})")
+    kind = _one(g, prop, SH.nodeKind)
+    if kind is not None:
+        if kind not in NODE_KINDS:
+            raise ShapeError(f"unknown sh:nodeKind {kind} in {prop}")
+        conds.append(f"!{NODE_KINDS[kind]}")
+    pattern = _one(g, prop, SH.pattern)
+    if pattern is not None:
+        flags = _one(g, prop, SH.flags)
+        extra = f", {_n3(Literal(str(flags)))}" if flags is not None else ""
+        conds.append(f"(isBlank(?v) || !REGEX(STR(?v), {_n3(Literal(str(pattern)))}{extra}))")
+    members = _one(g, prop, SH["in"])
+    if members is not None:
+        items = list(Collection(g, members))
+        conds.append(f"?v NOT IN ({', '.join(_n3(t) for t in items)})")
+    for pred, ok in ((SH.minInclusive, ">="), (SH.maxInclusive, "<=")):
+        bound = _one(g, prop, pred)
+        if bound is not None:  # a value that cannot be compared is a violation too
+            conds.append(f"COALESCE(!(?v {ok} {_n3(bound)}), true)")
+    if conds:
+        out.append(Constraint(shape_id, target, str(path), message, (
+            f"SELECT ?focus ?v WHERE {{ {classes} ?focus a ?cls . ?focus {p} ?v . "
+            f"FILTER ({' || '.join(conds)}) }} LIMIT {cap}")))
+        if screen is not None:
+            screen.append(f"EXISTS {{ ?focus {p} ?v . FILTER ({' || '.join(conds)}) }}")
+    return out, screen
+
+
+def compile_shapes(
+    shapes: Graph | Path | str = SHAPES_FILE, ontology: Graph | None = None, cap: int = 50
+) -> list[ShapeCheck]:
+    """Compile SHACL shapes into SPARQL constraints.
+
+    Parameters
+    ----------
+    shapes : Graph or path
+        The shapes graph (default ``ontology/shapes.ttl``).
+    ontology : Graph, optional
+        The class hierarchy for targets and ``sh:class`` (default: ``ontology/ikg.ttl``).
+    cap : int
+        At most this many violations are reported per constraint.
+
+    Returns
+    -------
+    list of ShapeCheck
+        One per node shape.
+
+    Raises
+    ------
+    ShapeError
+        When a shape uses a feature outside the supported subset.
+    """
+    g = shapes if isinstance(shapes, Graph) else Graph().parse(str(shapes), format="turtle")
+    if ontology is None:
+        ontology = Graph().parse(str(ONTOLOGY_DIR / "ikg.ttl"), format="turtle")
+    node_allowed = {SH.targetClass, SH.property, SH["or"], SH.message, SH.name, RDF.type,
+                    RDFS.label, RDFS.comment, SH.description, SH.severity}
+    out: list[ShapeCheck] = []
+    for node in sorted(set(g.subjects(RDF.type, SH.NodeShape)), key=str):
+        constraints: list[Constraint] = []
+        screens: list[str] | None = []
+        _check_supported(g, node, node_allowed)
+        targets = list(g.objects(node, SH.targetClass))
+        if len(targets) != 1 or not isinstance(targets[0], URIRef):
+            raise ShapeError(f"node shape {node} needs exactly one sh:targetClass")
+        target = targets[0]
+        classes = _values("?cls", _subclasses(ontology, target))
+        for prop in sorted(g.objects(node, SH.property), key=str):
+            cs, screen = _property_constraints(g, ontology, node, prop, str(target), classes, cap)
+            constraints.extend(cs)
+            screens = None if screen is None or screens is None else screens + screen
+        for alternatives in g.objects(node, SH["or"]):
+            paths = []
+            for alt in Collection(g, alternatives):
+                _check_supported(g, alt, SUPPORTED)
+                path = _one(g, alt, SH.path)
+                if not isinstance(path, URIRef) or int(_one(g, alt, SH.minCount) or 0) != 1 or any(
+                    _one(g, alt, c) is not None
+                    for c in (SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["in"])
+                ):
+                    raise ShapeError(f"sh:or in {node} must list property shapes with only "
+                                     "sh:path and sh:minCount 1")
+                paths.append(path)
+            missing = " && ".join(f"NOT EXISTS {{ ?focus {_n3(p)} ?x{i} }}"
+                                  for i, p in enumerate(paths))
+            message = str(_one(g, node, SH.message) or f"{node}: none of {paths}")
+            constraints.append(Constraint(str(node), str(target), None, message, (
+                f"SELECT ?focus WHERE {{ {classes} ?focus a ?cls . FILTER ({missing}) }} "
+                f"LIMIT {cap}")))
+            if screens is not None:
+                screens.append(f"({missing})")
+        screen = (f"SELECT ?focus WHERE {{ {classes} ?focus a ?cls . "
+                  f"FILTER ({' || '.join(screens)}) }} LIMIT 1") if screens else None
+        out.append(ShapeCheck(str(node), screen, constraints))
+    return out
+
+
+def validate_store(kg: KnowledgeGraph, checks: list[ShapeCheck] | None = None) -> ValidationReport:
+    """Run compiled shapes in the store; the graph conforms when no constraint returns a row.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+        The store, with the ontology and concept schemes loaded.
+    checks : list of ShapeCheck, optional
+        Default: :func:`compile_shapes` of ``ontology/shapes.ttl``.
+
+    Returns
+    -------
+    ValidationReport
+    """
+    checks = checks if checks is not None else compile_shapes()
+    violations: list[Violation] = []
+    n = 0
+    for check in checks:
+        n += len(check.constraints)
+        if check.screen is not None and not kg.query(check.screen).rows:
+            continue
+        violations.extend(_run_constraints(kg, check.constraints))
+    return ValidationReport(not violations, violations, n)
+
+
+def _run_constraints(kg: KnowledgeGraph, constraints: list[Constraint]) -> list[Violation]:
+    violations: list[Violation] = []
+    for c in constraints:
+        res = kg.query(c.sparql)
+        idx = {v: i for i, v in enumerate(res.variables)}
+        for row in res.rows:
+            value = row[idx["v"]] if "v" in idx else None
+            violations.append(Violation(c.shape, str(row[idx["focus"]]), c.path,
+                                        None if value is None else str(value), c.message))
+    return violations
+
+
+def validate_with_pyshacl(data: Graph, shapes: Path | str = SHAPES_FILE) -> ValidationReport:
+    """Validate a small rdflib graph with pySHACL (exact, slow): the reference for the compiler."""
+    from pyshacl import validate
+
+    sg = Graph().parse(str(shapes), format="turtle")
+    ont = Graph().parse(str(ONTOLOGY_DIR / "ikg.ttl"), format="turtle")
+    conforms, report, _ = validate(data, shacl_graph=sg, ont_graph=ont, inference="none",
+                                   allow_warnings=True)
+    violations = []
+    for r in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(r, SH.focusNode)
+        path = report.value(r, SH.resultPath)
+        value = report.value(r, SH.value)
+        source = report.value(r, SH.sourceShape)
+        message = report.value(r, SH.resultMessage)
+        violations.append(Violation(
+            str(source) if not isinstance(source, BNode) else "", str(focus),
+            str(path) if path is not None else None,
+            str(value) if value is not None else None, str(message or "")))
+    return ValidationReport(bool(conforms), violations, 0, "pyshacl")
