@@ -73,6 +73,9 @@ PUBLISHED: dict[str, dict[str, tuple[float, str]]] = {
         "impact_meur": (1474, "2%"),
         "sf_impact_meur": (1186, "2%"),
         "organisations": (2000, "over"),
+        "policy_responsible_share": ((0.22, 0.28), "range"),  # "about 25%"
+        "nuts2_share": ((0.88, 0.90), "range"),
+        "projects_mixing_share": (1.0, "exact"),
     },
 }
 

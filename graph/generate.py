@@ -289,9 +289,9 @@ class _Generator:
             key += "-x"
         self._org_keys.add(key)
         resp = None
-        if otype in ("regional-authority", "national-authority") and rng.random() < 0.55:
+        if otype in ("regional-authority", "national-authority") and rng.random() < 0.65:
             resp = "managing-authority" if rng.random() < 0.7 else "intermediate-body"
-        elif otype in ("sectoral-agency", "local-authority") and rng.random() < 0.12:
+        elif otype in ("sectoral-agency", "local-authority") and rng.random() < 0.18:
             resp = "intermediate-body"
         org = Org(key, name, nuts3, nuts2, nuts2[:2], otype, legal, resp)
         self.orgs.append(org)

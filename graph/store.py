@@ -26,6 +26,9 @@ from rdflib.term import Node
 from graph.errors import QuerySyntaxError, StoreError, StoreNotFound
 
 __all__ = [
+    "Answer",
+    "RESULT_FORMATS",
+    "GRAPH_FORMATS",
     "QueryResult",
     "KnowledgeGraph",
     "OxigraphGraph",
@@ -44,6 +47,31 @@ FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
     "rdfxml": (ox.RdfFormat.RDF_XML, "xml"),
     "jsonld": (ox.RdfFormat.JSON_LD, "json-ld"),
 }
+
+
+#: Result formats of SELECT and ASK: name -> (Oxigraph format, rdflib name, media type).
+RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str, str]] = {
+    "json": (ox.QueryResultsFormat.JSON, "json", "application/sparql-results+json"),
+    "xml": (ox.QueryResultsFormat.XML, "xml", "application/sparql-results+xml"),
+    "csv": (ox.QueryResultsFormat.CSV, "csv", "text/csv; charset=utf-8"),
+    "tsv": (ox.QueryResultsFormat.TSV, "tsv", "text/tab-separated-values; charset=utf-8"),
+}
+#: Formats of CONSTRUCT and DESCRIBE answers: name -> (Oxigraph format, rdflib name, media type).
+GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
+    "turtle": (ox.RdfFormat.TURTLE, "turtle", "text/turtle; charset=utf-8"),
+    "ntriples": (ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples"),
+    "rdfxml": (ox.RdfFormat.RDF_XML, "xml", "application/rdf+xml"),
+    "jsonld": (ox.RdfFormat.JSON_LD, "json-ld", "application/ld+json"),
+}
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A query answer already serialised: its kind, media type and bytes."""
+
+    kind: KindLiteral["select", "ask", "graph"]
+    media_type: str
+    body: bytes
 
 
 @dataclass
@@ -82,6 +110,18 @@ class KnowledgeGraph:
             When the query does not parse.
         StoreError
             When the engine fails.
+        """
+        raise NotImplementedError  # interface method: each engine overrides it
+
+    def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
+               bindings: Mapping[str, Node] | None = None) -> Answer:
+        """Run a query and serialise its answer (``result_format`` for SELECT and ASK, a key of
+        :data:`RESULT_FORMATS`; ``graph_format`` for CONSTRUCT and DESCRIBE, a key of
+        :data:`GRAPH_FORMATS`).
+
+        Raises
+        ------
+        QuerySyntaxError, StoreError
         """
         raise NotImplementedError  # interface method: each engine overrides it
 
@@ -196,6 +236,27 @@ class OxigraphGraph(KnowledgeGraph):
         except OSError as e:
             raise StoreError(f"the store failed: {e}") from e
 
+    def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
+               bindings: Mapping[str, Node] | None = None) -> Answer:
+        subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        try:
+            res = self._store.query(
+                sparql, use_default_graph_as_union=True, substitutions=subs or None
+            )
+            if isinstance(res, (ox.QueryBoolean, ox.QuerySolutions)):
+                fmt, _, media = RESULT_FORMATS[result_format]
+                kind: KindLiteral["select", "ask", "graph"] = (
+                    "ask" if isinstance(res, ox.QueryBoolean) else "select")
+                return Answer(kind, media, res.serialize(format=fmt))
+            gfmt, _, media = GRAPH_FORMATS[graph_format]
+            return Answer("graph", media, res.serialize(format=gfmt))
+        except SyntaxError as e:
+            raise _syntax_error(e) from e
+        except RuntimeError as e:
+            raise QuerySyntaxError(str(e), {"message": str(e)}) from e
+        except OSError as e:
+            raise StoreError(f"the store failed: {e}") from e
+
     def update(self, sparql: str) -> None:
         try:
             self._store.update(sparql)
@@ -258,19 +319,32 @@ class RdflibGraph(KnowledgeGraph):
     def __init__(self) -> None:
         self._ds = Dataset(default_union=True)
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def _run(self, sparql: str, bindings: Mapping[str, Node] | None):  # noqa: ANN202
         try:
-            res = self._ds.query(sparql, initBindings=dict(bindings or {}))
+            return self._ds.query(sparql, initBindings=dict(bindings or {}))
         except Exception as e:  # rdflib raises pyparsing's ParseException, not a SyntaxError
             if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
                 raise QuerySyntaxError(f"the query does not parse: {e}", {"message": str(e)}) from e
             raise
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        res = self._run(sparql, bindings)
         if res.type == "ASK":
             return QueryResult("ask", boolean=bool(res.askAnswer))
         if res.type == "SELECT":
             names = [str(v) for v in res.vars or []]
             return QueryResult("select", variables=names, rows=[tuple(r) for r in res])
         return QueryResult("graph", triples=list(res.graph))  # type: ignore[arg-type]
+
+    def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
+               bindings: Mapping[str, Node] | None = None) -> Answer:
+        raw = self._run(sparql, bindings)
+        if raw.type in ("CONSTRUCT", "DESCRIBE"):
+            _, name, media = GRAPH_FORMATS[graph_format]
+            return Answer("graph", media, raw.serialize(format=name) or b"")
+        _, name, media = RESULT_FORMATS[result_format]
+        kind: KindLiteral["select", "ask", "graph"] = "ask" if raw.type == "ASK" else "select"
+        return Answer(kind, media, raw.serialize(format=name) or b"")
 
     def update(self, sparql: str) -> None:
         try:

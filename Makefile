@@ -1,0 +1,36 @@
+# ikg: two commands on a fresh machine.
+#   make serve   set up, build the default graph if there is none, serve it on http://127.0.0.1:8000/
+#   make test    set up and run the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+BIN = $(VENV)/bin
+STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+
+.PHONY: setup serve build test bench lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	rm -f $(VENV)/.installed-* && touch $(STAMP)
+
+setup: $(STAMP)
+
+serve: $(STAMP)
+	$(BIN)/ikg build --if-missing
+	$(BIN)/ikg serve
+
+build: $(STAMP)
+	$(BIN)/ikg build
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+bench: $(STAMP)
+	$(BIN)/python bench/build_bench.py
+
+lint: $(STAMP)
+	$(BIN)/ruff check graph service tests bench
+
+clean:
+	rm -rf $(VENV) var

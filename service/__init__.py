@@ -1,0 +1,1 @@
+"""ikg's HTTP service and command line: thin layers over :mod:`graph`."""

@@ -1,0 +1,233 @@
+"""The `ikg` command line: build, validate, stats, query, serve."""
+
+from __future__ import annotations
+
+import csv
+import json
+import logging
+import sys
+from pathlib import Path
+
+import click
+
+from graph.errors import IkgError
+from service.settings import load_settings
+
+__all__ = ["main", "cli"]
+
+
+def _settings() -> dict:
+    return load_settings()
+
+
+def _fail(e: IkgError) -> None:
+    click.echo(f"error ({e.code}): {e.message}", err=True)
+    report = e.detail.get("report") if isinstance(e.detail, dict) else None
+    if report:
+        click.echo(report, err=True)
+    sys.exit(2 if e.code in ("bad_parameter", "unknown_query", "sparql_syntax") else 1)
+
+
+@click.group()
+@click.version_option(package_name="ikg")
+def cli() -> None:
+    """ikg: the knowledge graph of European interregional cooperation."""
+
+
+@cli.command()
+@click.option("--seed", type=int, default=42, show_default=True, help="Seed of the generator.")
+@click.option("--scale", type=float, default=1.0, show_default=True,
+              help="Multiplier on every count (1 reproduces the published figures).")
+@click.option("--store", type=click.Path(path_type=Path), default=None,
+              help="Store folder (default: IKG_STORE).")
+@click.option("--base-iri", default=None, help="Base of the data IRIs (default: IKG_BASE_IRI).")
+@click.option("--categories", type=click.Path(path_type=Path, exists=True), default=None,
+              help="Region category table (CSV) to use instead of the shipped one.")
+@click.option("--if-missing", is_flag=True, help="Do nothing when a store is already in use.")
+def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
+          categories: Path | None, if_missing: bool) -> None:
+    """Generate the default graph, validate it and switch the store to it."""
+    from graph.build import BuildOptions, build as run_build
+    from graph.regions import DEFAULT_CATEGORY_TABLE
+    from graph.store import StoreLocation
+
+    s = _settings()
+    options = BuildOptions(seed=seed, scale=scale, base_iri=base_iri or s["IKG_BASE_IRI"],
+                           category_table=categories or DEFAULT_CATEGORY_TABLE)
+    location = StoreLocation(store or s["IKG_STORE"])
+    if if_missing and location.current() is not None:
+        click.echo(f"a graph is already built in {location.root}; nothing to do")
+        return
+    try:
+        result, _ = run_build(location, options, progress=click.echo)
+    except IkgError as e:
+        _fail(e)
+        return
+    total = sum(result.seconds.values())
+    click.echo(f"built {result.quads:,} quads in {total:.1f} s into {result.path}")
+
+
+@cli.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
+              show_default=True, help="pyshacl is exact but slow: for small graphs.")
+def validate(store: Path | None, engine: str) -> None:
+    """Validate the store in use against ontology/shapes.ttl and print a readable report."""
+    from graph.store import open_store
+    from graph.validate import validate_store, validate_with_pyshacl
+
+    try:
+        kg = open_store(store or _settings()["IKG_STORE"])
+        if engine == "pyshacl":
+            from rdflib import Dataset
+
+            ds = Dataset(default_union=True)
+            for s_, p, o, _g in kg.quads():
+                ds.add((s_, p, o))
+            report = validate_with_pyshacl(ds)
+        else:
+            report = validate_store(kg)
+    except IkgError as e:
+        _fail(e)
+        return
+    click.echo(report.text())
+    sys.exit(0 if report.conforms else 1)
+
+
+@cli.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
+              help="Count up to this day only, instead of comparing the published snapshots.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def stats(store: Path | None, as_of, fmt: str) -> None:
+    """The headline figures of DESIGN.md computed from the store, next to the published ones."""
+    from graph.stats import LABELS, headline_figures, published_comparison
+    from graph.store import open_store
+
+    try:
+        kg = open_store(store or _settings()["IKG_STORE"])
+        if as_of is not None:
+            figures = headline_figures(kg, as_of.date())
+            if fmt == "json":
+                click.echo(json.dumps(figures, indent=2))
+            else:
+                for k, v in figures.items():
+                    click.echo(f"{LABELS[k]:<62} {_number(v)}")
+            return
+        rows = published_comparison(kg)
+    except IkgError as e:
+        _fail(e)
+        return
+    if fmt == "json":
+        click.echo(json.dumps([r.__dict__ | {"day": r.day.isoformat()} for r in rows], indent=2,
+                              default=str))
+        return
+    current = None
+    for r in rows:
+        if r.snapshot != current:
+            current = r.snapshot
+            click.echo(f"\n{r.snapshot} (as of {r.day.isoformat()})")
+            click.echo(f"  {'measure':<62} {'in the graph':>14}   published")
+        mark = "ok" if r.ok else "MISMATCH"
+        click.echo(f"  {r.label:<62} {_number(r.value):>14}   {r.wording} "
+                   f"{_published(r.published)}  {mark}")
+    sys.exit(0 if all(r.ok for r in rows) else 1)
+
+
+def _number(v: object) -> str:
+    if v is None:
+        return "-"
+    if isinstance(v, float) and v < 1.5:
+        return f"{v:.1%}"
+    if isinstance(v, float):
+        return f"{v:,.1f}"
+    return f"{v:,}" if isinstance(v, int) else str(v)
+
+
+def _published(p: object) -> str:
+    if isinstance(p, tuple):
+        return f"{p[0]:.0%}-{p[1]:.0%}"
+    if isinstance(p, float) and p <= 1:
+        return f"{p:.0%}"
+    return f"{p:,}" if isinstance(p, int) else str(p)
+
+
+@cli.command()
+@click.argument("name_or_file")
+@click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
+              help="A parameter of the named query (repeatable).")
+@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
+def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: str) -> None:
+    """Run a named query of queries/ (or a .rq file) and print its rows."""
+    from graph.errors import BadParameter
+    from graph.queries import load_catalogue, parse_query_file
+    from graph.store import open_store
+
+    try:
+        values = {}
+        for p in params:
+            key, eq, value = p.partition("=")
+            if not eq:
+                raise BadParameter(f"-p takes KEY=VALUE, not {p!r}", {"param": p})
+            values[key] = value
+        path = Path(name_or_file)
+        named = (parse_query_file(path) if path.suffix == ".rq" and path.exists()
+                 else load_catalogue().get(name_or_file))
+        kg = open_store(store or _settings()["IKG_STORE"])
+        result = named.run(kg, values)
+    except IkgError as e:
+        _fail(e)
+        return
+    if result.kind == "ask":
+        click.echo("true" if result.boolean else "false")
+        return
+    if result.kind == "graph":
+        for s_, p_, o_ in result.triples:
+            click.echo(f"{s_.n3()} {p_.n3()} {o_.n3()} .")
+        return
+    if fmt == "json":
+        click.echo(json.dumps(result.records(), indent=2, default=str))
+    elif fmt == "csv":
+        w = csv.writer(sys.stdout)
+        w.writerow(result.variables)
+        for row in result.rows:
+            w.writerow(["" if t is None else str(t) for t in row])
+    else:
+        cells = [[("" if t is None else str(t)) for t in row] for row in result.rows]
+        widths = [max([len(v)] + [len(r[i]) for r in cells]) for i, v in enumerate(result.variables)]
+        click.echo("  ".join(v.ljust(w) for v, w in zip(result.variables, widths)))
+        for r in cells:
+            click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)))
+        click.echo(f"({len(cells)} row{'s' if len(cells) != 1 else ''})")
+
+
+@cli.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--host", default=None, help="Address to listen on (default: IKG_HOST).")
+@click.option("--port", type=int, default=None, help="Port (default: IKG_PORT).")
+@click.option("--threads", type=int, default=None, help="Worker threads (default: IKG_THREADS).")
+def serve(store: Path | None, host: str | None, port: int | None, threads: int | None) -> None:
+    """Serve the store in use over HTTP with waitress (a production WSGI server)."""
+    import waitress
+
+    from graph.store import open_store
+    from service.app import create_app
+
+    s = _settings()
+    overrides = {"IKG_STORE": str(store or s["IKG_STORE"])}
+    try:
+        kg = open_store(overrides["IKG_STORE"], read_only=True)
+    except IkgError as e:
+        _fail(e)
+        return
+    app = create_app({**overrides, "IKG_KG": kg})
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    host, port = host or s["IKG_HOST"], port or s["IKG_PORT"]
+    click.echo(f"serving {len(kg):,} quads from {overrides['IKG_STORE']} on http://{host}:{port}/")
+    waitress.serve(app, host=host, port=port, threads=threads or s["IKG_THREADS"], ident="ikg")
+
+
+def main() -> None:
+    """Entry point of the `ikg` console script."""
+    cli()

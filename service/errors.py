@@ -1,0 +1,68 @@
+"""One JSON error shape for every non-2xx answer, built in one place, and the code-to-status table."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from flask import Flask, Response, jsonify
+from werkzeug.exceptions import HTTPException
+
+from graph.errors import IkgError
+
+__all__ = ["STATUS", "error_response", "register_error_handlers"]
+
+log = logging.getLogger("ikg.service")
+
+#: Domain error codes to HTTP statuses. Codes are API: never rename one.
+STATUS: dict[str, int] = {
+    "sparql_syntax": 400,
+    "bad_parameter": 400,
+    "missing_query": 400,
+    "unknown_query": 404,
+    "not_found": 404,
+    "method_not_allowed": 405,
+    "not_acceptable": 406,
+    "unsupported_media_type": 415,
+    "update_forbidden": 403,
+    "store_not_found": 503,
+    "store_error": 500,
+    "internal_error": 500,
+}
+
+
+def error_response(status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> Response:
+    """The one error shape: ``{"ok": false, "status", "code", "error", "detail"}``."""
+    resp = jsonify({"ok": False, "status": status, "code": code, "error": message,
+                    "detail": detail or {}})
+    resp.status_code = status
+    return resp
+
+
+def register_error_handlers(app: Flask) -> None:
+    """Route domain errors, HTTP errors and crashes through :func:`error_response`."""
+
+    @app.errorhandler(IkgError)
+    def _domain(e: IkgError) -> Response:
+        status = STATUS.get(e.code, 500)
+        if status >= 500:
+            log.error("%s: %s", e.code, e.message)
+            return error_response(status, e.code, "the server failed to answer; it was logged")
+        return error_response(status, e.code, e.message, e.detail)
+
+    @app.errorhandler(HTTPException)
+    def _http(e: HTTPException) -> Response:
+        status = e.code or 500
+        code = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
+                415: "unsupported_media_type"}.get(status, f"http_{status}")
+        resp = error_response(status, code, e.description or e.name)
+        if status == 405 and e.get_headers():
+            for k, v in e.get_headers():
+                if k.lower() == "allow":
+                    resp.headers["Allow"] = v
+        return resp
+
+    @app.errorhandler(Exception)
+    def _crash(e: Exception) -> Response:
+        log.exception("unhandled error")
+        return error_response(500, "internal_error", "the server failed to answer; it was logged")

@@ -1,0 +1,54 @@
+"""Every setting of ikg in one table: name, default, type, meaning; overridable from the environment."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from graph.namespaces import DEFAULT_BASE_IRI, ROOT
+
+__all__ = ["Setting", "SETTINGS", "load_settings"]
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One setting: environment variable name, default, type and what it does."""
+
+    name: str
+    default: Any
+    type: type
+    doc: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("IKG_STORE", str(ROOT / "var" / "store"), str,
+            "Folder of the store: `ikg build` writes new builds there and `ikg serve` serves "
+            "the one in use."),
+    Setting("IKG_BASE_IRI", DEFAULT_BASE_IRI, str,
+            "Base of the data IRIs (`{base}/id/{type}/{key}`) minted by `ikg build`."),
+    Setting("IKG_HOST", "127.0.0.1", str, "Address `ikg serve` listens on."),
+    Setting("IKG_PORT", 8000, int, "Port `ikg serve` listens on."),
+    Setting("IKG_THREADS", 8, int, "Worker threads of the WSGI server (waitress)."),
+)  # fmt: skip
+
+
+def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
+    """Defaults, then the environment, then ``overrides``; values converted to their type.
+
+    Raises
+    ------
+    ValueError
+        When a value cannot be converted (for example ``IKG_PORT=http``).
+    """
+    out: dict[str, Any] = {}
+    for s in SETTINGS:
+        raw = (overrides or {}).get(s.name, os.environ.get(s.name, s.default))
+        try:
+            out[s.name] = s.type(raw)
+        except (TypeError, ValueError) as e:
+            raise ValueError(f"setting {s.name}={raw!r} is not a valid {s.type.__name__}") from e
+    for k, v in (overrides or {}).items():
+        out.setdefault(k, v)
+    return out
