@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import resource
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
@@ -83,11 +84,11 @@ def materialise(kg: KnowledgeGraph, graphs: Graphs) -> None:
         }}""")
 
 
-def load_into(kg: KnowledgeGraph, data: Path, graphs: Graphs) -> None:
+def load_into(kg: KnowledgeGraph, data: Path, graphs: Graphs, lenient: bool = False) -> None:
     """Load the ontology, the concept schemes and an N-Quads file into ``kg``."""
     kg.load(ONTOLOGY_DIR / "ikg.ttl", "turtle", graphs.ontology)
     kg.load(ONTOLOGY_DIR / "concepts.ttl", "turtle", graphs.ontology)
-    kg.load(data, "nquads")
+    kg.load(data, "nquads", lenient=lenient)
 
 
 def write_default_graph(path: Path, options: BuildOptions) -> tuple[int, dict[str, int]]:
@@ -146,14 +147,26 @@ def build(
         seconds["generate"] = time.perf_counter() - t
         say(f"  {gen_quads:,} quads generated in {seconds['generate']:.1f} s")
 
-        # load, materialise and validate in memory (3-5 times faster than on disk), then
-        # write the validated graph to the new on-disk store in one bulk load
+        # The on-disk store is loaded in a background thread (pyoxigraph releases the GIL)
+        # while the same quads are loaded, materialised and validated in memory, where
+        # queries run 3-5 times faster; the materialised quads are then added on disk.
         t = time.perf_counter()
-        say("loading into Oxigraph (in memory) ...")
+        say("loading into Oxigraph (on disk, and in memory for validation) ...")
+        disk: dict[str, object] = {}
+
+        def load_disk() -> None:
+            try:
+                disk["kg"] = OxigraphGraph(folder / "oxigraph")
+                load_into(disk["kg"], data, graphs, lenient=True)  # type: ignore[arg-type]
+            except Exception as e:  # re-raised in the main thread below
+                disk["error"] = e
+
+        writer = threading.Thread(target=load_disk, name="ikg-disk-load", daemon=True)
+        writer.start()
         mem = OxigraphGraph()
         load_into(mem, data, graphs)
         seconds["load"] = time.perf_counter() - t
-        say(f"  {len(mem):,} quads loaded in {seconds['load']:.1f} s")
+        say(f"  {len(mem):,} quads loaded in memory in {seconds['load']:.1f} s")
 
         t = time.perf_counter()
         say("materialising PROV and aligned super-properties ...")
@@ -168,26 +181,31 @@ def build(
         seconds["validate"] = time.perf_counter() - t
         say(f"  {report.checked} constraints checked in {seconds['validate']:.1f} s")
         if not report.conforms:
+            writer.join()
             raise ValidationFailed(
                 "the built graph does not conform to the shapes; the store in use is unchanged",
                 {"report": report.text()},
             )
 
         t = time.perf_counter()
-        say("writing the store to disk ...")
-        mem.dump(data)
+        say("finishing the store on disk ...")
+        inferred = folder / "inferred.nt"
+        mem.dump(inferred, graph=graphs.inferred)
         mem.close()
-        kg = OxigraphGraph(folder / "oxigraph")
-        kg.load(data, "nquads", lenient=True)
+        writer.join()
+        if "error" in disk:
+            raise disk["error"]  # type: ignore[misc]
+        kg = disk["kg"]  # type: ignore[assignment]
+        kg.load(inferred, "ntriples", graphs.inferred, lenient=True)
         kg.flush()
         if len(kg) != total:
             raise BuildError(f"the store on disk has {len(kg)} quads, not {total}")
         kg.close()
         kg = None
         data.unlink()
+        inferred.unlink()
         seconds["write"] = time.perf_counter() - t
-        say(f"  {total:,} quads written in {seconds['write']:.1f} s "
-            f"({total / max(seconds['write'], 1e-9):,.0f} quads/s)")
+        say(f"  {total:,} quads on disk ({seconds['write']:.1f} s more)")
         result = BuildResult(
             path=str(folder), seed=options.seed, scale=options.scale,
             base_iri=options.base_iri, quads=total, generated_quads=gen_quads, records=records,

@@ -354,6 +354,8 @@ class _Generator:
         rng.shuffle(uncovered)
         need = self.placement.regions
         new_left, slots_left = n_orgs, n_slots
+        self._pa_pool: list[Org] = []
+        self._hubs: list[Org] = []
         for p, size in zip(self.projects, sizes):
             regions: list[str] = list(need.get(p.acronym, []))
             more, less = self.by_category["more-developed"], self.by_category["less-developed"]
@@ -364,37 +366,44 @@ class _Generator:
             countries = {c[:2] for c in regions}
             if "less-developed" not in {self.categories[c].category for c in regions}:
                 regions.append(self._draw_region(less, countries))
-            while len(regions) < size:
-                countries = {c[:2] for c in regions}
-                if uncovered and rng.random() < 0.6:
-                    c = uncovered.pop()
-                elif len(countries) < 3:
-                    c = self._draw_region(self.active, countries)
-                elif rng.random() < 0.12:
-                    c = rng.choice(regions)
-                else:
-                    c = self._draw_region(self.active)
-                regions.append(c)
-            regions = regions[:max(size, len(need.get(p.acronym, [])))]
-            rng.shuffle(regions)
-            # the lead partner first: regions with a capital or large weight lead more often
+            # the other slots: an organisation that already takes part elsewhere (chosen in
+            # proportion to how many projects it has: preferential attachment, heavy tail),
+            # or a new one in a drawn region (regions without a partner yet first)
+            n_members = max(size, len(regions))
+            slots: list[str | None] = list(regions) + [None] * (n_members - len(regions))
+            rng.shuffle(slots)
             used: set[str] = set()
-            for number, region in enumerate(regions, start=1):
+            members: list[Org] = []
+            for region in slots:
+                countries = {o.country for o in members}
+                short = 3 - len(countries) >= n_members - len(members) - (
+                    sum(1 for r in slots[len(members):] if r is not None))
                 org = None
-                if (self.placement.organisation_project == p.acronym
+                if (region is not None and self.placement.organisation_project == p.acronym
                         and region == real.ORGANISATION_REGION and "pdc" not in used):
                     org = self._real_org(region)
                     used.add("pdc")
                 elif rng.random() >= new_left / max(slots_left, 1):
-                    cands = [o for o in self.orgs_by_region.get(region, []) if o.key not in used]
-                    if cands:
-                        org = rng.choices(cands, weights=[o.projects + 0.3 for o in cands])[0]
-                if org is None or org.key in used:
+                    org = self._preferential(used, region, countries if short else set())
+                if org is None:
+                    if region is None:
+                        if short or len(countries) < 3:
+                            region = self._draw_region(self.active, countries)
+                        elif uncovered and rng.random() < 0.6:
+                            region = uncovered.pop()
+                        else:
+                            region = self._draw_region(self.active)
                     org = self._new_org(region)
                     new_left -= 1
                 slots_left -= 1
                 used.add(org.key)
                 org.projects += 1
+                if org.projects == 2:
+                    self._hubs.append(org)
+                self._pa_pool.append(org)
+                members.append(org)
+            for number, org in enumerate(members, start=1):
+                region = org.nuts2
                 role = "lead-partner" if number == 1 else (
                     "advisory-partner" if rng.random() < 0.09 and region not in need.get(
                         p.acronym, []) else "project-partner")
@@ -407,13 +416,37 @@ class _Generator:
             ]
             for pt, amount in zip(p.parts, cal.apportion(p.erdf, shares)):
                 pt.erdf = amount
-        if uncovered:
-            # very small scales: place the remaining regions as extra partners
+        if uncovered and self.scale >= 1:
+            # regions the draws missed get a partner in a project that has room for one more
+            roomy = [p for p in self.projects if len(p.parts) < 10]
             for i, region in enumerate(uncovered):
-                p = self.projects[i % len(self.projects)]
+                p = roomy[i % len(roomy)]
                 org = self._new_org(region)
                 org.projects += 1
                 p.parts.append(Participation(p, len(p.parts) + 1, org, "project-partner"))
+
+    def _preferential(self, used: set[str], region: str | None, avoid: set[str]) -> Org | None:
+        """An organisation already in other projects, drawn in proportion to their number.
+
+        With ``region`` the draw is among that region's organisations; organisations in
+        ``used`` (already in the project) or in a country of ``avoid`` are not taken.
+        """
+        pool = self.orgs_by_region.get(region, []) if region else self._pa_pool
+        if not pool:
+            return None
+        # a share of the draws among organisations that already repeat: rich get richer,
+        # which gives the few very active organisations real programmes have
+        hubs = [] if region else self._hubs
+        for _ in range(8):
+            if hubs and self.rng.random() < 0.6:
+                org = self.rng.choices(hubs, weights=[o.projects for o in hubs])[0]
+            elif region:
+                org = self.rng.choices(pool, weights=[o.projects for o in pool])[0]
+            else:
+                org = self.rng.choice(pool)
+            if (org.key not in used and org.country not in avoid and 0 < org.projects < 12):
+                return org
+        return None
 
     def _real_org(self, region: str) -> Org:
         name, nuts3, facts = real.ORGANISATION

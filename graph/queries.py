@@ -156,7 +156,24 @@ def parse_query_file(path: Path) -> NamedQuery:
     for p in params:
         if f"?{p.name}" not in text and f"${p.name}" not in text:
             raise CatalogueError(f"{path}: parameter {p.name!r} is not a variable of the query")
-    return NamedQuery(name, summary, tuple(params), text, path)
+    query = NamedQuery(name, summary, tuple(params), text, path)
+    _check_runs(query)
+    return query
+
+
+def _check_runs(query: NamedQuery) -> None:
+    """Run the query on an empty store with its example (or default) values: a syntax error or
+    a parameter the engine cannot bind is found when the catalogue loads, not at request time."""
+    from graph.store import OxigraphGraph
+
+    values = {p.name: p.example or p.default for p in query.params if p.example or p.default}
+    missing = [p.name for p in query.params if p.name not in values]
+    if missing:
+        raise CatalogueError(f"{query.path}: parameter(s) {', '.join(missing)} need an example")
+    try:
+        query.run(OxigraphGraph(), values)
+    except IkgError as e:
+        raise CatalogueError(f"{query.path}: {e.message}") from e
 
 
 def _parse_param(path: Path, n: int, spec: str) -> Param:

@@ -183,10 +183,11 @@ def _property_constraints(
         screen = None
     if lo is not None or hi is not None:
         having = []
+        # HAVING repeats the aggregate: SPARQL evaluates HAVING before the SELECT alias exists
         if lo is not None and int(lo) > 0:
-            having.append(f"?n < {int(lo)}")
+            having.append(f"COUNT(DISTINCT ?v) < {int(lo)}")
         if hi is not None:
-            having.append(f"?n > {int(hi)}")
+            having.append(f"COUNT(DISTINCT ?v) > {int(hi)}")
         if having:
             out.append(Constraint(shape_id, target, str(path), message, (
                 f"SELECT ?focus (COUNT(DISTINCT ?v) AS ?n) WHERE {{ {classes} ?focus a ?cls . "

