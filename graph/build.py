@@ -1,4 +1,4 @@
-"""Building a store: generate (or import), load, materialise, validate, then switch. No HTTP.
+"""Building a store: generate (or import), load, validate, then switch. No HTTP.
 
 A build writes into a new folder of the store location and makes it the one in use only after
 loading and validation succeeded; on any failure the new folder is removed and the store in
@@ -15,15 +15,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
+from graph.entailment import alignments
 from graph.errors import BuildError, IkgError, ValidationFailed
 from graph.generate import GENERATOR_VERSION, generate
-from graph.namespaces import IKG, ONTOLOGY_DIR, Graphs
-from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
+from graph.namespaces import ONTOLOGY_DIR, Graphs
 from graph.quads import QuadWriter
+from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
 from graph.store import KnowledgeGraph, OxigraphGraph, StoreLocation
 from graph.validate import ValidationReport, validate_store
 
-__all__ = ["BuildOptions", "BuildResult", "build", "load_into", "materialise"]
+__all__ = ["BuildOptions", "BuildResult", "build", "load_into", "write_default_graph"]
 
 Progress = Callable[[str], None]
 
@@ -55,35 +56,6 @@ class BuildResult:
     built_at: str = ""
 
 
-def materialise(kg: KnowledgeGraph, graphs: Graphs) -> None:
-    """Add the super-properties and super-classes of ikg terms (PROV and the other alignments).
-
-    SPARQL Update in Oxigraph sees only the default graph unless told otherwise, hence the
-    explicit ``GRAPH`` patterns.
-
-    Generic clients that know PROV-O, ORG, EURIO or schema.org then follow the chains without
-    reasoning; the added quads go to the ``inferred`` named graph.
-    """
-    ns = IKG
-    kg.update(f"""
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        INSERT {{ GRAPH <{graphs.inferred}> {{ ?s ?super ?o }} }}
-        WHERE {{
-          GRAPH <{graphs.ontology}> {{ ?p rdfs:subPropertyOf+ ?super . }}
-          FILTER (STRSTARTS(STR(?p), "{ns}") && !STRSTARTS(STR(?super), "{ns}"))
-          GRAPH ?g {{ ?s ?p ?o . }}
-        }}""")
-    kg.update(f"""
-        PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
-        INSERT {{ GRAPH <{graphs.inferred}> {{ ?s a ?super }} }}
-        WHERE {{
-          GRAPH <{graphs.ontology}> {{ ?c rdfs:subClassOf+ ?super . }}
-          FILTER (STRSTARTS(STR(?c), "{ns}") && !STRSTARTS(STR(?super), "{ns}")
-                  && ?super != <http://www.w3.org/2004/02/skos/core#Concept>)
-          GRAPH ?g {{ ?s a ?c . }}
-        }}""")
-
-
 def load_into(kg: KnowledgeGraph, data: Path, graphs: Graphs, lenient: bool = False) -> None:
     """Load the ontology, the concept schemes and an N-Quads file into ``kg``."""
     kg.load(ONTOLOGY_DIR / "ikg.ttl", "turtle", graphs.ontology)
@@ -97,7 +69,7 @@ def write_default_graph(path: Path, options: BuildOptions) -> tuple[int, dict[st
     regions = nuts_regions()
     categories = region_categories(options.category_table, regions)
     with open(path, "w", encoding="utf8", buffering=1 << 20) as out:
-        w = QuadWriter(out, graphs.nuts)
+        w = QuadWriter(out, graphs.nuts, alignments(), graphs.inferred)
         write_regions(w, regions, categories)
         summary = generate(out, seed=options.seed, scale=options.scale, regions=regions,
                            categories=categories, graphs=graphs)
@@ -145,11 +117,12 @@ def build(
         data = folder / "data.nq"
         gen_quads, records = write_default_graph(data, options)
         seconds["generate"] = time.perf_counter() - t
-        say(f"  {gen_quads:,} quads generated in {seconds['generate']:.1f} s")
+        say(f"  {gen_quads:,} quads generated (with the PROV and other aligned statements) "
+            f"in {seconds['generate']:.1f} s")
 
         # The on-disk store is loaded in a background thread (pyoxigraph releases the GIL)
-        # while the same quads are loaded, materialised and validated in memory, where
-        # queries run 3-5 times faster; the materialised quads are then added on disk.
+        # while the same quads are loaded and validated in memory, where queries run 3-5
+        # times faster; the switch waits for both.
         t = time.perf_counter()
         say("loading into Oxigraph (on disk, and in memory for validation) ...")
         disk: dict[str, object] = {}
@@ -165,19 +138,14 @@ def build(
         writer.start()
         mem = OxigraphGraph()
         load_into(mem, data, graphs)
-        seconds["load"] = time.perf_counter() - t
-        say(f"  {len(mem):,} quads loaded in memory in {seconds['load']:.1f} s")
-
-        t = time.perf_counter()
-        say("materialising PROV and aligned super-properties ...")
-        materialise(mem, graphs)
-        seconds["materialise"] = time.perf_counter() - t
         total = len(mem)
-        say(f"  {total:,} quads after materialisation ({seconds['materialise']:.1f} s)")
+        seconds["load"] = time.perf_counter() - t
+        say(f"  {total:,} quads loaded in memory in {seconds['load']:.1f} s")
 
         t = time.perf_counter()
         say("validating against ontology/shapes.ttl ...")
         report = validate_store(mem)
+        mem.close()
         seconds["validate"] = time.perf_counter() - t
         say(f"  {report.checked} constraints checked in {seconds['validate']:.1f} s")
         if not report.conforms:
@@ -189,21 +157,16 @@ def build(
 
         t = time.perf_counter()
         say("finishing the store on disk ...")
-        inferred = folder / "inferred.nt"
-        mem.dump(inferred, graph=graphs.inferred)
-        mem.close()
         writer.join()
         if "error" in disk:
             raise disk["error"]  # type: ignore[misc]
         kg = disk["kg"]  # type: ignore[assignment]
-        kg.load(inferred, "ntriples", graphs.inferred, lenient=True)
         kg.flush()
         if len(kg) != total:
             raise BuildError(f"the store on disk has {len(kg)} quads, not {total}")
         kg.close()
         kg = None
         data.unlink()
-        inferred.unlink()
         seconds["write"] = time.perf_counter() - t
         say(f"  {total:,} quads on disk ({seconds['write']:.1f} s more)")
         result = BuildResult(

@@ -14,10 +14,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
+from functools import lru_cache
 from typing import IO
 
 from graph import calibration as cal
 from graph import real
+from graph.entailment import alignments
 from graph.errors import BuildError
 from graph.namespaces import IKG, IKGC, NUTS, Graphs
 from graph.quads import QuadWriter, iri, lit, typed
@@ -786,11 +788,12 @@ class _Generator:
 
     def _write(self, out: IO[str]) -> GenerationSummary:
         g = self.g
-        w = QuadWriter(out, g.generated)
+        w = QuadWriter(out, g.generated, alignments(), g.inferred)
         run_iri = g.data_iri("activity", f"generation-seed-{self.seed}-scale-{self.scale:g}")
-        ikg = lambda t: iri(IKG + t)  # noqa: E731
-        concept = lambda scheme, key: iri(f"{IKGC}{scheme}/{key}")  # noqa: E731
-        nuts = lambda code: iri(NUTS + code)  # noqa: E731
+        # the same few thousand terms are written millions of times at scale 10: cache them
+        ikg = lru_cache(maxsize=None)(lambda t: iri(IKG + t))
+        concept = lru_cache(maxsize=None)(lambda scheme, key: iri(f"{IKGC}{scheme}/{key}"))
+        nuts = lru_cache(maxsize=None)(lambda code: iri(NUTS + code))
         gen_by, source = iri(PROV + "wasGeneratedBy"), iri(DCT + "source")
         title_p, spatial = iri(DCT + "title"), iri(DCT + "spatial")
         run = iri(run_iri)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import IO
+from typing import IO, TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from graph.entailment import Alignments
 
 __all__ = ["QuadWriter", "iri", "lit", "typed", "XSD"]
 
@@ -47,12 +50,26 @@ class QuadWriter:
         Where the N-Quads lines go.
     graph : str
         IRI of the named graph the next quads belong to (change with :meth:`use`).
+    alignments : Alignments, optional
+        When given, every quad whose predicate (or ``rdf:type`` class) has super-terms is
+        followed by the same statement with each super-term, in the ``inferred`` graph.
+    inferred : str, optional
+        IRI of the graph for those statements.
     """
 
-    def __init__(self, out: IO[str], graph: str) -> None:
+    def __init__(self, out: IO[str], graph: str, alignments: Alignments | None = None,
+                 inferred: str | None = None) -> None:
         self._out = out
         self._g = iri(graph)
         self.count = 0
+        self._props: dict[str, tuple[str, ...]] = {}
+        self._classes: dict[str, tuple[str, ...]] = {}
+        if alignments is not None:
+            if inferred is None:
+                raise ValueError("alignments need the inferred graph's IRI")
+            self._props = {iri(k): tuple(map(iri, v)) for k, v in alignments.properties.items()}
+            self._classes = {iri(k): tuple(map(iri, v)) for k, v in alignments.classes.items()}
+            self._inferred = iri(inferred)
 
     def use(self, graph: str) -> None:
         """Write the following quads into ``graph``."""
@@ -60,8 +77,17 @@ class QuadWriter:
 
     def add(self, s: str, p: str, o: str) -> None:
         """Add one quad; ``s``, ``p``, ``o`` are already N-Quads terms."""
-        self._out.write(f"{s} {p} {o} {self._g} .\n")
+        write = self._out.write
+        write(f"{s} {p} {o} {self._g} .\n")
         self.count += 1
+        supers = self._classes.get(o) if p == RDF_TYPE else self._props.get(p)
+        if supers:
+            for sup in supers:
+                if p == RDF_TYPE:
+                    write(f"{s} {p} {sup} {self._inferred} .\n")
+                else:
+                    write(f"{s} {sup} {o} {self._inferred} .\n")
+            self.count += len(supers)
 
     def type(self, s: str, cls: str) -> None:
         """Add ``s rdf:type cls``."""

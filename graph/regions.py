@@ -194,7 +194,7 @@ def region_categories(
                     raise InputDataError(f"{path}:{line}: no source for {code}", where)
                 out[code] = RegionCategory(code, category, source)
     except OSError as e:
-        raise InputDataError(f"cannot read the category table {path}: {e}", {"file": str(path)})
+        raise InputDataError(f"cannot read the category table {path}: {e}", {"file": str(path)}) from e
     absent = sorted(level2 - set(out))
     if absent:
         raise InputDataError(

@@ -1,4 +1,4 @@
-"""SHACL validation of the built graph: the shapes compiled to SPARQL for any store, and pySHACL for small graphs. No HTTP.
+"""SHACL validation: the shapes compiled to SPARQL for any store, and pySHACL for small graphs. No HTTP.
 
 pySHACL is exact but takes minutes on the default graph; the shapes in ``ontology/shapes.ttl``
 use a small SHACL Core subset, which :func:`compile_shapes` turns into SPARQL queries that

@@ -47,7 +47,8 @@ def cli() -> None:
 def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
           categories: Path | None, if_missing: bool) -> None:
     """Generate the default graph, validate it and switch the store to it."""
-    from graph.build import BuildOptions, build as run_build
+    from graph.build import BuildOptions
+    from graph.build import build as run_build
     from graph.regions import DEFAULT_CATEGORY_TABLE
     from graph.store import StoreLocation
 

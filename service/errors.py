@@ -45,9 +45,11 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(IkgError)
     def _domain(e: IkgError) -> Response:
         status = STATUS.get(e.code, 500)
-        if status >= 500:
+        if status == 500:  # a server fault: logged, never shown
             log.error("%s: %s", e.code, e.message)
             return error_response(status, e.code, "the server failed to answer; it was logged")
+        if status >= 500:
+            log.warning("%s: %s", e.code, e.message)
         return error_response(status, e.code, e.message, e.detail)
 
     @app.errorhandler(HTTPException)

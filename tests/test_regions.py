@@ -54,7 +54,8 @@ def test_category_table_covers_every_nuts2_region_with_a_source():
 
 
 def _broken_table(tmp_path, edit) -> str:
-    rows = list(csv.DictReader(open(DEFAULT_CATEGORY_TABLE, encoding="utf8")))
+    with open(DEFAULT_CATEGORY_TABLE, encoding="utf8") as f:
+        rows = list(csv.DictReader(f))
     rows = edit(rows)
     path = tmp_path / "categories.csv"
     with open(path, "w", newline="", encoding="utf8") as f:
