@@ -231,8 +231,8 @@ class _Generator:
         level2 = sorted(c for c, r in self.regions.items() if r.level == 2)
         self.nuts3_of: dict[str, list[str]] = {c: [] for c in level2}
         for c, r in self.regions.items():
-            if r.level == 3 and c[:-1] in self.nuts3_of:
-                self.nuts3_of[c[:-1]].append(c)
+            if r.level == 3 and r.parent in self.nuts3_of:
+                self.nuts3_of[r.parent].append(c)
         per_country: dict[str, int] = {}
         for c in level2:
             per_country[c[:2]] = per_country.get(c[:2], 0) + 1

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -57,14 +57,11 @@ class Region:
     scheme: str
     source: str
     latin_label: str | None = None
+    parent: str | None = None
 
     @property
     def country(self) -> str:
         return self.code[:2]
-
-    @property
-    def parent(self) -> str | None:
-        return self.code[:-1] if self.level > 1 else (self.code[:2] if self.level == 1 else None)
 
 
 @dataclass(frozen=True)
@@ -128,7 +125,21 @@ def nuts_regions() -> tuple[Region, ...]:
                 continue
             out[code] = Region(code, str(r["NUTS label"]).strip(), level, NUTS_SCHEME_2016,
                                SOURCE_UK)
-    return tuple(sorted(out.values(), key=lambda x: x.code))
+    return tuple(sorted((_with_parent(r, out) for r in out.values()), key=lambda x: x.code))
+
+
+def _with_parent(r: Region, regions: dict[str, Region]) -> Region:
+    """The region with its parent code: the code less its last character, except where
+    Eurostat numbered otherwise (Northern Ireland's NUTS 3 UKN10-UKN16 lie in UKN0)."""
+    if r.level == 0:
+        return r
+    parent = r.code[:2] if r.level == 1 else r.code[:-1]
+    if parent not in regions:
+        siblings = [c for c, x in regions.items() if x.level == r.level - 1 and c[:-1] == r.code[:-2]]
+        if len(siblings) != 1:
+            raise InputDataError(f"NUTS region {r.code} has no parent region", {"code": r.code})
+        parent = siblings[0]
+    return replace(r, parent=parent)
 
 
 @lru_cache(maxsize=1)

@@ -74,6 +74,21 @@ def test_shape_violation_fails_with_a_readable_report_and_the_store_in_use_stays
     assert _projects(small_location.root) == round(258 * 0.3)
 
 
+def test_a_server_keeps_answering_through_a_failed_build(small_location, tmp_path):
+    from service.app import create_app
+
+    client = create_app({"IKG_STORE": str(small_location.root)}).test_client()
+    q = {"query": COUNT, "format": "csv"}
+    assert client.get("/sparql", query_string=q).get_data(as_text=True).split() == ["n", "77"]
+    broken = tmp_path / "categories.csv"
+    broken.write_text("code,label,category,source\n")
+    with pytest.raises(InputDataError):
+        build(small_location, BuildOptions(scale=0.3, category_table=broken))
+    assert client.get("/sparql", query_string=q).get_data(as_text=True).split() == ["n", "77"]
+    fresh = create_app({"IKG_STORE": str(small_location.root)}).test_client()
+    assert fresh.get("/sparql", query_string=q).get_data(as_text=True).split() == ["n", "77"]
+
+
 def test_a_new_build_switches_and_keeps_one_previous(small_location):
     first = small_location.current()
     build(small_location, BuildOptions(scale=0.3, seed=4))

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import hashlib
 import io
+import os
+import subprocess
+import sys
 
 import pytest
 
@@ -30,6 +33,19 @@ def test_same_seed_same_quads_and_another_seed_others():
     assert hashlib.sha256(a.encode()).digest() == hashlib.sha256(b.encode()).digest()
     assert a != c
     assert records["projects"] == round(258 * 0.3)
+
+
+def test_determinism_does_not_depend_on_python_hash_randomisation():
+    code = ("import hashlib, io, sys; from graph.generate import generate; "
+            "from graph.regions import nuts_regions, region_categories; out = io.StringIO(); "
+            "generate(out, seed=5, scale=0.2, regions=nuts_regions(), categories=region_categories()); "
+            "print(hashlib.sha256(out.getvalue().encode()).hexdigest())")
+    digests = {
+        subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                       env=dict(os.environ, PYTHONHASHSEED=seed)).stdout.strip()
+        for seed in ("1", "2")
+    }
+    assert len(digests) == 1 and len(digests.pop()) == 64
 
 
 def test_scale_multiplies_every_count():
