@@ -14,7 +14,9 @@ import os
 import re
 import shutil
 import time
+from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal as KindLiteral
@@ -96,11 +98,12 @@ class QueryResult:
         ]
 
 
-class KnowledgeGraph:
+class KnowledgeGraph(ABC):
     """The interface every engine offers. Use :func:`open_store` to get one."""
 
     engine = "abstract"
 
+    @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run a SPARQL query with ``bindings`` (variable name to RDF term) bound as terms.
 
@@ -111,8 +114,8 @@ class KnowledgeGraph:
         StoreError
             When the engine fails.
         """
-        raise NotImplementedError  # interface method: each engine overrides it
 
+    @abstractmethod
     def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
                bindings: Mapping[str, Node] | None = None) -> Answer:
         """Run a query and serialise its answer (``result_format`` for SELECT and ASK, a key of
@@ -123,28 +126,28 @@ class KnowledgeGraph:
         ------
         QuerySyntaxError, StoreError
         """
-        raise NotImplementedError  # interface method: each engine overrides it
 
+    @abstractmethod
     def update(self, sparql: str) -> None:
         """Run a SPARQL update, atomically."""
-        raise NotImplementedError  # interface method: each engine overrides it
 
+    @abstractmethod
     def load(
         self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
     ) -> None:
         """Load an RDF file (``fmt`` a key of :data:`FORMATS`) into ``graph`` or as quads;
         ``lenient`` skips checks where the engine can (files the store wrote itself)."""
-        raise NotImplementedError  # interface method: each engine overrides it
 
+    @abstractmethod
     def __len__(self) -> int:
-        raise NotImplementedError  # interface method: each engine overrides it
+        """The number of quads."""
 
-    def close(self) -> None:
+    def close(self) -> None:  # noqa: B027 - engines without resources need not override it
         """Release the engine's resources."""
 
+    @abstractmethod
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
         """Every quad, as rdflib terms (graph None for the default graph)."""
-        raise NotImplementedError  # interface method: each engine overrides it
 
 
 # ----------------------------------------------------------------------------- Oxigraph
@@ -204,6 +207,19 @@ def _substitution_error(e: RuntimeError) -> QuerySyntaxError:
     )
 
 
+@contextmanager
+def _translated() -> Iterator[None]:
+    """pyoxigraph's exceptions as ikg's, in one place."""
+    try:
+        yield
+    except SyntaxError as e:
+        raise _syntax_error(e) from e
+    except RuntimeError as e:
+        raise _substitution_error(e) from e
+    except OSError as e:
+        raise StoreError(f"the store failed: {e}") from e
+
+
 class OxigraphGraph(KnowledgeGraph):
     """The embedded Oxigraph store, on disk (``path``) or in memory (``path`` None)."""
 
@@ -226,12 +242,13 @@ class OxigraphGraph(KnowledgeGraph):
         """The pyoxigraph store, for code that streams results in Oxigraph's own formats."""
         return self._store
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def _run(self, sparql: str, bindings: Mapping[str, Node] | None):  # noqa: ANN202
         subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
-        try:
-            res = self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=subs or None
-            )
+        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        with _translated():  # results are lazy: iterate inside, where errors are translated
+            res = self._run(sparql, bindings)
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):
@@ -240,20 +257,11 @@ class OxigraphGraph(KnowledgeGraph):
                 return QueryResult("select", variables=names, rows=rows)
             triples = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in res]
             return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
-        except SyntaxError as e:
-            raise _syntax_error(e) from e
-        except RuntimeError as e:
-            raise _substitution_error(e) from e
-        except OSError as e:
-            raise StoreError(f"the store failed: {e}") from e
 
     def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
                bindings: Mapping[str, Node] | None = None) -> Answer:
-        subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
-        try:
-            res = self._store.query(
-                sparql, use_default_graph_as_union=True, substitutions=subs or None
-            )
+        with _translated():
+            res = self._run(sparql, bindings)
             if isinstance(res, (ox.QueryBoolean, ox.QuerySolutions)):
                 fmt, _, media = RESULT_FORMATS[result_format]
                 kind: KindLiteral["select", "ask", "graph"] = (
@@ -261,20 +269,10 @@ class OxigraphGraph(KnowledgeGraph):
                 return Answer(kind, media, res.serialize(format=fmt))
             gfmt, _, media = GRAPH_FORMATS[graph_format]
             return Answer("graph", media, res.serialize(format=gfmt))
-        except SyntaxError as e:
-            raise _syntax_error(e) from e
-        except RuntimeError as e:
-            raise _substitution_error(e) from e
-        except OSError as e:
-            raise StoreError(f"the store failed: {e}") from e
 
     def update(self, sparql: str) -> None:
-        try:
+        with _translated():
             self._store.update(sparql)
-        except SyntaxError as e:
-            raise _syntax_error(e) from e
-        except OSError as e:
-            raise StoreError(f"the store failed: {e}") from e
 
     def load(
         self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
