@@ -8,6 +8,7 @@ __all__ = [
     "IkgError",
     "QuerySyntaxError",
     "BadParameter",
+    "NotAcceptable",
     "UnknownQuery",
     "StoreNotFound",
     "StoreError",
@@ -38,6 +39,12 @@ class BadParameter(IkgError):
     """A parameter value that is malformed or of the wrong type."""
 
     code = "bad_parameter"
+
+
+class NotAcceptable(IkgError):
+    """No format the client accepts fits the answer."""
+
+    code = "not_acceptable"
 
 
 class UnknownQuery(IkgError):

@@ -18,6 +18,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
 from typing import Literal as KindLiteral
 
@@ -25,10 +26,13 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Literal, URIRef
 from rdflib.term import Node
 
-from graph.errors import QuerySyntaxError, StoreError, StoreNotFound
+from graph.errors import NotAcceptable, QuerySyntaxError, StoreError, StoreNotFound
+from graph.namespaces import PREFIXES
+from graph.results import RESULT_MEDIA_TYPES, ask_chunk, select_chunks
 
 __all__ = [
-    "Answer",
+    "QueryRequest",
+    "Streamed",
     "RESULT_FORMATS",
     "GRAPH_FORMATS",
     "QueryResult",
@@ -37,6 +41,7 @@ __all__ = [
     "RdflibGraph",
     "StoreLocation",
     "open_store",
+    "store_path",
     "FORMATS",
 ]
 
@@ -64,16 +69,43 @@ GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
     "ntriples": (ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples"),
     "rdfxml": (ox.RdfFormat.RDF_XML, "xml", "application/rdf+xml"),
     "jsonld": (ox.RdfFormat.JSON_LD, "json-ld", "application/ld+json"),
+    "nquads": (ox.RdfFormat.N_QUADS, "nquads", "application/n-quads"),
 }
 
 
+#: Prefixes used when writing Turtle and RDF/XML answers.
+SERIALISATION_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("sh", "owl")}
+
+
 @dataclass(frozen=True)
-class Answer:
-    """A query answer already serialised: its kind, media type and bytes."""
+class QueryRequest:
+    """One query as the SPARQL protocol sends it, with what the answer must look like.
+
+    ``default_graphs`` / ``named_graphs`` are the protocol's ``default-graph-uri`` and
+    ``named-graph-uri`` (None: the union of all graphs is the default graph, all graphs are
+    named). ``row_limit`` caps the rows (SELECT) or triples (CONSTRUCT, DESCRIBE) returned.
+    A format of None means the client accepts no format for that kind of answer: such an
+    answer raises :class:`NotAcceptable`.
+    """
+
+    query: str
+    result_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    default_graphs: tuple[str, ...] | None = None
+    named_graphs: tuple[str, ...] | None = None
+    row_limit: int = 100_000
+    bindings: tuple[tuple[str, Node], ...] = ()
+
+
+@dataclass
+class Streamed:
+    """An answer being produced: its kind and media type, whether the row cap cut it, and
+    its bytes, in chunks."""
 
     kind: KindLiteral["select", "ask", "graph"]
     media_type: str
-    body: bytes
+    truncated: bool
+    chunks: Iterator[bytes]
 
 
 @dataclass
@@ -116,11 +148,9 @@ class KnowledgeGraph(ABC):
         """
 
     @abstractmethod
-    def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
-               bindings: Mapping[str, Node] | None = None) -> Answer:
-        """Run a query and serialise its answer (``result_format`` for SELECT and ASK, a key of
-        :data:`RESULT_FORMATS`; ``graph_format`` for CONSTRUCT and DESCRIBE, a key of
-        :data:`GRAPH_FORMATS`).
+    def stream(self, request: QueryRequest) -> Streamed:
+        """Run a protocol query: the answer in the requested format, capped at the row limit,
+        in chunks. Errors in the query are raised before the first chunk.
 
         Raises
         ------
@@ -220,6 +250,41 @@ def _translated() -> Iterator[None]:
         raise StoreError(f"the store failed: {e}") from e
 
 
+def _streamed(res: object, request: QueryRequest) -> Streamed:
+    """Collect at most ``row_limit`` rows (one more, to know whether the cap cut the answer),
+    then serialise them in chunks."""
+    limit = request.row_limit
+    if isinstance(res, ox.QueryBoolean):
+        fmt = _acceptable(request.result_format, "ASK")
+        return Streamed("ask", RESULT_MEDIA_TYPES[fmt], False, iter([ask_chunk(bool(res), fmt)]))
+    if isinstance(res, ox.QuerySolutions):
+        fmt = _acceptable(request.result_format, "SELECT")
+        names = [v.value for v in res.variables]
+        rows = [tuple(sol[n] for n in names) for sol in islice(res, limit + 1)]
+        return Streamed("select", RESULT_MEDIA_TYPES[fmt], len(rows) > limit,
+                        select_chunks(names, rows[:limit], fmt))
+    name = _acceptable(request.graph_format, "CONSTRUCT and DESCRIBE")
+    triples = list(islice(res, limit + 1))  # type: ignore[call-overload]
+    return Streamed("graph", GRAPH_FORMATS[name][2], len(triples) > limit,
+                    iter([_serialise_triples(triples[:limit], name)]))
+
+
+def _acceptable(fmt: str | None, kind: str) -> str:
+    if fmt is None:
+        raise NotAcceptable(f"none of the media types in Accept fits a {kind} answer",
+                            {"kind": kind})
+    return fmt
+
+
+def _serialise_triples(triples: list, name: str) -> bytes:
+    gfmt = GRAPH_FORMATS[name][0]
+    if gfmt == ox.RdfFormat.N_QUADS:  # triples of the answer, in the default graph
+        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                            format=gfmt)
+    prefixes = SERIALISATION_PREFIXES if gfmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    return ox.serialize(triples, format=gfmt, prefixes=prefixes)
+
+
 class OxigraphGraph(KnowledgeGraph):
     """The embedded Oxigraph store, on disk (``path``) or in memory (``path`` None)."""
 
@@ -258,17 +323,16 @@ class OxigraphGraph(KnowledgeGraph):
             triples = [(_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object)) for t in res]
             return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
 
-    def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
-               bindings: Mapping[str, Node] | None = None) -> Answer:
+    def stream(self, request: QueryRequest) -> Streamed:
+        subs = {ox.Variable(k): _to_ox(v) for k, v in request.bindings}
+        dataset: dict[str, object] = {"use_default_graph_as_union": request.default_graphs is None}
+        if request.default_graphs is not None:
+            dataset["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
+        if request.named_graphs is not None:
+            dataset["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
         with _translated():
-            res = self._run(sparql, bindings)
-            if isinstance(res, (ox.QueryBoolean, ox.QuerySolutions)):
-                fmt, _, media = RESULT_FORMATS[result_format]
-                kind: KindLiteral["select", "ask", "graph"] = (
-                    "ask" if isinstance(res, ox.QueryBoolean) else "select")
-                return Answer(kind, media, res.serialize(format=fmt))
-            gfmt, _, media = GRAPH_FORMATS[graph_format]
-            return Answer("graph", media, res.serialize(format=gfmt))
+            res = self._store.query(request.query, substitutions=subs or None, **dataset)
+            return _streamed(res, request)
 
     def update(self, sparql: str) -> None:
         with _translated():
@@ -349,15 +413,26 @@ class RdflibGraph(KnowledgeGraph):
             return QueryResult("select", variables=names, rows=[tuple(r) for r in res])
         return QueryResult("graph", triples=list(res.graph))  # type: ignore[arg-type]
 
-    def answer(self, sparql: str, result_format: str = "json", graph_format: str = "turtle",
-               bindings: Mapping[str, Node] | None = None) -> Answer:
-        raw = self._run(sparql, bindings)
-        if raw.type in ("CONSTRUCT", "DESCRIBE"):
-            _, name, media = GRAPH_FORMATS[graph_format]
-            return Answer("graph", media, raw.serialize(format=name) or b"")
-        _, name, media = RESULT_FORMATS[result_format]
-        kind: KindLiteral["select", "ask", "graph"] = "ask" if raw.type == "ASK" else "select"
-        return Answer(kind, media, raw.serialize(format=name) or b"")
+    def stream(self, request: QueryRequest) -> Streamed:
+        # rdflib: for small graphs only; the terms go through the same writers as Oxigraph's
+        if request.default_graphs is not None or request.named_graphs is not None:
+            raise QuerySyntaxError("the rdflib engine does not take default-graph-uri or "
+                                   "named-graph-uri", {})
+        res = self.query(request.query, dict(request.bindings))
+        limit = request.row_limit
+        if res.kind == "ask":
+            fmt = _acceptable(request.result_format, "ASK")
+            return Streamed("ask", RESULT_MEDIA_TYPES[fmt], False,
+                            iter([ask_chunk(bool(res.boolean), fmt)]))
+        if res.kind == "select":
+            fmt = _acceptable(request.result_format, "SELECT")
+            rows = [tuple(None if t is None else _to_ox(t) for t in row) for row in res.rows]
+            return Streamed("select", RESULT_MEDIA_TYPES[fmt], len(rows) > limit,
+                            select_chunks(res.variables, rows[:limit], fmt))
+        name = _acceptable(request.graph_format, "CONSTRUCT and DESCRIBE")
+        triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in res.triples]
+        return Streamed("graph", GRAPH_FORMATS[name][2], len(triples) > limit,
+                        iter([_serialise_triples(triples[:limit], name)]))
 
     def update(self, sparql: str) -> None:
         try:
@@ -450,6 +525,24 @@ class StoreLocation:
             return {}
 
 
+def store_path(root: Path | str) -> Path:
+    """The Oxigraph folder of the store in use under ``root``.
+
+    Raises
+    ------
+    StoreNotFound
+        When no build has been made there yet.
+    """
+    loc = StoreLocation(root)
+    cur = loc.current()
+    if cur is None:
+        raise StoreNotFound(
+            f"no graph has been built in {loc.root}; run `ikg build` first",
+            {"store": str(loc.root)},
+        )
+    return cur / "oxigraph"
+
+
 def open_store(root: Path | str, read_only: bool = True) -> OxigraphGraph:
     """Open the store in use under ``root``.
 
@@ -460,11 +553,4 @@ def open_store(root: Path | str, read_only: bool = True) -> OxigraphGraph:
     StoreError
         When the store cannot be opened.
     """
-    loc = StoreLocation(root)
-    cur = loc.current()
-    if cur is None:
-        raise StoreNotFound(
-            f"no graph has been built in {loc.root}; run `ikg build` first",
-            {"store": str(loc.root)},
-        )
-    return OxigraphGraph(cur / "oxigraph", read_only=read_only)
+    return OxigraphGraph(store_path(root), read_only=read_only)

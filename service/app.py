@@ -2,18 +2,21 @@
 
 from __future__ import annotations
 
+import atexit
 import logging
+import threading
 import time
 from collections.abc import Mapping
 from typing import Any
 
 from flask import Flask, Response, g, request
 
-from graph.store import KnowledgeGraph, open_store
+from graph.execution import Executor, InlineExecutor, QueryPool
+from graph.store import store_path
 from service.errors import register_error_handlers
 from service.settings import load_settings
 
-__all__ = ["create_app", "store_of"]
+__all__ = ["create_app", "executor_of"]
 
 log = logging.getLogger("ikg.service")
 
@@ -21,13 +24,15 @@ log = logging.getLogger("ikg.service")
 def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the settings (defaults, environment, then ``test_config``).
 
-    ``test_config`` may carry ``IKG_KG``, an already open :class:`KnowledgeGraph` (tests use
-    small hand-made graphs); otherwise the store in use under ``IKG_STORE`` is opened
-    read-only on the first request that needs it.
+    ``test_config`` may carry ``IKG_KG``, an already open :class:`KnowledgeGraph` of this
+    process (tests use small hand-made graphs): queries then run inline, without a timeout.
+    Otherwise queries run in a :class:`~graph.execution.QueryPool` of worker processes on the
+    store in use under ``IKG_STORE``, started on first use.
     """
     app = Flask(__name__)
     app.config.update(load_settings(test_config))
-    app.extensions["ikg"] = {"kg": app.config.get("IKG_KG")}
+    app.extensions["ikg"] = {"kg": app.config.get("IKG_KG"), "executor": None,
+                             "lock": threading.Lock()}
     register_error_handlers(app)
 
     from service.sparql import bp as sparql_bp
@@ -39,7 +44,16 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         g.started = time.perf_counter()
 
     @app.after_request
-    def _log_request(resp: Response) -> Response:
+    def _cors_and_log(resp: Response) -> Response:
+        resp.headers["Access-Control-Allow-Origin"] = app.config["IKG_CORS_ORIGIN"]
+        if request.method == "OPTIONS":
+            resp.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+            resp.headers["Access-Control-Allow-Headers"] = (
+                request.headers.get("Access-Control-Request-Headers")
+                or "Accept, Content-Type, Authorization")
+            resp.headers["Access-Control-Max-Age"] = "86400"
+        else:
+            resp.headers["Access-Control-Expose-Headers"] = "Ikg-Result-Truncated"
         ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info("%s %s %s %.1f ms", request.method, request.full_path.rstrip("?"),
                  resp.status_code, ms)
@@ -57,9 +71,23 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     return app
 
 
-def store_of(app: Flask) -> KnowledgeGraph:
-    """The app's store, opened read-only on first use."""
+def executor_of(app: Flask) -> Executor:
+    """The app's query executor, made on first use.
+
+    Raises
+    ------
+    StoreNotFound
+        When no graph has been built under ``IKG_STORE``.
+    """
     state = app.extensions["ikg"]
-    if state["kg"] is None:
-        state["kg"] = open_store(app.config["IKG_STORE"], read_only=True)
-    return state["kg"]
+    with state["lock"]:
+        if state["executor"] is None:
+            if state["kg"] is not None:
+                state["executor"] = InlineExecutor(state["kg"])
+            else:
+                path = store_path(app.config["IKG_STORE"])
+                pool = QueryPool(path, workers=app.config["IKG_QUERY_WORKERS"],
+                                 timeout=app.config["IKG_QUERY_TIMEOUT"])
+                atexit.register(pool.close)
+                state["executor"] = pool
+        return state["executor"]

@@ -212,20 +212,22 @@ def serve(store: Path | None, host: str | None, port: int | None, threads: int |
     """Serve the store in use over HTTP with waitress (a production WSGI server)."""
     import waitress
 
-    from graph.store import open_store
-    from service.app import create_app
+    from service.app import create_app, executor_of
 
     s = _settings()
     overrides = {"IKG_STORE": str(store or s["IKG_STORE"])}
+    app = create_app(overrides)
     try:
-        kg = open_store(overrides["IKG_STORE"], read_only=True)
+        executor = executor_of(app)  # start the query workers before the first request
+        names = executor.graph_names()
     except IkgError as e:
         _fail(e)
         return
-    app = create_app({**overrides, "IKG_KG": kg})
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     host, port = host or s["IKG_HOST"], port or s["IKG_PORT"]
-    click.echo(f"serving {len(kg):,} quads from {overrides['IKG_STORE']} on http://{host}:{port}/")
+    click.echo(f"serving {len(names)} named graphs from {overrides['IKG_STORE']} on "
+               f"http://{host}:{port}/ (query timeout {app.config['IKG_QUERY_TIMEOUT']:g} s, "
+               f"{app.config['IKG_QUERY_WORKERS']} query workers)")
     waitress.serve(app, host=host, port=port, threads=threads or s["IKG_THREADS"], ident="ikg")
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -12,13 +12,24 @@ from graph.namespaces import DEFAULT_BASE_IRI, ROOT
 __all__ = ["Setting", "SETTINGS", "load_settings"]
 
 
+def _boolean(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("1", "true", "yes", "on"):
+        return True
+    if text in ("0", "false", "no", "off", ""):
+        return False
+    raise ValueError(f"{value!r} is not a boolean")
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: environment variable name, default, type and what it does."""
 
     name: str
     default: Any
-    type: type
+    type: Callable[[Any], Any]
     doc: str
 
 
@@ -31,6 +42,17 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IKG_HOST", "127.0.0.1", str, "Address `ikg serve` listens on."),
     Setting("IKG_PORT", 8000, int, "Port `ikg serve` listens on."),
     Setting("IKG_THREADS", 8, int, "Worker threads of the WSGI server (waitress)."),
+    Setting("IKG_QUERY_TIMEOUT", 30.0, float,
+            "Seconds a `/sparql` query may run; then it is stopped and the client gets a 503."),
+    Setting("IKG_QUERY_WORKERS", 2, int,
+            "Worker processes that run `/sparql` queries (how many run at once)."),
+    Setting("IKG_ROW_LIMIT", 100_000, int,
+            "Most rows (or triples) an answer carries; a longer one is cut and says so."),
+    Setting("IKG_UPDATE_TOKEN", "", str,
+            "Bearer token that enables SPARQL Update; empty (the default) keeps updates off."),
+    Setting("IKG_ALLOW_SERVICE", False, _boolean,
+            "Allow SERVICE in queries and LOAD in updates (outgoing network); off by default."),
+    Setting("IKG_CORS_ORIGIN", "*", str, "Value of Access-Control-Allow-Origin on every answer."),
 )  # fmt: skip
 
 
@@ -48,7 +70,7 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
         try:
             out[s.name] = s.type(raw)
         except (TypeError, ValueError) as e:
-            raise ValueError(f"setting {s.name}={raw!r} is not a valid {s.type.__name__}") from e
+            raise ValueError(f"setting {s.name}={raw!r} is not a valid {s.type.__name__.strip('_')}") from e
     for k, v in (overrides or {}).items():
         out.setdefault(k, v)
     return out

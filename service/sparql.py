@@ -1,26 +1,47 @@
-"""The /sparql blueprint: SPARQL 1.1 query over the store (GET, POST form, POST direct)."""
+"""The /sparql blueprint: SPARQL 1.1 Protocol (query, service description, update gate)."""
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+import hmac
 
-from graph.errors import IkgError
-from graph.store import GRAPH_FORMATS, RESULT_FORMATS
-from service.app import store_of
+from flask import Blueprint, Response, current_app, request
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
+from rdflib.namespace import RDF
+
+from graph.errors import IkgError, NotAcceptable
+from graph.guard import network_operations
+from graph.store import GRAPH_FORMATS, RESULT_FORMATS, QueryRequest
+from service.app import executor_of
 
 __all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__, url_prefix="/sparql")
 
-#: Media types accepted in Accept and their format names (results, then graphs).
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
+
+#: Media types (without parameters) to format names, for Accept negotiation.
 RESULT_MEDIA = {media.split(";")[0]: name for name, (_, _, media) in RESULT_FORMATS.items()}
+RESULT_MEDIA["application/json"] = "json"
+RESULT_MEDIA["application/xml"] = "xml"
 GRAPH_MEDIA = {media.split(";")[0]: name for name, (_, _, media) in GRAPH_FORMATS.items()}
-#: The ``format=`` / ``output=`` / ``results=`` values clients send (SPARQLWrapper among them).
-FORMAT_ALIASES = {
-    "json": "json", "xml": "xml", "csv": "csv", "tsv": "tsv", "turtle": "turtle", "ttl": "turtle",
-    "n3": "turtle", "nt": "ntriples", "ntriples": "ntriples", "rdf": "rdfxml",
-    "rdfxml": "rdfxml", "rdf+xml": "rdfxml", "json-ld": "jsonld", "jsonld": "jsonld",
+GRAPH_MEDIA["application/x-turtle"] = "turtle"
+GRAPH_MEDIA["text/plain"] = "ntriples"
+GRAPH_MEDIA["application/xml"] = "rdfxml"
+#: Values of ``format=`` / ``output=`` / ``results=`` (SPARQLWrapper sends these) to
+#: (result format, graph format).
+FORMAT_PARAMS = {
+    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None),
+    "tsv": ("tsv", None), "turtle": (None, "turtle"), "ttl": (None, "turtle"),
+    "n3": (None, "turtle"), "nt": (None, "ntriples"), "ntriples": (None, "ntriples"),
+    "n-triples": (None, "ntriples"), "rdf": (None, "rdfxml"), "rdfxml": (None, "rdfxml"),
+    "rdf+xml": (None, "rdfxml"), "json-ld": (None, "jsonld"), "jsonld": (None, "jsonld"),
+    "nquads": (None, "nquads"), "n-quads": (None, "nquads"),
 }  # fmt: skip
+SD_RESULT_FORMATS = [FORMATS_NS.SPARQL_Results_JSON, FORMATS_NS.SPARQL_Results_XML,
+                     FORMATS_NS.SPARQL_Results_CSV, FORMATS_NS.SPARQL_Results_TSV,
+                     FORMATS_NS.Turtle, FORMATS_NS["N-Triples"], FORMATS_NS.RDF_XML,
+                     FORMATS_NS["JSON-LD"], FORMATS_NS["N-Quads"]]
 
 
 class MissingQuery(IkgError):
@@ -31,48 +52,154 @@ class UnsupportedMediaType(IkgError):
     code = "unsupported_media_type"
 
 
-def _query_text() -> str:
+class UpdateForbidden(IkgError):
+    code = "update_forbidden"
+
+
+class Unauthorized(IkgError):
+    code = "unauthorized"
+
+
+class NetworkNotAllowed(IkgError):
+    code = "service_not_allowed"
+
+
+def _operation() -> tuple[str, str | None]:
+    """("query" | "update" | "description", text) from the request, per the protocol."""
+    ctype = (request.mimetype or "").lower()
     if request.method == "GET":
+        if "update" in request.args:
+            raise UpdateForbidden("SPARQL Update must be POSTed", {})
         values = request.args.getlist("query")
-    else:
-        ctype = (request.mimetype or "").lower()
-        if ctype == "application/sparql-query":
-            values = [request.get_data(as_text=True)]
-        elif ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
-            values = request.form.getlist("query")
-        else:
-            raise UnsupportedMediaType(
-                f"POST a query as application/sparql-query or a form, not {ctype or 'nothing'}",
-                {"content_type": ctype},
-            )
-    if len(values) != 1 or not values[0].strip():
+        if not values:
+            return "description", None
+        return "query", _one(values, "query")
+    if ctype == "application/sparql-query":
+        return "query", _one([request.get_data(as_text=True)], "query")
+    if ctype == "application/sparql-update":
+        return "update", _one([request.get_data(as_text=True)], "update")
+    if ctype in ("application/x-www-form-urlencoded", "multipart/form-data"):
+        if "update" in request.form:
+            return "update", _one(request.form.getlist("update"), "update")
+        return "query", _one(request.form.getlist("query"), "query")
+    raise UnsupportedMediaType(
+        "POST a query as application/sparql-query, an update as application/sparql-update, "
+        f"or either as a form (application/x-www-form-urlencoded), not {ctype or 'nothing'}",
+        {"content_type": ctype},
+    )
+
+
+def _one(values: list[str], name: str) -> str:
+    if len(values) != 1:
         raise MissingQuery(
-            "send exactly one non-empty 'query' parameter" if values else "no 'query' parameter",
-            {"count": len(values)},
-        )
+            f"send exactly one '{name}' parameter, not {len(values)}" if values
+            else f"no '{name}' parameter", {"count": len(values)})
+    if not values[0].strip():
+        raise MissingQuery(f"the '{name}' parameter is empty", {"count": 1})
     return values[0]
 
 
-def _formats() -> tuple[str, str]:
-    """(result format, graph format) from format=/output=/results= or the Accept header."""
+def _formats() -> tuple[str | None, str | None]:
+    """(result format, graph format): from format=/output=/results=, else from Accept.
+
+    None for a kind of answer the client accepts in no format we have (a 406 if the query
+    turns out to be of that kind).
+    """
     for key in ("format", "output", "results"):
-        value = (request.values.get(key) or "").lower()
-        if value in FORMAT_ALIASES:
-            name = FORMAT_ALIASES[value]
-            return (name if name in RESULT_FORMATS else "json",
-                    name if name in GRAPH_FORMATS else "turtle")
-        if value in RESULT_MEDIA or value in GRAPH_MEDIA:
-            return RESULT_MEDIA.get(value, "json"), GRAPH_MEDIA.get(value, "turtle")
+        value = (request.values.get(key) or "").strip().lower()
+        if value in FORMAT_PARAMS:
+            r, g = FORMAT_PARAMS[value]
+            return r or "json", g or "turtle"
+        if value.split(";")[0] in RESULT_MEDIA or value.split(";")[0] in GRAPH_MEDIA:
+            v = value.split(";")[0]
+            return RESULT_MEDIA.get(v, "json"), GRAPH_MEDIA.get(v, "turtle")
     accept = request.accept_mimetypes
-    result = accept.best_match(list(RESULT_MEDIA) + ["application/json"], default=None)
-    graph = accept.best_match(list(GRAPH_MEDIA), default=None)
-    return (RESULT_MEDIA.get(result or "", "json"), GRAPH_MEDIA.get(graph or "", "turtle"))
+    if not accept:
+        return "json", "turtle"
+    result = accept.best_match(["application/sparql-results+json", *RESULT_MEDIA])
+    graph = accept.best_match(["text/turtle", *GRAPH_MEDIA])
+    return RESULT_MEDIA.get(result or ""), GRAPH_MEDIA.get(graph or "")
+
+
+def _graph_params() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    default = request.values.getlist("default-graph-uri")
+    named = request.values.getlist("named-graph-uri")
+    return (tuple(default) or None), (tuple(named) or None)
 
 
 @bp.route("", methods=["GET", "POST"])
 def sparql() -> Response:
-    """Answer one SPARQL query in the negotiated format."""
-    query = _query_text()
+    """Answer one SPARQL query (or refuse an update) in the negotiated format."""
+    kind, text = _operation()
+    config = current_app.config
+    if kind == "description":
+        return _service_description()
+    assert text is not None
+    if kind == "update":
+        return _update(text)
+    if not config["IKG_ALLOW_SERVICE"] and network_operations(text):
+        raise NetworkNotAllowed(
+            "this endpoint does not fetch other endpoints: SERVICE is not allowed",
+            {"operations": network_operations(text)})
     result_format, graph_format = _formats()
-    answer = store_of(current_app).answer(query, result_format, graph_format)
-    return Response(answer.body, content_type=answer.media_type)
+    default_graphs, named_graphs = _graph_params()
+    answer = executor_of(current_app).execute(QueryRequest(
+        text, result_format, graph_format, default_graphs, named_graphs,
+        row_limit=config["IKG_ROW_LIMIT"]))
+    resp = Response(answer.chunks, content_type=answer.media_type)
+    resp.headers["Vary"] = "Accept"
+    if answer.truncated:
+        resp.headers["Ikg-Result-Truncated"] = f"true; limit={config['IKG_ROW_LIMIT']}"
+    return resp
+
+
+def _update(text: str) -> Response:
+    token = current_app.config["IKG_UPDATE_TOKEN"]
+    if not token:
+        raise UpdateForbidden(
+            "SPARQL Update is off on this server (set IKG_UPDATE_TOKEN to enable it)", {})
+    given = request.headers.get("Authorization", "")
+    if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
+        raise Unauthorized("SPARQL Update needs 'Authorization: Bearer <token>'", {})
+    if not current_app.config["IKG_ALLOW_SERVICE"] and network_operations(text):
+        raise NetworkNotAllowed("this endpoint does not fetch URLs: LOAD and SERVICE are not "
+                                "allowed", {"operations": network_operations(text)})
+    executor_of(current_app).update(text)
+    return Response(status=204)
+
+
+def _service_description() -> Response:
+    """The SPARQL 1.1 Service Description of this endpoint, in a negotiated RDF format."""
+    _, graph_format = _formats()
+    if graph_format is None:
+        raise NotAcceptable("the service description is RDF: accept Turtle, N-Triples, "
+                            "RDF/XML, JSON-LD or N-Quads", {})
+    g = Graph()
+    g.bind("sd", SD)
+    g.bind("formats", FORMATS_NS)
+    service = BNode()
+    endpoint = URIRef(request.base_url)
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, endpoint))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    if current_app.config["IKG_UPDATE_TOKEN"]:
+        g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    for f in SD_RESULT_FORMATS:
+        g.add((service, SD.resultFormat, f))
+    dataset, default = BNode(), BNode()
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
+           Literal("The union of all named graphs.")))
+    for name in executor_of(current_app).graph_names():
+        ng = BNode()
+        g.add((dataset, SD.namedGraph, ng))
+        g.add((ng, RDF.type, SD.NamedGraph))
+        g.add((ng, SD.name, URIRef(name)))
+    _, rdflib_name, media = GRAPH_FORMATS[graph_format]
+    resp = Response(g.serialize(format=rdflib_name, encoding="utf-8"), content_type=media)
+    resp.headers["Vary"] = "Accept"
+    return resp

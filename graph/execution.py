@@ -1,0 +1,280 @@
+"""Running protocol queries with a timeout that really stops them: a pool of worker processes. No HTTP.
+
+pyoxigraph (0.5) has no query timeout or cancellation, and a thread cannot be stopped, so a
+query that must be stoppable runs in a worker process that opens the store read-only. When
+the deadline passes the worker is killed (the query stops with it) and a fresh worker takes
+its place; the caller gets :class:`QueryTimeout`. Other requests are served meanwhile by the
+other workers. For stores that live in this process (in-memory graphs in tests),
+:class:`InlineExecutor` runs queries directly, without a timeout.
+"""
+
+from __future__ import annotations
+
+import logging
+import multiprocessing as mp
+import queue
+import threading
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+from graph import errors
+from graph.errors import IkgError, StoreError
+from graph.store import KnowledgeGraph, OxigraphGraph, QueryRequest, Streamed
+
+__all__ = ["QueryTimeout", "ServerBusy", "Executor", "InlineExecutor", "QueryPool"]
+
+log = logging.getLogger("ikg.execution")
+
+
+class QueryTimeout(IkgError):
+    """The query ran past the timeout and was stopped."""
+
+    code = "query_timeout"
+
+
+class ServerBusy(IkgError):
+    """Every worker stayed busy for the whole timeout."""
+
+    code = "server_busy"
+
+
+class Executor:
+    """Runs :class:`~graph.store.QueryRequest` objects; see the two implementations."""
+
+    timeout: float | None = None
+
+    def execute(self, request: QueryRequest) -> Streamed:  # pragma: no cover - interface
+        """The answer, streamed; errors in the query are raised before it starts."""
+        raise TypeError("use InlineExecutor or QueryPool")
+
+    def update(self, sparql: str) -> None:  # pragma: no cover - interface
+        """Run a SPARQL update on the store."""
+        raise TypeError("use InlineExecutor or QueryPool")
+
+    def graph_names(self) -> list[str]:
+        """The IRIs of the store's named graphs."""
+        answer = self.execute(QueryRequest(
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", "csv", row_limit=10_000))
+        lines = b"".join(answer.chunks).decode().splitlines()
+        return [line for line in lines[1:] if line]
+
+    def close(self) -> None:
+        """Stop whatever the executor started."""
+
+
+class InlineExecutor(Executor):
+    """Runs queries in the calling thread on a store of this process (no timeout)."""
+
+    def __init__(self, kg: KnowledgeGraph) -> None:
+        self.kg = kg
+
+    def execute(self, request: QueryRequest) -> Streamed:
+        return self.kg.stream(request)
+
+    def update(self, sparql: str) -> None:
+        self.kg.update(sparql)
+
+
+# ----------------------------------------------------------------------------- workers
+
+
+def _worker_main(conn: Connection, store_path: str) -> None:
+    """A worker: open the store read-only, answer requests until the pipe closes."""
+    kg: OxigraphGraph | None = None
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        try:
+            if kg is None:
+                kg = OxigraphGraph(store_path, read_only=True)
+            answer = kg.stream(request)
+            conn.send(("head", answer.kind, answer.media_type, answer.truncated))
+            for chunk in answer.chunks:
+                conn.send(("chunk", chunk))
+            conn.send(("end",))
+        except IkgError as e:
+            conn.send(("error", type(e).__name__, e.message, e.detail))
+        except Exception as e:  # reported to the parent, which logs it as a server fault
+            conn.send(("error", "StoreError", f"{type(e).__name__}: {e}", {}))
+
+
+def _update_main(conn: Connection, store_path: str, sparql: str) -> None:
+    """A one-off process: open the store for writing, run one update, report."""
+    try:
+        kg = OxigraphGraph(store_path)
+        kg.update(sparql)
+        kg.flush()
+        conn.send(("done",))
+    except IkgError as e:
+        conn.send(("error", type(e).__name__, e.message, e.detail))
+    except Exception as e:  # reported to the parent, which logs it as a server fault
+        conn.send(("error", "StoreError", f"{type(e).__name__}: {e}", {}))
+
+
+def _error(name: str, message: str, detail: dict) -> IkgError:
+    """The worker's error, re-raised as the same ikg exception in the parent."""
+    cls = getattr(errors, name, None)
+    if not (isinstance(cls, type) and issubclass(cls, IkgError)):
+        cls = StoreError
+    return cls(message, detail)
+
+
+@dataclass
+class _Worker:
+    process: Any
+    conn: Connection
+
+
+class QueryPool(Executor):
+    """Worker processes that answer queries on an on-disk store, each stoppable at a deadline.
+
+    Parameters
+    ----------
+    store_path : path
+        The Oxigraph store folder (opened read-only by each worker).
+    workers : int
+        How many queries may run at once.
+    timeout : float
+        Seconds a query may take, from the moment it is accepted to its last byte.
+    """
+
+    def __init__(self, store_path: Path | str, workers: int = 2, timeout: float = 30.0) -> None:
+        if workers < 1:
+            raise ValueError("a query pool needs at least one worker")
+        self.store_path = str(store_path)
+        self.timeout = timeout
+        # spawn, not fork: the parent runs server threads and holds a RocksDB handle
+        self._ctx = mp.get_context("spawn")
+        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._lock = threading.Lock()
+        self._closed = False
+        self._all: list[_Worker] = []
+        for _ in range(workers):
+            self._idle.put(self._spawn())
+
+    def _spawn(self) -> _Worker:
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_worker_main, args=(child, self.store_path),
+                                 name="ikg-query-worker", daemon=True)
+        proc.start()
+        child.close()
+        worker = _Worker(proc, parent)
+        with self._lock:
+            self._all.append(worker)
+        return worker
+
+    def _replace(self, worker: _Worker) -> None:
+        """Kill ``worker`` (and the query it runs) and put a fresh one in the pool."""
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        with self._lock:
+            if worker in self._all:
+                self._all.remove(worker)
+        if not self._closed:
+            self._idle.put(self._spawn())
+
+    def _recv(self, worker: _Worker, deadline: float) -> tuple:
+        remaining = deadline - time.monotonic()
+        try:
+            ready = remaining > 0 and worker.conn.poll(remaining)
+            if not ready:
+                self._replace(worker)
+                raise QueryTimeout(
+                    f"the query ran longer than the {self.timeout:g} s timeout and was stopped",
+                    {"timeout_seconds": self.timeout},
+                )
+            return worker.conn.recv()
+        except (EOFError, OSError) as e:
+            self._replace(worker)
+            raise StoreError(f"a query worker died: {e}") from e
+
+    def execute(self, request: QueryRequest) -> Streamed:
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s; try again",
+                             {"timeout_seconds": self.timeout}) from None
+        try:
+            worker.conn.send(request)
+        except (OSError, ValueError) as e:
+            self._replace(worker)
+            raise StoreError(f"a query worker could not take the query: {e}") from e
+        msg = self._recv(worker, deadline)
+        if msg[0] == "error":
+            self._idle.put(worker)
+            _, name, message, detail = msg
+            raise _error(name, message, detail)
+        _, kind, media_type, truncated = msg
+        return Streamed(kind, media_type, truncated, self._chunks(worker, deadline))
+
+    def _chunks(self, worker: _Worker, deadline: float) -> Iterator[bytes]:
+        finished = False
+        try:
+            while True:
+                msg = self._recv(worker, deadline)
+                if msg[0] == "end":
+                    finished = True
+                    return
+                if msg[0] == "error":  # failed mid-answer: the client sees a cut stream
+                    finished = True
+                    log.error("query failed while streaming: %s", msg[2])
+                    return
+                yield msg[1]
+        finally:
+            if finished:
+                self._idle.put(worker)
+            elif worker.process.is_alive():
+                # the client went away (or the deadline passed) mid-answer: stop the worker
+                self._replace(worker)
+
+    def update(self, sparql: str) -> None:
+        """Run an update in a process that opens the store for writing, within the timeout;
+        then replace every worker, so that the next queries see the change."""
+        parent, child = self._ctx.Pipe()
+        proc = self._ctx.Process(target=_update_main, args=(child, self.store_path, sparql),
+                                 name="ikg-update", daemon=True)
+        with self._lock:  # one update at a time
+            proc.start()
+            child.close()
+            try:
+                if not parent.poll(self.timeout):
+                    proc.kill()
+                    raise QueryTimeout(f"the update ran longer than the {self.timeout:g} s "
+                                       "timeout and was stopped; nothing was changed",
+                                       {"timeout_seconds": self.timeout})
+                msg = parent.recv()
+            except (EOFError, OSError) as e:
+                raise StoreError(f"the update process died: {e}") from e
+            finally:
+                proc.join(timeout=5)
+                parent.close()
+        if msg[0] == "error":
+            raise _error(msg[1], msg[2], msg[3])
+        self.recycle()
+
+    def recycle(self) -> None:
+        """Replace every idle worker by a fresh one (busy ones finish their query first)."""
+        for _ in range(self._idle.qsize()):
+            try:
+                worker = self._idle.get_nowait()
+            except queue.Empty:
+                return
+            self._replace(worker)
+
+    def close(self) -> None:
+        self._closed = True
+        with self._lock:
+            workers = list(self._all)
+        for w in workers:
+            w.process.kill()
+            w.conn.close()
+        for w in workers:
+            w.process.join(timeout=5)
