@@ -1,0 +1,93 @@
+"""The query pool: worker processes, a timeout that stops the query, updates that are seen."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+import pytest
+
+from graph.build import BuildOptions, build
+from graph.errors import QuerySyntaxError
+from graph.execution import QueryPool, QueryTimeout
+from graph.store import QueryRequest, StoreLocation, store_path
+
+CROSS = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"
+COUNT = ("PREFIX ikg: <https://ikg.example.org/ontology#> "
+         "SELECT (COUNT(?p) AS ?n) WHERE { ?p a ikg:Project }")
+
+
+def _text(answer) -> str:
+    return b"".join(answer.chunks).decode()
+
+
+@pytest.fixture(scope="module")
+def pool(default_location):
+    p = QueryPool(store_path(default_location.root), workers=2, timeout=2.0)
+    yield p
+    p.close()
+
+
+def test_a_pathological_query_is_stopped_at_the_timeout_while_others_are_answered(pool):
+    outcome: dict = {}
+
+    def heavy() -> None:
+        start = time.monotonic()
+        try:
+            _text(pool.execute(QueryRequest(CROSS, "csv")))
+            outcome["error"] = None
+        except QueryTimeout as e:
+            outcome["error"] = e
+        outcome["seconds"] = time.monotonic() - start
+
+    before = {w.process.pid for w in pool._all}
+    t = threading.Thread(target=heavy)
+    t.start()
+    time.sleep(0.3)
+    start = time.monotonic()
+    assert _text(pool.execute(QueryRequest(COUNT, "csv"))).split() == ["n", "258"]
+    assert time.monotonic() - start < 1.5  # answered while the heavy query runs
+    t.join(timeout=10)
+    assert isinstance(outcome["error"], QueryTimeout)
+    assert outcome["error"].code == "query_timeout"
+    assert 1.9 <= outcome["seconds"] < 4
+    # the worker that ran it was killed (the query stopped with it) and replaced
+    after = {w.process.pid for w in pool._all}
+    gone = before - after
+    assert len(gone) == 1 and len(after) == 2
+    (pid,) = gone
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+    assert _text(pool.execute(QueryRequest(COUNT, "json"))).count("258") == 1
+
+
+def test_errors_come_back_as_ikg_errors_and_the_worker_stays(pool):
+    pids = {w.process.pid for w in pool._all}
+    with pytest.raises(QuerySyntaxError) as e:
+        pool.execute(QueryRequest("SELECT WHERE", "json"))
+    assert "line" in e.value.detail
+    assert {w.process.pid for w in pool._all} == pids
+
+
+def test_an_abandoned_stream_stops_its_worker(pool):
+    answer = pool.execute(QueryRequest("SELECT ?s WHERE { ?s ?p ?o }", "csv", row_limit=200_000))
+    next(answer.chunks)
+    answer.chunks.close()  # the client went away
+    assert len(pool._all) == 2
+    assert _text(pool.execute(QueryRequest(COUNT, "csv"))).split() == ["n", "258"]
+
+
+def test_updates_run_in_their_own_process_and_are_seen_afterwards(tmp_path):
+    loc = StoreLocation(tmp_path / "store")
+    build(loc, BuildOptions(scale=0.2, seed=2))
+    pool = QueryPool(store_path(loc.root), workers=1, timeout=10)
+    try:
+        ask = QueryRequest("ASK { <urn:a> <urn:b> <urn:c> }", "json")
+        assert '"boolean": false' in _text(pool.execute(ask))
+        pool.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }")
+        assert '"boolean": true' in _text(pool.execute(ask))
+        with pytest.raises(QuerySyntaxError):
+            pool.update("INSERT DATA { <urn:a> }")
+    finally:
+        pool.close()
