@@ -4,14 +4,15 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN = $(VENV)/bin
-STAMP = $(VENV)/.installed-$(shell cat pyproject.toml | cksum | cut -d' ' -f1)
+STAMP = $(VENV)/.installed-$(shell cat pyproject.toml ui/package-lock.json | cksum | cut -d' ' -f1)
 
 .PHONY: setup serve build test bench lint clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml ui/package-lock.json
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[test]'
+	npm ci --prefix ui --no-audit --no-fund --ignore-scripts
 	rm -f $(VENV)/.installed-* && touch $(STAMP)
 
 setup: $(STAMP)

@@ -233,12 +233,11 @@ class _Generator:
         for c, r in self.regions.items():
             if r.level == 3 and r.parent in self.nuts3_of:
                 self.nuts3_of[r.parent].append(c)
-        per_country: dict[str, int] = {}
-        for c in level2:
-            per_country[c[:2]] = per_country.get(c[:2], 0) + 1
         weights: dict[str, float] = {}
         for c in level2:
-            w = rng.lognormvariate(0, 0.75) / per_country[c[:2]] ** 0.35
+            # activity grows with the region's size (its number of NUTS 3 areas stands in for
+            # population) and varies a lot between regions of the same size
+            w = rng.lognormvariate(0, 0.75) * max(1, len(self.nuts3_of[c])) ** 0.5
             if any(n3 in capitals for n3 in self.nuts3_of[c]):
                 w *= 3.0
             weights[c] = w

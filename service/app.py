@@ -59,15 +59,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                  resp.status_code, ms)
         return resp
 
-    @app.get("/")
-    def index() -> Response:
-        """A short text index until the query UI lands."""
-        return Response(
-            "ikg: the knowledge graph of European interregional cooperation.\n"
-            "SPARQL endpoint: /sparql (GET ?query=..., POST form or application/sparql-query)\n",
-            mimetype="text/plain",
-        )
+    from service.ui import bp as ui_bp
 
+    app.register_blueprint(ui_bp)
     return app
 
 
