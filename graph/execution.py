@@ -236,38 +236,55 @@ class QueryPool(Executor):
                 self._replace(worker)
 
     def update(self, sparql: str) -> None:
-        """Run an update in a process that opens the store for writing, within the timeout;
-        then replace every worker, so that the next queries see the change."""
+        """Run an update in a process that opens the store for writing, within the timeout.
+
+        Oxigraph's read-only readers must not be open while another process writes, so the
+        update first takes every worker out of the pool (waiting for running queries up to
+        the timeout) and stops them; fresh workers, which see the change, start afterwards.
+        """
+        with self._lock:
+            n = len(self._all)
+        taken: list[_Worker] = []
+        try:
+            for _ in range(n):
+                taken.append(self._idle.get(timeout=self.timeout))
+        except queue.Empty:
+            for w in taken:
+                self._idle.put(w)
+            raise ServerBusy(f"queries kept every worker busy for {self.timeout:g} s; the update "
+                             "was not run", {"timeout_seconds": self.timeout}) from None
+        for w in taken:
+            w.process.kill()
+            w.process.join(timeout=5)
+            w.conn.close()
+            with self._lock:
+                self._all.remove(w)
+        try:
+            msg = self._run_update(sparql)
+        finally:
+            for _ in range(n):
+                self._idle.put(self._spawn())
+        if msg[0] == "error":
+            raise _error(msg[1], msg[2], msg[3])
+
+    def _run_update(self, sparql: str) -> tuple:
         parent, child = self._ctx.Pipe()
         proc = self._ctx.Process(target=_update_main, args=(child, self.store_path, sparql),
                                  name="ikg-update", daemon=True)
-        with self._lock:  # one update at a time
-            proc.start()
-            child.close()
-            try:
-                if not parent.poll(self.timeout):
-                    proc.kill()
-                    raise QueryTimeout(f"the update ran longer than the {self.timeout:g} s "
-                                       "timeout and was stopped; nothing was changed",
-                                       {"timeout_seconds": self.timeout})
-                msg = parent.recv()
-            except (EOFError, OSError) as e:
-                raise StoreError(f"the update process died: {e}") from e
-            finally:
-                proc.join(timeout=5)
-                parent.close()
-        if msg[0] == "error":
-            raise _error(msg[1], msg[2], msg[3])
-        self.recycle()
-
-    def recycle(self) -> None:
-        """Replace every idle worker by a fresh one (busy ones finish their query first)."""
-        for _ in range(self._idle.qsize()):
-            try:
-                worker = self._idle.get_nowait()
-            except queue.Empty:
-                return
-            self._replace(worker)
+        proc.start()
+        child.close()
+        try:
+            if not parent.poll(self.timeout):
+                proc.kill()
+                raise QueryTimeout(f"the update ran longer than the {self.timeout:g} s timeout "
+                                   "and was stopped; nothing was changed",
+                                   {"timeout_seconds": self.timeout})
+            return parent.recv()
+        except (EOFError, OSError) as e:
+            raise StoreError(f"the update process died: {e}") from e
+        finally:
+            proc.join(timeout=5)
+            parent.close()
 
     def close(self) -> None:
         self._closed = True

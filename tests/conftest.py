@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -10,6 +16,7 @@ from graph.build import BuildOptions, build
 from graph.store import OxigraphGraph, StoreLocation, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
+IKG = str(Path(sys.executable).parent / "ikg")
 
 
 @pytest.fixture(scope="session")
@@ -44,6 +51,39 @@ def app(tiny_kg):
 @pytest.fixture()
 def client(app):
     return app.test_client()
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def server(default_location):
+    """A real `ikg serve` process on the default graph (query timeout 3 s), on a free port."""
+    port = _free_port()
+    proc = subprocess.Popen(
+        [IKG, "serve", "--store", str(default_location.root), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        env=dict(os.environ, IKG_QUERY_TIMEOUT="3", IKG_QUERY_WORKERS="2"),
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(url + "/", timeout=1).read()
+            break
+        except OSError as e:
+            if proc.poll() is not None:
+                raise RuntimeError(proc.stdout.read().decode()) from e
+            time.sleep(0.2)
+    else:
+        proc.kill()
+        raise RuntimeError("ikg serve did not start in 30 s")
+    yield url
+    proc.terminate()
+    proc.wait(timeout=10)
 
 
 def assert_error(resp, status: int, code: str) -> dict:

@@ -3,54 +3,16 @@
 from __future__ import annotations
 
 import json
-import os
-import socket
-import subprocess
-import sys
 import time
 import urllib.parse
 import urllib.request
-from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
-IKG = str(Path(sys.executable).parent / "ikg")
 COUNT = ("PREFIX ikg: <https://ikg.example.org/ontology#> "
          "SELECT (COUNT(DISTINCT ?project) AS ?n) WHERE { ?project a ikg:Project }")
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server(default_location):
-    port = _free_port()
-    proc = subprocess.Popen(
-        [IKG, "serve", "--store", str(default_location.root), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env=dict(os.environ, IKG_QUERY_TIMEOUT="3", IKG_QUERY_WORKERS="2"),
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            urllib.request.urlopen(url + "/", timeout=1).read()
-            break
-        except OSError as e:
-            if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from e
-            time.sleep(0.2)
-    else:
-        proc.kill()
-        raise RuntimeError("ikg serve did not start in 30 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
 
 
 def test_sparqlwrapper_counts_258_projects(server):
