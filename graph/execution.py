@@ -28,6 +28,7 @@ from graph.store import KnowledgeGraph, OxigraphGraph, QueryRequest, Streamed
 __all__ = ["QueryTimeout", "ServerBusy", "Executor", "InlineExecutor", "QueryPool"]
 
 log = logging.getLogger("ikg.execution")
+SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 
 
 class QueryTimeout(IkgError):
@@ -94,10 +95,26 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             if kg is None:
                 kg = OxigraphGraph(store_path, read_only=True)
             answer = kg.stream(request)
-            conn.send(("head", answer.kind, answer.media_type, answer.truncated))
+            # small answers (most) go back in one message: each message costs a round of
+            # context switches between the processes
+            head = (answer.kind, answer.media_type, answer.truncated)
+            pending: list[bytes] = []
+            size = 0
             for chunk in answer.chunks:
+                if head is not None and size + len(chunk) <= SMALL_ANSWER:
+                    pending.append(chunk)
+                    size += len(chunk)
+                    continue
+                if head is not None:
+                    conn.send(("head", *head))
+                    head = None
+                    for c in pending:
+                        conn.send(("chunk", c))
                 conn.send(("chunk", chunk))
-            conn.send(("end",))
+            if head is not None:
+                conn.send(("whole", *head, b"".join(pending)))
+            else:
+                conn.send(("end",))
         except IkgError as e:
             conn.send(("error", type(e).__name__, e.message, e.detail))
         except Exception as e:  # reported to the parent, which logs it as a server fault
@@ -212,6 +229,10 @@ class QueryPool(Executor):
             self._idle.put(worker)
             _, name, message, detail = msg
             raise _error(name, message, detail)
+        if msg[0] == "whole":
+            self._idle.put(worker)
+            _, kind, media_type, truncated, body = msg
+            return Streamed(kind, media_type, truncated, iter([body]))
         _, kind, media_type, truncated = msg
         return Streamed(kind, media_type, truncated, self._chunks(worker, deadline))
 
