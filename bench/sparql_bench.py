@@ -2,9 +2,9 @@
 
 For each scale: build the graph with `ikg build`, dump it as N-Quads, load that into an
 Oxigraph server store, and start three servers on loopback: `ikg serve`, `oxigraph
-serve-read-only --union-default-graph` and `rdflib-endpoint serve` (rdflib's engine; it is
-skipped above --rdflib-max-scale because loading millions of quads into rdflib takes too long
-on this machine). Then, through HTTP with keep-alive connections:
+serve-read-only --union-default-graph` and `rdflib-endpoint serve` (rdflib's engine; it can
+be skipped above --rdflib-max-scale), one at a time so that nothing else competes for the
+cores while one is measured. Then, through HTTP with keep-alive connections:
 
 - the latency of a mix of realistic queries (lookups, joins, aggregates, property paths,
   CONSTRUCT, DESCRIBE): the median of --repeats runs of each, after one warm-up; answers are
@@ -141,15 +141,21 @@ def latency(port: int, path: str, repeats: int, timeout: float) -> dict[str, tup
     return out
 
 
-def throughput(port: int, path: str, clients: int, seconds: float) -> float:
+def throughput(port: int, path: str, clients: int, seconds: float) -> tuple[float, int]:
+    """Successful point lookups per second at ``clients`` concurrent clients, and the number of
+    failed requests (errors are counted, and the client carries on)."""
     counts = [0] * clients
+    errors = [0] * clients
     stop = time.monotonic() + seconds
 
     def run(i: int) -> None:
         c = Client(port, path, 30)
         while time.monotonic() < stop:
-            c.query(LOOKUP, "select")
-            counts[i] += 1
+            try:
+                c.query(LOOKUP, "select")
+                counts[i] += 1
+            except (OSError, RuntimeError, http.client.HTTPException):
+                errors[i] += 1
 
     threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
     start = time.monotonic()
@@ -157,7 +163,7 @@ def throughput(port: int, path: str, clients: int, seconds: float) -> float:
         t.start()
     for t in threads:
         t.join()
-    return sum(counts) / (time.monotonic() - start)
+    return sum(counts) / (time.monotonic() - start), sum(errors)
 
 
 def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
@@ -174,48 +180,39 @@ def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
     oxi_dir = tmp / f"oxigraph-{scale:g}"
     subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(oxi_dir), "--file", str(dump)],
                    check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    servers: dict[str, tuple[subprocess.Popen, int, str]] = {}
-    procs = []
-    try:
+    # one server at a time, so that nothing else competes for the two cores while it is measured
+    commands: dict[str, tuple[list[str], str, dict | None]] = {
+        "ikg": ([str(BIN / "ikg"), "serve", "--store", str(store), "--port", "{port}"], "/sparql",
+                dict(os.environ, IKG_QUERY_TIMEOUT=str(args.peer_timeout))),
+        "oxigraph-server": ([str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi_dir),
+                             "--bind", "127.0.0.1:{port}", "--union-default-graph",
+                             "--timeout-s", str(int(args.peer_timeout))], "/query", None),
+    }
+    if scale <= args.rdflib_max_scale:
+        commands["rdflib-endpoint"] = ([str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host",
+                                        "127.0.0.1", "--port", "{port}"], "/", None)
+    result: dict = {"scale": scale, "servers": {}}
+    for name, (argv, path, env) in commands.items():
         port = free_port()
-        p = subprocess.Popen([str(BIN / "ikg"), "serve", "--store", str(store), "--port", str(port)],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-                             env=dict(os.environ, IKG_QUERY_TIMEOUT=str(args.peer_timeout)))
-        procs.append(p)
-        servers["ikg"] = (p, port, "/sparql")
-        port = free_port()
-        p = subprocess.Popen([str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi_dir),
-                              "--bind", f"127.0.0.1:{port}", "--union-default-graph",
-                              "--timeout-s", str(int(args.peer_timeout))],
-                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-        procs.append(p)
-        servers["oxigraph-server"] = (p, port, "/query")
-        if scale <= args.rdflib_max_scale:
-            port = free_port()
-            p = subprocess.Popen([str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host",
-                                  "127.0.0.1", "--port", str(port)],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            procs.append(p)
-            servers["rdflib-endpoint"] = (p, port, "/")
-        result: dict = {"scale": scale, "servers": {}}
-        for name, (proc, port, path) in servers.items():
+        proc = subprocess.Popen([a.replace("{port}", str(port)) for a in argv],
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
+        try:
             ready = wait_ready(port, proc, 1800, path)
             print(f"  {name}: ready after {ready:.0f} s; measuring ...", flush=True)
             lat = latency(port, path, args.repeats, args.peer_timeout)
-            tput = throughput(port, path, args.clients, args.seconds)
-            result["servers"][name] = {"latency": lat, "lookups_per_second": tput}
+            tput, failed = throughput(port, path, args.clients, args.seconds)
+            result["servers"][name] = {"latency": lat, "lookups_per_second": tput,
+                                       "failed_lookups": failed, "ready_seconds": ready}
             done = [v[0] for v in lat.values() if v[0] is not None]
             print(f"  {name}: median of the mix {statistics.median(done) * 1000:.1f} ms, "
-                  f"{tput:.0f} lookups/s", flush=True)
-        return result
-    finally:
-        for p in procs:
-            p.terminate()
-        for p in procs:
+                  f"{tput:.0f} lookups/s ({failed} failed)", flush=True)
+        finally:
+            proc.terminate()
             try:
-                p.wait(timeout=10)
+                proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
-                p.kill()
+                proc.kill()
+    return result
 
 
 def report(results: list[dict]) -> str:
@@ -243,6 +240,8 @@ def report(results: list[dict]) -> str:
         lines.append("| **point lookups/s, "
                      f"{ARGS.clients} clients** | " + " | ".join(
                          f"**{s[n]['lookups_per_second']:.0f}**" for n in names) + " | |")
+        lines.append("| failed lookups | " + " | ".join(
+            str(s[n]["failed_lookups"]) for n in names) + " | |")
         ik = med.get("ikg")
         if ik and med.get("rdflib-endpoint"):
             lines.append(f"\nrdflib-endpoint / ikg, median latency: {med['rdflib-endpoint'] / ik:.1f}x (goal >= 10x)")

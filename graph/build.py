@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import cast
 
 from graph.entailment import alignments
 from graph.errors import BuildError, IkgError, ValidationFailed
@@ -160,7 +161,7 @@ def build(
         writer.join()
         if "error" in disk:
             raise disk["error"]  # type: ignore[misc]
-        kg = disk["kg"]  # type: ignore[assignment]
+        kg = cast(OxigraphGraph, disk["kg"])
         kg.flush()
         if len(kg) != total:
             raise BuildError(f"the store on disk has {len(kg)} quads, not {total}")

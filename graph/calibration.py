@@ -38,7 +38,7 @@ PROGRAMME_START = date(2015, 1, 1)
 #: The figures as published, for the tests and ``ikg stats``: (value, how it is worded).
 #: Exact figures must match exactly; "over"/"almost"/"close to"/"about" within their wording;
 #: the June 2022 and programme-end snapshots within 2%.
-PUBLISHED: dict[str, dict[str, tuple[float, str]]] = {
+PUBLISHED: dict[str, dict[str, tuple[float | tuple[float, float], str]]] = {
     "march-2023": {
         "projects": (258, "exact"),
         "programme_erdf_meur": (359, "exact"),

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from graph import errors
 from graph.errors import IkgError, StoreError
@@ -97,7 +97,8 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             answer = kg.stream(request)
             # small answers (most) go back in one message: each message costs a round of
             # context switches between the processes
-            head = (answer.kind, answer.media_type, answer.truncated)
+            head: tuple[Literal["select", "ask", "graph"], str, bool] | None = (
+                answer.kind, answer.media_type, answer.truncated)
             pending: list[bytes] = []
             size = 0
             for chunk in answer.chunks:
@@ -115,10 +116,8 @@ def _worker_main(conn: Connection, store_path: str) -> None:
                 conn.send(("whole", *head, b"".join(pending)))
             else:
                 conn.send(("end",))
-        except IkgError as e:
-            conn.send(("error", type(e).__name__, e.message, e.detail))
-        except Exception as e:  # reported to the parent, which logs it as a server fault
-            conn.send(("error", "StoreError", f"{type(e).__name__}: {e}", {}))
+        except Exception as e:
+            conn.send(_error_message(e))
 
 
 def _update_main(conn: Connection, store_path: str, sparql: str) -> None:
@@ -128,10 +127,15 @@ def _update_main(conn: Connection, store_path: str, sparql: str) -> None:
         kg.update(sparql)
         kg.flush()
         conn.send(("done",))
-    except IkgError as e:
-        conn.send(("error", type(e).__name__, e.message, e.detail))
-    except Exception as e:  # reported to the parent, which logs it as a server fault
-        conn.send(("error", "StoreError", f"{type(e).__name__}: {e}", {}))
+    except Exception as e:
+        conn.send(_error_message(e))
+
+
+def _error_message(e: Exception) -> tuple:
+    """An exception as a message for the parent; anything not ours is a server fault."""
+    if isinstance(e, IkgError):
+        return ("error", type(e).__name__, e.message, e.detail)
+    return ("error", "StoreError", f"{type(e).__name__}: {e}", {})
 
 
 def _error(name: str, message: str, detail: dict) -> IkgError:
@@ -160,6 +164,8 @@ class QueryPool(Executor):
     timeout : float
         Seconds a query may take, from the moment it is accepted to its last byte.
     """
+
+    timeout: float
 
     def __init__(self, store_path: Path | str, workers: int = 2, timeout: float = 30.0) -> None:
         if workers < 1:

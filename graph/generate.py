@@ -259,7 +259,9 @@ class _Generator:
             for k in ("more-developed", "transition", "less-developed")
         }
 
-    def _draw_region(self, pool: list[str], exclude_countries: set[str] = frozenset()) -> str:
+    def _draw_region(
+        self, pool: list[str], exclude_countries: set[str] | frozenset[str] = frozenset()
+    ) -> str:
         cands = [c for c in pool if c[:2] not in exclude_countries] or pool
         return self.rng.choices(cands, weights=[self.weights[c] for c in cands])[0]
 
@@ -921,6 +923,7 @@ class _Generator:
         for pl in self.plans:
             s = iri(g.data_iri("action-plan", pl.key))
             p = pl.part.project
+            assert pl.instrument is not None  # _instruments gives every plan one
             record(s, "ActionPlan", f"Action plan of {pl.part.org.name} ({p.acronym})", None)
             w.add(s, title_p, lit(f"Action plan for {pl.instrument.title}"))
             w.add(s, ikg("inProject"), iri(g.data_iri("project", p.key)))
@@ -943,8 +946,8 @@ class _Generator:
             label = ch.label or (f"{ch.ctype.replace('-', ' ').capitalize()}: "
                                  f"{ch.instrument.title}")
             record(s, "PolicyChange", label, ch.real_source)
-            inst = iri(g.data_iri("instrument", ch.instrument.key))
-            fact(s, ikg("improves"), inst, is_real)
+            inst_iri = iri(g.data_iri("instrument", ch.instrument.key))
+            fact(s, ikg("improves"), inst_iri, is_real)
             fact(s, ikg("changeType"), concept("change-type", ch.ctype), is_real)
             if is_real:
                 fact(s, spatial, nuts(ch.instrument.country), True)

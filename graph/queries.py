@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import cast
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
@@ -166,7 +167,9 @@ def _check_runs(query: NamedQuery) -> None:
     a parameter the engine cannot bind is found when the catalogue loads, not at request time."""
     from graph.store import OxigraphGraph
 
-    values = {p.name: p.example or p.default for p in query.params if p.example or p.default}
+    values: dict[str, str] = {
+        p.name: cast(str, p.example or p.default) for p in query.params if p.example or p.default
+    }
     missing = [p.name for p in query.params if p.name not in values]
     if missing:
         raise CatalogueError(f"{query.path}: parameter(s) {', '.join(missing)} need an example")

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
+from typing import cast
 
 from graph.calibration import PUBLISHED, SNAPSHOTS
 from graph.queries import Catalogue, load_catalogue
@@ -86,7 +87,7 @@ def meets(value: float | None, published: object, wording: str) -> bool:
     if value is None:
         return False
     if wording == "range":
-        lo, hi = published  # type: ignore[misc]
+        lo, hi = cast(tuple[float, float], published)
         return lo <= value <= hi
     p = float(published)  # type: ignore[arg-type]
     if wording == "exact":

@@ -21,10 +21,11 @@ from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
 from typing import Literal as KindLiteral
+from typing import TypedDict, cast
 
 import pyoxigraph as ox
-from rdflib import BNode, Dataset, Literal, URIRef
-from rdflib.term import Node
+from rdflib import BNode, Dataset, Graph, Literal, URIRef
+from rdflib.term import IdentifiedNode, Identifier, Node
 
 from graph.errors import NotAcceptable, QuerySyntaxError, StoreError, StoreNotFound
 from graph.namespaces import PREFIXES
@@ -125,7 +126,8 @@ class QueryResult:
     def records(self) -> list[dict[str, object]]:
         """Rows as dicts of Python values (``toPython()``), for tables and JSON."""
         return [
-            {v: (t.toPython() if t is not None else None) for v, t in zip(self.variables, row)}
+            {v: (cast("IdentifiedNode | Literal", t).toPython() if t is not None else None)
+             for v, t in zip(self.variables, row)}
             for row in self.rows
         ]
 
@@ -181,6 +183,17 @@ class KnowledgeGraph(ABC):
 
 
 # ----------------------------------------------------------------------------- Oxigraph
+
+#: The terms a query may bind (pyoxigraph's ``substitutions`` values).
+_OxTerm = ox.NamedNode | ox.BlankNode | ox.Literal | ox.Triple
+
+
+class _DatasetOptions(TypedDict, total=False):
+    """The dataset keyword arguments of ``pyoxigraph.Store.query``."""
+
+    use_default_graph_as_union: bool
+    default_graph: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph]
+    named_graphs: list[ox.NamedNode | ox.BlankNode]
 
 
 def _to_ox(term: Node) -> ox.NamedNode | ox.BlankNode | ox.Literal:
@@ -279,10 +292,10 @@ def _acceptable(fmt: str | None, kind: str) -> str:
 def _serialise_triples(triples: list, name: str) -> bytes:
     gfmt = GRAPH_FORMATS[name][0]
     if gfmt == ox.RdfFormat.N_QUADS:  # triples of the answer, in the default graph
-        return ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
-                            format=gfmt)
+        return cast(bytes, ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
+                                        format=gfmt))
     prefixes = SERIALISATION_PREFIXES if gfmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
-    return ox.serialize(triples, format=gfmt, prefixes=prefixes)
+    return cast(bytes, ox.serialize(triples, format=gfmt, prefixes=prefixes))
 
 
 class OxigraphGraph(KnowledgeGraph):
@@ -308,7 +321,7 @@ class OxigraphGraph(KnowledgeGraph):
         return self._store
 
     def _run(self, sparql: str, bindings: Mapping[str, Node] | None):  # noqa: ANN202
-        subs = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        subs: dict[ox.Variable, _OxTerm] = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
         return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
@@ -324,8 +337,8 @@ class OxigraphGraph(KnowledgeGraph):
             return QueryResult("graph", triples=triples)  # type: ignore[arg-type]
 
     def stream(self, request: QueryRequest) -> Streamed:
-        subs = {ox.Variable(k): _to_ox(v) for k, v in request.bindings}
-        dataset: dict[str, object] = {"use_default_graph_as_union": request.default_graphs is None}
+        subs: dict[ox.Variable, _OxTerm] = {ox.Variable(k): _to_ox(v) for k, v in request.bindings}
+        dataset: _DatasetOptions = {"use_default_graph_as_union": request.default_graphs is None}
         if request.default_graphs is not None:
             dataset["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
         if request.named_graphs is not None:
@@ -398,7 +411,7 @@ class RdflibGraph(KnowledgeGraph):
 
     def _run(self, sparql: str, bindings: Mapping[str, Node] | None):  # noqa: ANN202
         try:
-            return self._ds.query(sparql, initBindings=dict(bindings or {}))
+            return self._ds.query(sparql, initBindings=dict(cast("Mapping[str, Identifier]", bindings or {})))
         except Exception as e:  # rdflib raises pyparsing's ParseException, not a SyntaxError
             if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
                 raise QuerySyntaxError(f"the query does not parse: {e}", {"message": str(e)}) from e
@@ -430,7 +443,9 @@ class RdflibGraph(KnowledgeGraph):
             return Streamed("select", RESULT_MEDIA_TYPES[fmt], len(rows) > limit,
                             select_chunks(res.variables, rows[:limit], fmt))
         name = _acceptable(request.graph_format, "CONSTRUCT and DESCRIBE")
-        triples = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in res.triples]
+        # subjects of answer triples are IRIs or blank nodes, predicates IRIs
+        triples = [ox.Triple(cast("ox.NamedNode | ox.BlankNode", _to_ox(s)), cast(ox.NamedNode, _to_ox(p)), _to_ox(o))
+                   for s, p, o in res.triples]
         return Streamed("graph", GRAPH_FORMATS[name][2], len(triples) > limit,
                         iter([_serialise_triples(triples[:limit], name)]))
 
@@ -456,7 +471,7 @@ class RdflibGraph(KnowledgeGraph):
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
         for s, p, o, g in self._ds.quads((None, None, None, None)):
-            yield s, p, o, (g.identifier if hasattr(g, "identifier") else g)
+            yield s, p, o, (cast(Graph, g).identifier if hasattr(g, "identifier") else g)
 
 
 # ----------------------------------------------------------------------------- on disk

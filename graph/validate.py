@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import cast
 
 from rdflib import RDF, RDFS, SH, BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
@@ -171,8 +172,9 @@ def _property_constraints(
     shape_id = str(prop) if isinstance(prop, URIRef) else f"{node} {path}"
     p = _n3(path)
     out: list[Constraint] = []
-    screen: list[str] | None = []
-    lo, hi = _one(g, prop, SH.minCount), _one(g, prop, SH.maxCount)
+    screen: list[str] | None
+    screen = []
+    lo, hi = cast("Literal | None", _one(g, prop, SH.minCount)), cast("Literal | None", _one(g, prop, SH.maxCount))
     if lo is not None and int(lo) == 1:
         screen.append(f"NOT EXISTS {{ ?focus {p} ?v }}")
     elif lo is not None and int(lo) > 1:
@@ -205,7 +207,7 @@ def _property_constraints(
     if kind is not None:
         if kind not in NODE_KINDS:
             raise ShapeError(f"unknown sh:nodeKind {kind} in {prop}")
-        conds.append(f"!{NODE_KINDS[kind]}")
+        conds.append(f"!{NODE_KINDS[cast(URIRef, kind)]}")
     pattern = _one(g, prop, SH.pattern)
     if pattern is not None:
         flags = _one(g, prop, SH.flags)
@@ -261,6 +263,7 @@ def compile_shapes(
     for node in sorted(set(g.subjects(RDF.type, SH.NodeShape)), key=str):
         constraints: list[Constraint] = []
         screens: list[str] | None = []
+        screen: list[str] | str | None  # a property shape's conditions, then the node shape's query
         _check_supported(g, node, node_allowed)
         targets = list(g.objects(node, SH.targetClass))
         if len(targets) != 1 or not isinstance(targets[0], URIRef):
@@ -276,7 +279,9 @@ def compile_shapes(
             for alt in Collection(g, alternatives):
                 _check_supported(g, alt, SUPPORTED)
                 path = _one(g, alt, SH.path)
-                if not isinstance(path, URIRef) or int(_one(g, alt, SH.minCount) or 0) != 1 or any(
+                if not isinstance(path, URIRef) or int(
+                    cast("Literal | None", _one(g, alt, SH.minCount)) or 0
+                ) != 1 or any(
                     _one(g, alt, c) is not None
                     for c in (SH.maxCount, SH["class"], SH.datatype, SH.nodeKind, SH.pattern, SH["in"])
                 ):

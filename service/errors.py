@@ -10,9 +10,52 @@ from werkzeug.exceptions import HTTPException
 
 from graph.errors import IkgError
 
-__all__ = ["STATUS", "error_response", "register_error_handlers"]
+__all__ = [
+    "STATUS",
+    "error_response",
+    "register_error_handlers",
+    "MissingQuery",
+    "UnsupportedMediaType",
+    "UpdateForbidden",
+    "Unauthorized",
+    "NetworkNotAllowed",
+]
 
 log = logging.getLogger("ikg.service")
+
+
+# Errors of the HTTP protocol itself (the domain's are in graph.errors).
+
+
+class MissingQuery(IkgError):
+    """No query, an empty one, or more than one."""
+
+    code = "missing_query"
+
+
+class UnsupportedMediaType(IkgError):
+    """A POST body of a type the protocol does not define."""
+
+    code = "unsupported_media_type"
+
+
+class UpdateForbidden(IkgError):
+    """SPARQL Update while updates are off (or sent by GET)."""
+
+    code = "update_forbidden"
+
+
+class Unauthorized(IkgError):
+    """An update without the configured bearer token."""
+
+    code = "unauthorized"
+
+
+class NetworkNotAllowed(IkgError):
+    """SERVICE or LOAD while outgoing network is not allowed."""
+
+    code = "service_not_allowed"
+
 
 #: Domain error codes to HTTP statuses. Codes are API: never rename one.
 STATUS: dict[str, int] = {

@@ -8,10 +8,17 @@ from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
-from graph.errors import IkgError, NotAcceptable
+from graph.errors import NotAcceptable
 from graph.guard import network_operations
 from graph.store import GRAPH_FORMATS, RESULT_FORMATS, QueryRequest
 from service.app import executor_of
+from service.errors import (
+    MissingQuery,
+    NetworkNotAllowed,
+    Unauthorized,
+    UnsupportedMediaType,
+    UpdateForbidden,
+)
 
 __all__ = ["bp"]
 
@@ -42,26 +49,6 @@ SD_RESULT_FORMATS = [FORMATS_NS.SPARQL_Results_JSON, FORMATS_NS.SPARQL_Results_X
                      FORMATS_NS.SPARQL_Results_CSV, FORMATS_NS.SPARQL_Results_TSV,
                      FORMATS_NS.Turtle, FORMATS_NS["N-Triples"], FORMATS_NS.RDF_XML,
                      FORMATS_NS["JSON-LD"], FORMATS_NS["N-Quads"]]
-
-
-class MissingQuery(IkgError):
-    code = "missing_query"
-
-
-class UnsupportedMediaType(IkgError):
-    code = "unsupported_media_type"
-
-
-class UpdateForbidden(IkgError):
-    code = "update_forbidden"
-
-
-class Unauthorized(IkgError):
-    code = "unauthorized"
-
-
-class NetworkNotAllowed(IkgError):
-    code = "service_not_allowed"
 
 
 def _operation() -> tuple[str, str | None]:
