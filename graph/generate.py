@@ -595,7 +595,16 @@ class _Generator:
             if len(cands) < counts[k] or (k == 0 and not must):
                 raise BuildError(f"calibration: too few partners to date {counts[k]} action plans "
                                  f"in window {k + 1}")
-            for pt, a, b in must + rng.sample(rest, counts[k] - len(must)):
+            # partners who could not write their plan in an earlier window go first, so that
+            # the earlier windows keep enough candidates
+            first_lo = cal.window_bounds(k - 1)[1] if k else None
+            late_only = [c for c in rest if first_lo is not None
+                         and c[0].project.phase1_end - timedelta(days=90) > first_lo]
+            others = [c for c in rest if c not in late_only]
+            n = counts[k] - len(must)
+            picked = rng.sample(late_only, min(n, len(late_only)))
+            picked += rng.sample(others, n - len(picked))
+            for pt, a, b in must + picked:
                 day = cal.random_day(rng, a, min(b, max(a, pt.project.phase1_end + timedelta(days=120))))
                 pt.plan = Plan(pt, day)
                 self.plans.append(pt.plan)
