@@ -32,7 +32,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app = Flask(__name__)
     app.config.update(load_settings(test_config))
     app.extensions["ikg"] = {"kg": app.config.get("IKG_KG"), "executor": None,
-                             "lock": threading.Lock()}
+                             "catalogue": None, "lock": threading.Lock()}
     register_error_handlers(app)
 
     from service.sparql import bp as sparql_bp
@@ -59,8 +59,10 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                  resp.status_code, ms)
         return resp
 
+    from service.queries import bp as queries_bp
     from service.ui import bp as ui_bp
 
+    app.register_blueprint(queries_bp)
     app.register_blueprint(ui_bp)
     return app
 

@@ -10,7 +10,7 @@ from rdflib.namespace import RDF
 
 from graph.errors import NotAcceptable
 from graph.guard import network_operations
-from graph.store import GRAPH_FORMATS, RESULT_FORMATS, QueryRequest
+from graph.store import GRAPH_FORMATS, QueryRequest
 from service.app import executor_of
 from service.errors import (
     MissingQuery,
@@ -19,6 +19,7 @@ from service.errors import (
     UnsupportedMediaType,
     UpdateForbidden,
 )
+from service.negotiation import answer_response, negotiated_formats
 
 __all__ = ["bp"]
 
@@ -27,24 +28,6 @@ bp = Blueprint("sparql", __name__, url_prefix="/sparql")
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 
-#: Media types (without parameters) to format names, for Accept negotiation.
-RESULT_MEDIA = {media.split(";")[0]: name for name, (_, _, media) in RESULT_FORMATS.items()}
-RESULT_MEDIA["application/json"] = "json"
-RESULT_MEDIA["application/xml"] = "xml"
-GRAPH_MEDIA = {media.split(";")[0]: name for name, (_, _, media) in GRAPH_FORMATS.items()}
-GRAPH_MEDIA["application/x-turtle"] = "turtle"
-GRAPH_MEDIA["text/plain"] = "ntriples"
-GRAPH_MEDIA["application/xml"] = "rdfxml"
-#: Values of ``format=`` / ``output=`` / ``results=`` (SPARQLWrapper sends these) to
-#: (result format, graph format).
-FORMAT_PARAMS = {
-    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None),
-    "tsv": ("tsv", None), "turtle": (None, "turtle"), "ttl": (None, "turtle"),
-    "n3": (None, "turtle"), "nt": (None, "ntriples"), "ntriples": (None, "ntriples"),
-    "n-triples": (None, "ntriples"), "rdf": (None, "rdfxml"), "rdfxml": (None, "rdfxml"),
-    "rdf+xml": (None, "rdfxml"), "json-ld": (None, "jsonld"), "jsonld": (None, "jsonld"),
-    "nquads": (None, "nquads"), "n-quads": (None, "nquads"),
-}  # fmt: skip
 SD_RESULT_FORMATS = [FORMATS_NS.SPARQL_Results_JSON, FORMATS_NS.SPARQL_Results_XML,
                      FORMATS_NS.SPARQL_Results_CSV, FORMATS_NS.SPARQL_Results_TSV,
                      FORMATS_NS.Turtle, FORMATS_NS["N-Triples"], FORMATS_NS.RDF_XML,
@@ -86,28 +69,6 @@ def _one(values: list[str], name: str) -> str:
     return values[0]
 
 
-def _formats() -> tuple[str | None, str | None]:
-    """(result format, graph format): from format=/output=/results=, else from Accept.
-
-    None for a kind of answer the client accepts in no format we have (a 406 if the query
-    turns out to be of that kind).
-    """
-    for key in ("format", "output", "results"):
-        value = (request.values.get(key) or "").strip().lower()
-        if value in FORMAT_PARAMS:
-            r, g = FORMAT_PARAMS[value]
-            return r or "json", g or "turtle"
-        if value.split(";")[0] in RESULT_MEDIA or value.split(";")[0] in GRAPH_MEDIA:
-            v = value.split(";")[0]
-            return RESULT_MEDIA.get(v, "json"), GRAPH_MEDIA.get(v, "turtle")
-    accept = request.accept_mimetypes
-    if not accept:
-        return "json", "turtle"
-    result = accept.best_match(["application/sparql-results+json", *RESULT_MEDIA])
-    graph = accept.best_match(["text/turtle", *GRAPH_MEDIA])
-    return RESULT_MEDIA.get(result or ""), GRAPH_MEDIA.get(graph or "")
-
-
 def _graph_params() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
     default = request.values.getlist("default-graph-uri")
     named = request.values.getlist("named-graph-uri")
@@ -128,16 +89,12 @@ def sparql() -> Response:
         raise NetworkNotAllowed(
             "this endpoint does not fetch other endpoints: SERVICE is not allowed",
             {"operations": network_operations(text)})
-    result_format, graph_format = _formats()
+    result_format, graph_format = negotiated_formats()
     default_graphs, named_graphs = _graph_params()
     answer = executor_of(current_app).execute(QueryRequest(
         text, result_format, graph_format, default_graphs, named_graphs,
         row_limit=config["IKG_ROW_LIMIT"]))
-    resp = Response(answer.chunks, content_type=answer.media_type)
-    resp.headers["Vary"] = "Accept"
-    if answer.truncated:
-        resp.headers["Ikg-Result-Truncated"] = f"true; limit={config['IKG_ROW_LIMIT']}"
-    return resp
+    return answer_response(answer, config["IKG_ROW_LIMIT"])
 
 
 def _update(text: str) -> Response:
@@ -157,7 +114,7 @@ def _update(text: str) -> Response:
 
 def _service_description() -> Response:
     """The SPARQL 1.1 Service Description of this endpoint, in a negotiated RDF format."""
-    _, graph_format = _formats()
+    _, graph_format = negotiated_formats()
     if graph_format is None:
         raise NotAcceptable("the service description is RDF: accept Turtle, N-Triples, "
                             "RDF/XML, JSON-LD or N-Quads", {})

@@ -16,6 +16,12 @@ from graph.build import BuildOptions, build
 from graph.store import OxigraphGraph, StoreLocation, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
+GOLDEN = Path(__file__).parent / "golden"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--update-golden", action="store_true",
+                     help="rewrite tests/golden/*.json from the current default graph")
 IKG = str(Path(sys.executable).parent / "ikg")
 
 

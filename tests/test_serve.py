@@ -137,3 +137,11 @@ def test_cors_preflight_over_the_wire(server):
     with urllib.request.urlopen(req, timeout=10) as resp:
         assert resp.headers["Access-Control-Allow-Origin"] == "*"
         assert "POST" in resp.headers["Access-Control-Allow-Methods"]
+
+
+def test_named_query_through_the_worker_pool(server):
+    url = server + "/queries/headline-figures?" + urllib.parse.urlencode(
+        {"asOf": "2023-03-31", "format": "csv"})
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        header, values = resp.read().decode().splitlines()
+    assert dict(zip(header.split(","), values.split(",")))["sfInstruments"] == "525"

@@ -1,0 +1,46 @@
+"""The /queries blueprint: the catalogue of named queries, each runnable by name with typed parameters."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request, url_for
+
+from graph.queries import Catalogue, load_catalogue
+from graph.store import QueryRequest
+from service.app import executor_of
+from service.negotiation import RESERVED_PARAMS, answer_response, negotiated_formats
+
+__all__ = ["bp"]
+
+bp = Blueprint("queries", __name__, url_prefix="/queries")
+
+
+def _catalogue() -> Catalogue:
+    state = current_app.extensions["ikg"]
+    if state.get("catalogue") is None:
+        state["catalogue"] = load_catalogue()
+    return state["catalogue"]
+
+
+@bp.get("")
+def index() -> Response:
+    """The named queries with their summaries, parameters and URLs."""
+    return jsonify({"queries": [
+        {"name": q.name, "summary": q.summary, "url": url_for("queries.run", name=q.name, _external=True),
+         "params": [{"name": p.name, "type": p.type, "example": p.example, "default": p.default,
+                     "description": p.description} for p in q.params]}
+        for q in _catalogue()
+    ]})
+
+
+@bp.route("/<name>", methods=["GET", "POST"])
+def run(name: str) -> Response:
+    """Run one named query; parameters come from the URL or a form, typed and bound as terms."""
+    query = _catalogue().get(name)
+    values = {k: request.values.get(k, "") for k in request.values if k not in RESERVED_PARAMS}
+    bindings = query.bindings(values)
+    result_format, graph_format = negotiated_formats()
+    limit = current_app.config["IKG_ROW_LIMIT"]
+    answer = executor_of(current_app).execute(QueryRequest(
+        query.text, result_format, graph_format, row_limit=limit,
+        bindings=tuple(sorted(bindings.items()))))
+    return answer_response(answer, limit)
