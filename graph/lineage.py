@@ -1,0 +1,391 @@
+"""Lineage: which practice inspired which policy change, where, with how much money, both ways. No HTTP.
+
+The chain an evaluator follows is practice -> action (of an action plan, inspired by the
+practice) -> action plan (which addresses a policy instrument) -> policy change (implements the
+action, improves the instrument, with a type, a date and EUR).
+
+Attribution rule: a change inspired by n practices gives each of them 1/n of its EUR (an even
+split; the data carry no weights). Summed over practices, the attributed amounts add up to the
+changes' EUR exactly, so no euro is counted twice. The named queries ``impact-by-*`` use the
+same rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from rdflib import URIRef
+from rdflib.term import Node
+
+from graph.errors import BadParameter, IkgError
+from graph.namespaces import IKG, prefix_block
+from graph.store import KnowledgeGraph
+
+__all__ = [
+    "NotFound",
+    "entity_kind",
+    "downstream",
+    "upstream",
+    "shortest_path",
+    "neighbourhood",
+    "Edge",
+]
+
+P = prefix_block(["ikg", "rdfs", "dcterms", "skos", "prov", "rdf"])
+KINDS = {
+    IKG + "GoodPractice": "practice",
+    IKG + "PolicyChange": "change",
+    IKG + "PolicyInstrument": "instrument",
+    IKG + "OperationalProgramme": "instrument",
+    IKG + "Project": "project",
+    IKG + "Organisation": "organisation",
+    IKG + "ActionPlan": "action-plan",
+    IKG + "Action": "action",
+    IKG + "Participation": "participation",
+    IKG + "LearningEvent": "event",
+    IKG + "ProgressReport": "report",
+    IKG + "Inspiration": "inspiration",
+    IKG + "Call": "call",
+    IKG + "Programme": "programme",
+    IKG + "Region": "region",
+}
+
+
+class NotFound(IkgError):
+    """No entity with that IRI in the graph (or not of the kind the operation needs)."""
+
+    code = "not_found"
+
+
+def _iri(value: str, name: str) -> URIRef:
+    if not value or any(c in value for c in ' <>"{}|\\^`\n') or ":" not in value:
+        raise BadParameter(f"{name} must be an absolute IRI, not {value!r}",
+                           {"param": name, "value": value})
+    return URIRef(value)
+
+
+def _rows(kg: KnowledgeGraph, query: str, **bindings: Node) -> list[dict[str, Any]]:
+    return kg.query(P + query, bindings).records()
+
+
+def entity_kind(kg: KnowledgeGraph, iri: str) -> str:
+    """The kind of entity ``iri`` is (practice, change, instrument, project, ...).
+
+    Raises
+    ------
+    BadParameter
+        When ``iri`` is not an IRI.
+    NotFound
+        When the graph has no typed entity with that IRI.
+    """
+    node = _iri(iri, "iri")
+    rows = _rows(kg, "SELECT ?entity ?type WHERE { ?entity a ?type }", entity=node)
+    kinds = sorted({KINDS[r["type"]] for r in rows if r["type"] in KINDS})
+    if not kinds:
+        raise NotFound(f"no entity {iri} in the graph", {"iri": iri})
+    return kinds[0]
+
+
+def _expect(kg: KnowledgeGraph, iri: str, *kinds: str) -> URIRef:
+    kind = entity_kind(kg, iri)
+    if kind not in kinds:
+        raise NotFound(f"{iri} is a {kind}, not a {' or '.join(kinds)}",
+                       {"iri": iri, "kind": kind, "expected": list(kinds)})
+    return URIRef(iri)
+
+
+def _money(value: object) -> str:
+    """EUR as a string with two decimals (JSON numbers would lose cents on large sums)."""
+    return str(Decimal(str(value)).quantize(Decimal("0.01")))
+
+
+def downstream(kg: KnowledgeGraph, practice: str) -> dict[str, Any]:
+    """What a good practice led to: actions, action plans, instruments and policy changes.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    practice : str
+        IRI of an ``ikg:GoodPractice``.
+
+    Returns
+    -------
+    dict
+        ``practice`` (label, region, project), ``actions`` (each with its plan, the
+        instrument the plan addresses and the changes that implement the action, with EUR and
+        the EUR attributed to this practice), and ``totals``.
+
+    Raises
+    ------
+    BadParameter, NotFound
+    """
+    node = _expect(kg, practice, "practice")
+    head = _rows(kg, """
+        SELECT ?practice ?title ?region ?regionLabel ?project ?acronym ?organisation ?orgName WHERE {
+          ?practice dcterms:title ?title ; ikg:region ?region ; ikg:identifiedIn ?project ;
+                    ikg:originOrganisation ?organisation .
+          ?region skos:prefLabel ?regionLabel . ?project ikg:acronym ?acronym .
+          ?organisation rdfs:label ?orgName }""", practice=node)
+    rows = _rows(kg, """
+        SELECT ?practice ?action ?actionTitle ?plan ?planLabel ?planRegion ?author ?authorName
+               ?instrument ?instrumentTitle
+        WHERE {
+          ?action ikg:inspiredBy ?practice ; dcterms:title ?actionTitle ; ikg:inActionPlan ?plan .
+          ?plan rdfs:label ?planLabel ; ikg:region ?planRegion ; ikg:author ?author ;
+                ikg:addresses ?instrument .
+          ?author rdfs:label ?authorName . ?instrument dcterms:title ?instrumentTitle .
+        } ORDER BY ?plan ?action""", practice=node)
+    # the changes that implement those actions, named by IRIs read from the store
+    values = " ".join(f"<{r['action']}>" for r in rows)
+    changes_of: dict[str, list[dict[str, Any]]] = {}
+    for c in _rows(kg, f"""
+        SELECT ?action ?change ?changeLabel ?type ?date ?eur ?changeRegion WHERE {{
+          VALUES ?action {{ {values} }}
+          ?change ikg:implements ?action ; rdfs:label ?changeLabel ; ikg:date ?date ;
+                  ikg:financialImpact ?eur ; ikg:changeType/skos:prefLabel ?type ;
+                  ikg:region ?changeRegion .
+        }} ORDER BY ?date ?change""") if rows else []:
+        changes_of.setdefault(c["action"], []).append(c)
+    n_of = _inspiration_counts(kg, {c["change"] for cs in changes_of.values() for c in cs})
+    h = head[0] if head else {}
+    actions: dict[str, dict[str, Any]] = {}
+    total, attributed, changes, regions = Decimal(0), Decimal(0), set(), set()
+    for r in rows:
+        a = actions.setdefault(r["action"], {
+            "iri": r["action"], "title": r["actionTitle"],
+            "actionPlan": {"iri": r["plan"], "label": r["planLabel"], "region": r["planRegion"],
+                           "author": {"iri": r["author"], "label": r["authorName"]}},
+            "instrument": {"iri": r["instrument"], "title": r["instrumentTitle"]},
+            "changes": [],
+        })
+        for c in changes_of.get(r["action"], []):
+            eur = Decimal(str(c["eur"]))
+            share = eur / n_of[c["change"]]
+            a["changes"].append({"iri": c["change"], "label": c["changeLabel"], "type": c["type"],
+                                 "date": c["date"].isoformat(), "region": c["changeRegion"],
+                                 "eur": _money(eur), "attributedEur": _money(share),
+                                 "inspiredBy": n_of[c["change"]]})
+            if c["change"] not in changes:
+                changes.add(c["change"])
+                total += eur
+                attributed += share
+            regions.add(c["changeRegion"])
+    return {
+        "practice": {"iri": practice, "title": h.get("title"), "region": h.get("region"),
+                     "regionLabel": h.get("regionLabel"),
+                     "project": {"iri": h.get("project"), "acronym": h.get("acronym")},
+                     "organisation": {"iri": h.get("organisation"), "label": h.get("orgName")}},
+        "actions": list(actions.values()),
+        "totals": {"actions": len(actions), "changes": len(changes), "regions": len(regions),
+                   "eur": _money(total), "attributedEur": _money(attributed)},
+        "attribution": "a change inspired by n practices gives each 1/n of its EUR",
+    }
+
+
+def _inspiration_counts(kg: KnowledgeGraph, changes: set[str]) -> dict[str, int]:
+    """How many practices inspired each change (the n of the attribution rule)."""
+    if not changes:
+        return {}
+    values = " ".join(f"<{c}>" for c in sorted(changes))  # IRIs read from the store
+    rows = kg.query(P + f"""SELECT ?change (COUNT(DISTINCT ?p) AS ?n) WHERE {{
+        VALUES ?change {{ {values} }} ?change ikg:inspiredBy ?p }} GROUP BY ?change""").records()
+    return {r["change"]: r["n"] for r in rows}
+
+
+def upstream(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
+    """What lies behind a policy change or a policy instrument: practices, their organisations,
+    regions and projects, with the evidence of each inspiration.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    iri : str
+        IRI of an ``ikg:PolicyChange`` or an ``ikg:PolicyInstrument``.
+
+    Returns
+    -------
+    dict
+        ``entity`` (kind and IRI), ``changes`` (each with its action, plan, instrument and the
+        practices behind it, with evidence and the EUR attributed to each), and ``totals``.
+
+    Raises
+    ------
+    BadParameter, NotFound
+    """
+    node = _expect(kg, iri, "change", "instrument")
+    kind = entity_kind(kg, iri)
+    if kind == "change":
+        targets = [iri]
+    else:
+        found = _rows(kg, "SELECT ?entity ?change WHERE { ?change ikg:improves ?entity }",
+                      entity=node)
+        targets = sorted(r["change"] for r in found)
+    # the details of those changes, named by IRIs read from the store (the caller's IRI is
+    # only ever bound as a term, above)
+    values = " ".join(f"<{c}>" for c in targets)
+    rows = _rows(kg, f"""
+        SELECT ?change ?changeLabel ?type ?date ?eur ?region ?instrument ?cci ?action ?plan
+               ?practice ?title ?origin ?originLabel ?organisation ?orgName ?project ?acronym
+        WHERE {{
+          VALUES ?change {{ {values} }}
+          ?change rdfs:label ?changeLabel ; ikg:changeType/skos:prefLabel ?type ; ikg:date ?date ;
+                  ikg:financialImpact ?eur ; ikg:region ?region ; ikg:improves ?instrument ;
+                  ikg:implements ?action ; ikg:inspiredBy ?practice .
+          ?action ikg:inActionPlan ?plan .
+          ?practice dcterms:title ?title ; ikg:region ?origin ; ikg:originOrganisation ?organisation ;
+                    ikg:identifiedIn ?project .
+          ?origin skos:prefLabel ?originLabel . ?organisation rdfs:label ?orgName .
+          ?project ikg:acronym ?acronym .
+          # OPTIONAL last: a pattern after an OPTIONAL would be evaluated on its own
+          OPTIONAL {{ ?instrument ikg:cciCode ?cci }}
+        }} ORDER BY ?date ?change ?title""") if targets else []
+    evidence = {(r["change"], r["practice"]): r["evidence"] for r in _rows(kg, f"""
+        SELECT ?change ?practice ?evidence WHERE {{ VALUES ?change {{ {values} }}
+          ?change ikg:qualifiedInspiration ?q . ?q prov:entity ?practice ; ikg:evidence ?evidence
+        }}""")} if targets else {}
+    n_of: dict[str, int] = {}
+    for r in rows:  # every practice behind a change is in the rows: count them there
+        n_of.setdefault(r["change"], 0)
+    for change in n_of:
+        n_of[change] = len({r["practice"] for r in rows if r["change"] == change})
+    changes: dict[str, dict[str, Any]] = {}
+    orgs, regions, projects = set(), set(), set()
+    total = Decimal(0)
+    for r in rows:
+        eur = Decimal(str(r["eur"]))
+        c = changes.get(r["change"])
+        if c is None:
+            c = changes[r["change"]] = {
+                "iri": r["change"], "label": r["changeLabel"], "type": r["type"],
+                "date": r["date"].isoformat(), "eur": _money(eur), "region": r["region"],
+                "instrument": {"iri": r["instrument"], "cci": r["cci"]},
+                "action": r["action"], "actionPlan": r["plan"], "practices": []}
+            total += eur
+        c["practices"].append({
+            "iri": r["practice"], "title": r["title"], "region": r["origin"],
+            "regionLabel": r["originLabel"],
+            "organisation": {"iri": r["organisation"], "label": r["orgName"]},
+            "project": {"iri": r["project"], "acronym": r["acronym"]},
+            "evidence": evidence.get((r["change"], r["practice"])), "attributedEur": _money(eur / n_of[r["change"]])})
+        orgs.add(r["organisation"])
+        regions.add(r["origin"])
+        projects.add(r["project"])
+    return {
+        "entity": {"iri": iri, "kind": kind},
+        "changes": list(changes.values()),
+        "totals": {"changes": len(changes), "eur": _money(total), "organisations": len(orgs),
+                   "originRegions": len(regions), "projects": len(projects)},
+        "attribution": "a change inspired by n practices gives each 1/n of its EUR",
+    }
+
+
+@dataclass(frozen=True)
+class Edge:
+    """One statement on a path: subject, predicate, object."""
+
+    subject: str
+    predicate: str
+    object: str
+
+
+#: Predicates a path does not follow: types, the ontology, and the materialised super-properties
+#: (they repeat an ikg statement).
+SKIPPED = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org/ns/prov#",
+           "http://www.w3.org/ns/org#", "http://purl.org/dc/terms/subject",
+           "http://www.w3.org/2004/02/skos/core#inScheme")
+
+
+def _neighbours(kg: KnowledgeGraph, nodes: list[str]) -> list[Edge]:
+    if not nodes:
+        return []
+    values = " ".join(f"<{n}>" for n in nodes)
+    rows = kg.query(f"""
+        SELECT ?s ?p ?o WHERE {{
+          VALUES ?n {{ {values} }}
+          {{ ?n ?p ?o . FILTER (isIRI(?o)) BIND (?n AS ?s) }}
+          UNION {{ ?s ?p ?n . BIND (?n AS ?o) }}
+        }}""").records()
+    return [Edge(r["s"], r["p"], r["o"]) for r in rows
+            if not r["p"].startswith(SKIPPED) and "/ontology/concept/" not in r["o"]
+            and not r["o"].startswith(IKG)]
+
+
+def shortest_path(kg: KnowledgeGraph, source: str, target: str, max_hops: int = 6,
+                  max_frontier: int = 2000) -> dict[str, Any]:
+    """A shortest path between two entities, following statements in either direction.
+
+    Breadth-first from both ends, one SPARQL query per level; types, concept schemes and the
+    materialised PROV/ORG statements are not followed.
+
+    Raises
+    ------
+    BadParameter
+        A malformed IRI or ``max_hops`` outside 1-10.
+    NotFound
+        An IRI that is not in the graph, or no path within ``max_hops``.
+    """
+    if not 1 <= max_hops <= 10:
+        raise BadParameter("max_hops must be between 1 and 10", {"param": "max_hops"})
+    for name, iri in (("from", source), ("to", target)):
+        _iri(iri, name)
+        if not kg.query("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": URIRef(iri)}).boolean:
+            raise NotFound(f"no entity {iri} in the graph", {"iri": iri})
+    if source == target:
+        return {"from": source, "to": target, "hops": 0, "edges": []}
+    parents = [{source: None}, {target: None}]  # node -> (edge, previous node)
+    frontiers = [[source], [target]]
+    for _ in range(max_hops):
+        side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1
+        nxt: list[str] = []
+        for e in _neighbours(kg, frontiers[side][:max_frontier]):
+            for here, there in ((e.subject, e.object), (e.object, e.subject)):
+                if here in frontiers[side] and there not in parents[side]:
+                    parents[side][there] = (e, here)
+                    nxt.append(there)
+                    if there in parents[1 - side]:
+                        edges = _walk(parents[0], there)[::-1] + _walk(parents[1], there)
+                        return {"from": source, "to": target, "hops": len(edges),
+                                "edges": [e.__dict__ for e in edges]}
+        frontiers[side] = nxt
+        if not nxt:
+            break
+    raise NotFound(f"no path between {source} and {target} within {max_hops} steps",
+                   {"from": source, "to": target, "max_hops": max_hops})
+
+
+def _walk(parents: dict, node: str) -> list[Edge]:
+    out = []
+    while parents[node] is not None:
+        edge, node = parents[node]
+        out.append(edge)
+    return out
+
+
+def neighbourhood(kg: KnowledgeGraph, iri: str, hops: int = 1, limit: int = 500) -> dict[str, Any]:
+    """The entities within ``hops`` steps of ``iri`` and the statements between them.
+
+    Raises
+    ------
+    BadParameter, NotFound
+    """
+    if not 1 <= hops <= 3:
+        raise BadParameter("hops must be between 1 and 3", {"param": "hops"})
+    entity_kind(kg, iri)
+    seen = {iri}
+    frontier = [iri]
+    edges: dict[tuple[str, str, str], Edge] = {}
+    for _ in range(hops):
+        nxt = []
+        for e in _neighbours(kg, frontier):
+            if len(edges) >= limit:
+                break
+            edges[(e.subject, e.predicate, e.object)] = e
+            for n in (e.subject, e.object):
+                if n not in seen:
+                    seen.add(n)
+                    nxt.append(n)
+        frontier = nxt
+    return {"iri": iri, "hops": hops, "nodes": sorted(seen), "edges": [e.__dict__ for e in edges.values()],
+            "truncated": len(edges) >= limit}
