@@ -9,6 +9,7 @@ __all__ = [
     "QuerySyntaxError",
     "BadParameter",
     "NotAcceptable",
+    "NotFound",
     "UnknownQuery",
     "StoreNotFound",
     "StoreError",
@@ -45,6 +46,12 @@ class NotAcceptable(IkgError):
     """No format the client accepts fits the answer."""
 
     code = "not_acceptable"
+
+
+class NotFound(IkgError):
+    """No entity with that IRI in the graph (or not of the kind the operation needs)."""
+
+    code = "not_found"
 
 
 class UnknownQuery(IkgError):

@@ -15,7 +15,7 @@ import multiprocessing as mp
 import queue
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
@@ -28,6 +28,15 @@ from graph.store import KnowledgeGraph, OxigraphGraph, QueryRequest, Streamed
 __all__ = ["QueryTimeout", "ServerBusy", "Executor", "InlineExecutor", "QueryPool"]
 
 log = logging.getLogger("ikg.execution")
+
+
+def _functions() -> dict[str, Callable[..., Any]]:
+    """The graph functions a worker may run for the service (each takes the store first)."""
+    from graph import lineage
+
+    return {"downstream": lineage.downstream, "upstream": lineage.upstream,
+            "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
+            "entity_kind": lineage.entity_kind}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 
 
@@ -56,6 +65,11 @@ class Executor:
         """Run a SPARQL update on the store."""
         raise TypeError("use InlineExecutor or QueryPool")
 
+    def call(self, function: str, **kwargs: Any) -> Any:  # pragma: no cover - interface
+        """Run one of the graph functions of :func:`_functions` on the store, with a timeout
+        where the executor has one; returns its (JSON-able) result."""
+        raise TypeError("use InlineExecutor or QueryPool")
+
     def graph_names(self) -> list[str]:
         """The IRIs of the store's named graphs."""
         answer = self.execute(QueryRequest(
@@ -79,6 +93,9 @@ class InlineExecutor(Executor):
     def update(self, sparql: str) -> None:
         self.kg.update(sparql)
 
+    def call(self, function: str, **kwargs: Any) -> Any:
+        return _functions()[function](self.kg, **kwargs)
+
 
 # ----------------------------------------------------------------------------- workers
 
@@ -94,6 +111,10 @@ def _worker_main(conn: Connection, store_path: str) -> None:
         try:
             if kg is None:
                 kg = OxigraphGraph(store_path, read_only=True)
+            if isinstance(request, tuple) and request[0] == "call":
+                _, name, kwargs = request
+                conn.send(("result", _functions()[name](kg, **kwargs)))
+                continue
             answer = kg.stream(request)
             # small answers (most) go back in one message: each message costs a round of
             # context switches between the processes
@@ -261,6 +282,26 @@ class QueryPool(Executor):
             elif worker.process.is_alive():
                 # the client went away (or the deadline passed) mid-answer: stop the worker
                 self._replace(worker)
+
+    def call(self, function: str, **kwargs: Any) -> Any:
+        if function not in _functions():
+            raise ValueError(f"no graph function {function!r}")
+        deadline = time.monotonic() + self.timeout
+        try:
+            worker = self._idle.get(timeout=self.timeout)
+        except queue.Empty:
+            raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s; try again",
+                             {"timeout_seconds": self.timeout}) from None
+        try:
+            worker.conn.send(("call", function, kwargs))
+        except (OSError, ValueError) as e:
+            self._replace(worker)
+            raise StoreError(f"a query worker could not take the call: {e}") from e
+        msg = self._recv(worker, deadline)
+        self._idle.put(worker)
+        if msg[0] == "error":
+            raise _error(msg[1], msg[2], msg[3])
+        return msg[1]
 
     def update(self, sparql: str) -> None:
         """Run an update in a process that opens the store for writing, within the timeout.

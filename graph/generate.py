@@ -72,6 +72,13 @@ def _slug(text: str) -> str:
     return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
 
 
+def _lower_first(title: str) -> str:
+    """'Energy agency' -> 'energy agency', but 'SEROI roadmap' stays as it is."""
+    if len(title) > 1 and title[1].isupper():
+        return title
+    return title[:1].lower() + title[1:]
+
+
 def _pick(rng: random.Random, weights: dict[str, float]) -> str:
     return rng.choices(list(weights), weights=list(weights.values()))[0]
 
@@ -726,8 +733,8 @@ class _Generator:
             for n in range(1, rng.randint(2, 5) + 1):
                 k = min(len(before), rng.choice((1, 1, 2)))
                 chosen = rng.sample(before, k) if k else []
-                title = (f"{rng.choice(ACTION_VERBS)} {chosen[0].title[0].lower()}"
-                         f"{chosen[0].title[1:]} in {self.label(pl.region)}" if chosen
+                title = (f"{rng.choice(ACTION_VERBS)} {_lower_first(chosen[0].title)} in "
+                         f"{self.label(pl.region)}" if chosen
                          else f"Improve the policy instrument in {self.label(pl.region)}")
                 pl.actions.append(Action(f"{pl.key}-A{n}", title, chosen))
             if (p.acronym, pl.part.org.country) == real.SLOVENIAN_PLAN:

@@ -19,7 +19,7 @@ from typing import Any
 from rdflib import URIRef
 from rdflib.term import Node
 
-from graph.errors import BadParameter, IkgError
+from graph.errors import BadParameter, NotFound
 from graph.namespaces import IKG, prefix_block
 from graph.store import KnowledgeGraph
 
@@ -51,12 +51,6 @@ KINDS = {
     IKG + "Programme": "programme",
     IKG + "Region": "region",
 }
-
-
-class NotFound(IkgError):
-    """No entity with that IRI in the graph (or not of the kind the operation needs)."""
-
-    code = "not_found"
 
 
 def _iri(value: str, name: str) -> URIRef:

@@ -204,6 +204,109 @@ def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: s
 
 
 @cli.command()
+@click.argument("key_or_iri")
+@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree")
+def trace(key_or_iri: str, store: Path | None, fmt: str) -> None:
+    """Lineage of a practice (downstream) or of a policy change or instrument (upstream).
+
+    KEY_OR_IRI is an IRI, or a key such as ERUDITE-GP1 or 2014SI16MAOP001.
+    """
+    from graph.lineage import downstream, entity_kind, upstream
+    from graph.store import open_store
+
+    s = _settings()
+    try:
+        kg = open_store(store or s["IKG_STORE"])
+        iri = _resolve(kg, key_or_iri, s["IKG_BASE_IRI"])
+        kind = entity_kind(kg, iri)
+        if kind == "practice":
+            result = downstream(kg, iri)
+        elif kind in ("change", "instrument"):
+            result = upstream(kg, iri)
+        else:
+            from graph.errors import BadParameter
+
+            raise BadParameter(f"{iri} is a {kind}; trace takes a practice, a policy change or an "
+                               "instrument", {"iri": iri, "kind": kind})
+    except IkgError as e:
+        _fail(e)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(result, indent=2, ensure_ascii=False))
+    elif kind == "practice":
+        click.echo(_downstream_tree(result))
+    else:
+        click.echo(_upstream_tree(result))
+
+
+def _resolve(kg, key_or_iri: str, base: str) -> str:  # noqa: ANN001
+    """An IRI as given, or the IRI of the practice, change or instrument with that key."""
+    from graph.errors import NotFound
+    from graph.lineage import entity_kind
+
+    if "://" in key_or_iri:
+        return key_or_iri
+    for kind in ("practice", "change", "instrument"):
+        iri = f"{base.rstrip('/')}/id/{kind}/{key_or_iri}"
+        try:
+            entity_kind(kg, iri)
+            return iri
+        except IkgError:
+            continue
+    raise NotFound(f"no practice, change or instrument with the key {key_or_iri!r}",
+                   {"key": key_or_iri})
+
+
+def _with_type(change: dict) -> str:
+    label, kind = change["label"], change["type"]
+    return label if label.lower().startswith(kind.lower()) else f"{label} ({kind.lower()})"
+
+
+def _eur(v: str) -> str:
+    return f"EUR {float(v):,.2f}"
+
+
+def _downstream_tree(r: dict) -> str:
+    p, t = r["practice"], r["totals"]
+    lines = [f"{p['title']}  (good practice of {p['project']['acronym']}, from {p['regionLabel']}, "
+             f"by {p['organisation']['label']})",
+             f"led to {t['changes']} policy change(s) in {t['regions']} region(s): {_eur(t['eur'])}, "
+             f"of which {_eur(t['attributedEur'])} attributed to this practice"]
+    for i, a in enumerate(r["actions"]):
+        last = i == len(r["actions"]) - 1
+        branch, stem = ("└─ ", "   ") if last else ("├─ ", "│  ")
+        lines.append(f"{branch}action: {a['title']}")
+        lines.append(f"{stem}   in {a['actionPlan']['label']}")
+        lines.append(f"{stem}   addresses {a['instrument']['title']}")
+        for c in a["changes"]:
+            lines.append(f"{stem}   → {c['date']} {_with_type(c)}")
+            lines.append(f"{stem}       {_eur(c['eur'])} (attributed {_eur(c['attributedEur'])}, "
+                         f"{c['inspiredBy']} practice(s)) in {c['region'].rsplit('/', 1)[-1]}")
+    return "\n".join(lines)
+
+
+def _upstream_tree(r: dict) -> str:
+    t = r["totals"]
+    lines = [f"{r['entity']['kind']} {r['entity']['iri']}",
+             f"{t['changes']} change(s), {_eur(t['eur'])}, from {t['organisations']} organisation(s) "
+             f"in {t['originRegions']} region(s) through {t['projects']} project(s)"]
+    for c in r["changes"]:
+        lines.append(f"● {c['date']} {_with_type(c)}  {_eur(c['eur'])} "
+                     f"in {c['region'].rsplit('/', 1)[-1]}")
+        lines.append(f"  improves {c['instrument']['cci'] or c['instrument']['iri']}; "
+                     f"action plan {c['actionPlan'].rsplit('/', 1)[-1]}")
+        for i, p in enumerate(c["practices"]):
+            branch = "└─ " if i == len(c["practices"]) - 1 else "├─ "
+            lines.append(f"  {branch}inspired by {p['title']} ({p['project']['acronym']}), from "
+                         f"{p['regionLabel']}, by {p['organisation']['label']}; attributed "
+                         f"{_eur(p['attributedEur'])}")
+            if p["evidence"]:
+                lines.append(f"  {'   ' if branch.startswith('└') else '│  '}evidence: {p['evidence']}")
+    return "\n".join(lines)
+
+
+@cli.command()
 @click.option("--store", type=click.Path(path_type=Path), default=None)
 @click.option("--host", default=None, help="Address to listen on (default: IKG_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default: IKG_PORT).")

@@ -9,13 +9,20 @@ from flask import Blueprint, Response, abort, render_template, send_from_directo
 from graph.namespaces import PREFIXES, ROOT
 from graph.queries import load_catalogue
 
-__all__ = ["bp", "YASGUI_BUILD"]
+__all__ = ["bp", "ASSETS", "YASGUI_BUILD"]
 
 bp = Blueprint("ui", __name__)
 
-#: YASGUI, installed from npm by `make setup` (a dependency, not copied into the repo).
-YASGUI_BUILD = ROOT / "ui" / "node_modules" / "@zazuko" / "yasgui" / "build"
-YASGUI_FILES = {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}
+#: Front-end packages, installed from npm by `make setup` (dependencies, not copied into the
+#: repo), and the files of theirs the pages load.
+NODE_MODULES = ROOT / "ui" / "node_modules"
+ASSETS = {
+    "yasgui": (NODE_MODULES / "@zazuko" / "yasgui" / "build",
+               {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}),
+    "swagger-ui-dist": (NODE_MODULES / "swagger-ui-dist",
+                        {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-bundle.js.map"}),
+}
+YASGUI_BUILD = ASSETS["yasgui"][0]
 UI_PREFIXES = ("ikg", "ikgc", "nuts", "prov", "skos", "dcterms", "rdfs", "xsd")
 
 
@@ -35,11 +42,12 @@ def index() -> str:
                            prefixes={p: PREFIXES[p] for p in UI_PREFIXES})
 
 
-@bp.get("/ui/yasgui/<path:name>")
-def yasgui(name: str) -> Response:
-    """YASGUI's script and style, from the npm package."""
-    if name not in YASGUI_FILES:
+@bp.get("/ui/<package>/<path:name>")
+def asset(package: str, name: str) -> Response:
+    """A script or style of a front-end package, from npm."""
+    folder, files = ASSETS.get(package, (None, set()))
+    if folder is None or name not in files:
         abort(404)
-    if not (YASGUI_BUILD / name).is_file():
-        abort(404, description=f"YASGUI is not installed: run `make setup` ({Path(name).name})")
-    return send_from_directory(YASGUI_BUILD, name, max_age=86400)
+    if not (folder / name).is_file():
+        abort(404, description=f"{package} is not installed: run `make setup` ({Path(name).name})")
+    return send_from_directory(folder, name, max_age=86400)

@@ -145,3 +145,16 @@ def test_named_query_through_the_worker_pool(server):
     with urllib.request.urlopen(url, timeout=30) as resp:
         header, values = resp.read().decode().splitlines()
     assert dict(zip(header.split(","), values.split(",")))["sfInstruments"] == "525"
+
+
+def test_lineage_through_the_worker_pool(server):
+    url = server + "/api/lineage/upstream?" + urllib.parse.urlencode(
+        {"iri": "https://ikg.example.org/id/change/2014SI16MAOP001-C1"})
+    with urllib.request.urlopen(url, timeout=30) as resp:
+        body = json.load(resp)
+    assert body["changes"][0]["practices"][0]["title"] == "SEROI roadmap"
+    missing = server + "/api/lineage/downstream?" + urllib.parse.urlencode(
+        {"practice": "https://ikg.example.org/id/practice/NOPE"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(missing, timeout=30)
+    assert e.value.code == 404 and json.load(e.value)["code"] == "not_found"

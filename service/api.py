@@ -1,0 +1,72 @@
+"""The /api blueprint: lineage (downstream, upstream), paths and neighbourhoods as JSON, and the OpenAPI document."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request
+
+from graph.errors import BadParameter
+from service.app import executor_of
+from service.openapi import openapi_document
+
+__all__ = ["bp"]
+
+bp = Blueprint("api", __name__, url_prefix="/api")
+
+
+def _arg(name: str) -> str:
+    value = request.args.get(name)
+    if not value:
+        raise BadParameter(f"the '{name}' parameter is required", {"param": name})
+    return value
+
+
+def _int_arg(name: str, default: int) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadParameter(f"'{name}' must be an integer, not {raw!r}", {"param": name}) from None
+
+
+@bp.get("/lineage/downstream")
+def downstream() -> Response:
+    """What a good practice led to: actions, action plans, instruments, policy changes, EUR."""
+    return jsonify(executor_of(current_app).call("downstream", practice=_arg("practice")))
+
+
+@bp.get("/lineage/upstream")
+def upstream() -> Response:
+    """What lies behind a policy change or instrument: practices, organisations, regions, projects."""
+    return jsonify(executor_of(current_app).call("upstream", iri=_arg("iri")))
+
+
+@bp.get("/path")
+def path() -> Response:
+    """A shortest path between two entities, with the predicates of its edges."""
+    return jsonify(executor_of(current_app).call(
+        "shortest_path", source=_arg("from"), target=_arg("to"),
+        max_hops=_int_arg("max_hops", 6)))
+
+
+@bp.get("/neighbourhood")
+def neighbourhood() -> Response:
+    """The entities within k steps of one entity, and the statements between them."""
+    return jsonify(executor_of(current_app).call(
+        "neighbourhood", iri=_arg("iri"), hops=_int_arg("k", 1)))
+
+
+@bp.get("/docs")
+def docs() -> str:
+    """A browsable page of the OpenAPI document (Swagger UI from npm)."""
+    return render_template("api-docs.html")
+
+
+def register_openapi(app) -> None:  # noqa: ANN001 - a Flask app
+    """Serve the OpenAPI document at /openapi.json."""
+
+    @app.get("/openapi.json")
+    def openapi() -> Response:
+        """The OpenAPI 3.1 document of the JSON API, the SPARQL endpoint and the named queries."""
+        return jsonify(openapi_document(request.host_url.rstrip("/")))

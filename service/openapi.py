@@ -1,0 +1,105 @@
+"""The OpenAPI 3.1 document of ikg's HTTP API, written as data."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from service.errors import STATUS
+
+__all__ = ["openapi_document"]
+
+
+def _iri_param(name: str, description: str, example: str) -> dict[str, Any]:
+    return {"name": name, "in": "query", "required": True, "description": description,
+            "schema": {"type": "string", "format": "iri"}, "example": example}
+
+
+def _errors(*statuses: int) -> dict[str, Any]:
+    return {str(s): {"description": ", ".join(sorted(c for c, v in STATUS.items() if v == s)),
+                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
+            for s in statuses}
+
+
+def _json(description: str) -> dict[str, Any]:
+    return {"200": {"description": description,
+                    "content": {"application/json": {"schema": {"type": "object"}}}}}
+
+
+ID = "https://ikg.example.org/id/"
+RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
+                "text/tab-separated-values", "text/turtle", "application/ld+json",
+                "application/n-triples", "application/rdf+xml", "application/n-quads"]
+
+
+def openapi_document(server: str) -> dict[str, Any]:
+    """The document, with ``server`` as the base URL."""
+    answers = {"200": {"description": "the answer, in the negotiated format",
+                       "content": {t: {} for t in RESULT_TYPES}}}
+    query_params = [
+        {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
+         "description": "the SPARQL query (without it, GET answers the service description)"},
+        {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+        {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
+        {"name": "format", "in": "query", "schema": {"type": "string"},
+         "description": "json, xml, csv, tsv, turtle, jsonld, ntriples, rdfxml, nquads (overrides Accept)"},
+    ]
+    return {
+        "openapi": "3.1.0",
+        "info": {"title": "ikg: the knowledge graph of European interregional cooperation",
+                 "version": "0.1.0",
+                 "description": "SPARQL 1.1 endpoint, named queries, and a JSON API to trace which "
+                                "good practice inspired which policy change. Attribution rule: a "
+                                "change inspired by n practices gives each 1/n of its EUR."},
+        "servers": [{"url": server}],
+        "paths": {
+            "/sparql": {
+                "get": {"summary": "SPARQL 1.1 query (or the service description without a query)",
+                        "parameters": query_params,
+                        "responses": answers | _errors(400, 406, 503)},
+                "post": {"summary": "SPARQL 1.1 query or update (form or direct body)",
+                         "requestBody": {"content": {
+                             "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
+                                 "query": {"type": "string"}, "update": {"type": "string"}}}},
+                             "application/sparql-query": {"schema": {"type": "string"}},
+                             "application/sparql-update": {"schema": {"type": "string"}}}},
+                         "responses": answers | {"204": {"description": "update done"}}
+                         | _errors(400, 401, 403, 406, 415, 503)},
+            },
+            "/queries": {"get": {"summary": "The catalogue of named queries with their parameters",
+                                 "responses": _json("the catalogue")}},
+            "/queries/{name}": {"get": {
+                "summary": "Run a named query; its parameters go in the query string, typed",
+                "parameters": [{"name": "name", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "headline-figures"}],
+                "responses": answers | _errors(400, 404, 406, 503)}},
+            "/api/lineage/downstream": {"get": {
+                "summary": "What a good practice led to: actions, action plans, instruments, policy "
+                           "changes, with EUR totals and the EUR attributed to the practice",
+                "parameters": [_iri_param("practice", "a good practice", ID + "practice/ERUDITE-GP1")],
+                "responses": _json("the lineage tree") | _errors(400, 404, 503)}},
+            "/api/lineage/upstream": {"get": {
+                "summary": "What lies behind a policy change or instrument: practices, organisations, "
+                           "regions and projects, with the evidence",
+                "parameters": [_iri_param("iri", "a policy change or policy instrument",
+                                          ID + "change/2014SI16MAOP001-C1")],
+                "responses": _json("the lineage") | _errors(400, 404, 503)}},
+            "/api/path": {"get": {
+                "summary": "A shortest path between two entities, with the predicates of its edges",
+                "parameters": [_iri_param("from", "one entity", ID + "practice/ERUDITE-GP1"),
+                               _iri_param("to", "another entity", ID + "project/SYMBI"),
+                               {"name": "max_hops", "in": "query", "schema": {"type": "integer",
+                                                                              "minimum": 1, "maximum": 10}}],
+                "responses": _json("the path") | _errors(400, 404, 503)}},
+            "/api/neighbourhood": {"get": {
+                "summary": "The entities within k steps of one entity",
+                "parameters": [_iri_param("iri", "an entity", ID + "project/ERUDITE"),
+                               {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                       "maximum": 3}}],
+                "responses": _json("nodes and edges") | _errors(400, 404, 503)}},
+        },
+        "components": {"schemas": {"Error": {
+            "type": "object", "required": ["ok", "status", "code", "error", "detail"],
+            "properties": {"ok": {"const": False}, "status": {"type": "integer"},
+                           "code": {"type": "string", "enum": sorted(STATUS)},
+                           "error": {"type": "string"}, "detail": {"type": "object"}}}}},
+    }
