@@ -292,15 +292,18 @@ SKIPPED = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org
 
 
 def _neighbours(kg: KnowledgeGraph, nodes: list[str]) -> list[Edge]:
+    """Statements around ``nodes``. A single node (the caller's IRI, at the start of a search)
+    is bound as a term; larger frontiers hold IRIs read from the store and go in VALUES."""
     if not nodes:
         return []
-    values = " ".join(f"<{n}>" for n in nodes)
-    rows = kg.query(f"""
-        SELECT ?s ?p ?o WHERE {{
-          VALUES ?n {{ {values} }}
-          {{ ?n ?p ?o . FILTER (isIRI(?o)) BIND (?n AS ?s) }}
-          UNION {{ ?s ?p ?n . BIND (?n AS ?o) }}
-        }}""").records()
+    shape = """{{ ?n ?p ?o . FILTER (isIRI(?o)) BIND (?n AS ?s) }}
+               UNION {{ ?s ?p ?n . BIND (?n AS ?o) }}"""
+    if len(nodes) == 1:
+        rows = kg.query("SELECT ?n ?s ?p ?o WHERE { " + shape.replace("{{", "{").replace("}}", "}")
+                        + " }", {"n": URIRef(nodes[0])}).records()
+    else:
+        values = " ".join(f"<{n}>" for n in nodes)
+        rows = kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }} {shape} }}").records()
     return [Edge(r["s"], r["p"], r["o"]) for r in rows
             if not r["p"].startswith(SKIPPED) and "/ontology/concept/" not in r["o"]
             and not r["o"].startswith(IKG)]
