@@ -69,8 +69,11 @@ def test_path_and_neighbourhood(default_kg):
     assert OP in nodes
     for a, b in zip(path["edges"], path["edges"][1:]):  # consecutive edges share a node
         assert {a["subject"], a["object"]} & {b["subject"], b["object"]}
-    near = neighbourhood(default_kg, ID + "project/ERUDITE")
+    erudite = ID + "project/ERUDITE"
+    near = neighbourhood(default_kg, erudite)
     assert SEROI in near["nodes"] and 5 <= len(near["nodes"]) <= 500
+    assert all(erudite in (e["subject"], e["object"]) for e in near["edges"])
+    assert len(neighbourhood(default_kg, erudite, hops=2)["nodes"]) > len(near["nodes"])
 
 
 @pytest.mark.parametrize("call, error", [
