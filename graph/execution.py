@@ -32,11 +32,12 @@ log = logging.getLogger("ikg.execution")
 
 def _functions() -> dict[str, Callable[..., Any]]:
     """The graph functions a worker may run for the service (each takes the store first)."""
-    from graph import lineage
+    from graph import lineage, network
 
     return {"downstream": lineage.downstream, "upstream": lineage.upstream,
             "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
-            "entity_kind": lineage.entity_kind}
+            "entity_kind": lineage.entity_kind, "view_export": network.view_export,
+            "view_metrics": network.view_metrics}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 
 

@@ -61,10 +61,12 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from service.api import bp as api_bp
     from service.api import register_openapi
+    from service.networks import bp as networks_bp
     from service.queries import bp as queries_bp
     from service.ui import bp as ui_bp
 
     app.register_blueprint(api_bp)
+    app.register_blueprint(networks_bp)
     app.register_blueprint(queries_bp)
     app.register_blueprint(ui_bp)
     register_openapi(app)

@@ -307,6 +307,47 @@ def _upstream_tree(r: dict) -> str:
 
 
 @cli.command()
+@click.argument("view", type=click.Choice(["regions", "transfers", "organisations"]))
+@click.option("--metric", default=None,
+              help="summary, centrality, small-world, communities, core-periphery, net-flows, "
+                   "category-mixing, reach or growth (JSON); without it, the network itself.")
+@click.option("--format", "fmt", default="json",
+              type=click.Choice(["json", "graphml", "gexf", "nodes.csv", "edges.csv"]),
+              help="Export format of the network (with no --metric).")
+@click.option("--level", type=click.IntRange(0, 2), default=2, help="NUTS level of region nodes.")
+@click.option("--call", type=click.IntRange(1, 4), default=None)
+@click.option("--topic", default=None, help="A specific objective, e.g. so-3-1.")
+@click.option("--as-of", "as_of", default=None, help="Only what is dated on or before this day.")
+@click.option("-k", type=int, default=1, help="Steps for --metric reach.")
+@click.option("--seed", type=int, default=0, help="Seed of the random analyses.")
+@click.option("--output", "-o", type=click.Path(path_type=Path), default=None)
+@click.option("--store", type=click.Path(path_type=Path), default=None)
+def network(view: str, metric: str | None, fmt: str, level: int, call: int | None,
+            topic: str | None, as_of: str | None, k: int, seed: int, output: Path | None,
+            store: Path | None) -> None:
+    """Exchange-of-experience networks: export a view, or print one analysis of it."""
+    from graph.network import view_export, view_metrics
+    from graph.store import open_store
+
+    filters = {"level": level, "call": call, "topic": topic, "as_of": as_of}
+    try:
+        kg = open_store(store or _settings()["IKG_STORE"])
+        if metric:
+            data = json.dumps(view_metrics(kg, view, metric, k=k, seed=seed, **filters),
+                              indent=2, ensure_ascii=False, default=str).encode()
+        else:
+            data = view_export(kg, view, fmt, **filters)
+    except IkgError as e:
+        _fail(e)
+        return
+    if output:
+        output.write_bytes(data)
+        click.echo(f"wrote {len(data):,} bytes to {output}")
+    else:
+        click.echo(data.decode())
+
+
+@cli.command()
 @click.option("--store", type=click.Path(path_type=Path), default=None)
 @click.option("--host", default=None, help="Address to listen on (default: IKG_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default: IKG_PORT).")

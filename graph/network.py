@@ -1,0 +1,323 @@
+"""Exchange-of-experience networks between regions and organisations, built from the store. No HTTP.
+
+The aggregation runs in SPARQL (one query per view), so NetworkX receives region-level graphs
+of a few hundred nodes whatever the size of the store. Filters (call, topic, as-of date) are
+bound as terms, never pasted into the query text.
+
+Views
+-----
+- ``regions``: co-partnership of regions: an edge when two regions have partners in the same
+  project, ``weight`` = number of shared projects. ``level`` 2 (NUTS 2), 1 (NUTS 1) or 0
+  (countries).
+- ``transfers``: directed; an edge A -> B when a practice from A inspired a policy change in
+  B; ``weight`` = number of such (practice, change) pairs, ``eur`` = EUR attributed to those
+  practices (a change's EUR split evenly among the practices that inspired it).
+- ``organisations``: the projection of organisations through projects, ``weight`` = shared
+  projects.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from datetime import date
+from decimal import Decimal
+from typing import Any
+
+import networkx as nx
+from rdflib import XSD, Literal, URIRef
+from rdflib.term import Node
+
+from graph.errors import BadParameter
+from graph.namespaces import IKGC, prefix_block
+from graph.store import KnowledgeGraph
+
+__all__ = ["VIEWS", "METRICS", "Filters", "network", "export", "summary", "view_export",
+           "view_metrics", "EXPORT_FORMATS"]
+
+P = prefix_block(["ikg", "skos", "rdfs"])
+VIEWS = ("regions", "transfers", "organisations")
+EXPORT_FORMATS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
+                  "json": "application/json", "nodes.csv": "text/csv", "edges.csv": "text/csv"}
+
+
+@dataclass(frozen=True)
+class Filters:
+    """What part of the programme a view covers."""
+
+    call: int | None = None  # call number 1-4
+    topic: str | None = None  # key of a specific objective, e.g. "so-3-1"
+    as_of: date | None = None  # projects started (or changes dated) on or before this day
+    level: int = 2  # NUTS level of region nodes: 2, 1 or 0 (country)
+
+    def check(self) -> None:
+        """Raises BadParameter on a value out of range."""
+        if self.level not in (0, 1, 2):
+            raise BadParameter("level must be 0 (countries), 1 or 2 (NUTS)", {"param": "level"})
+        if self.call is not None and not 1 <= self.call <= 4:
+            raise BadParameter("call must be 1, 2, 3 or 4", {"param": "call"})
+        if self.topic is not None and not self.topic.replace("-", "").isalnum():
+            raise BadParameter(f"topic {self.topic!r} is not a topic key such as so-3-1",
+                               {"param": "topic"})
+
+    def clauses(self, project: str, day: str) -> tuple[str, dict[str, Node], list[str]]:
+        """SPARQL filter lines on ``project`` and ``day``, their bindings, and the bound
+        variables (pyoxigraph 0.5 needs them projected and grouped)."""
+        lines, bindings = [], {}
+        if self.call is not None:
+            lines.append(f"{project} ikg:call/ikg:callNumber ?callNumber .")
+            bindings["callNumber"] = Literal(self.call, datatype=XSD.integer)
+        if self.topic is not None:
+            lines.append(f"{project} ikg:topic ?topic .")
+            bindings["topic"] = URIRef(f"{IKGC}topic/{self.topic}")
+        if self.as_of is not None:
+            lines.append(f"FILTER ({day} <= ?asOf)")
+            bindings["asOf"] = Literal(self.as_of.isoformat(), datatype=XSD.date)
+        return "\n".join(lines), bindings, [f"?{k}" for k in bindings]
+
+
+def _region_expr(var: str, level: int) -> str:
+    """A pattern that lifts NUTS 2 region ``var`` to ``var``Node at ``level``."""
+    if level == 2:
+        return f"BIND ({var} AS {var}Node)"
+    if level == 1:
+        return f"{var} skos:broader {var}Node ."
+    return f"{var} ikg:country {var}Node ."
+
+
+def _region_attributes(kg: KnowledgeGraph, G: nx.Graph, level: int) -> None:
+    rows = kg.query(P + """SELECT ?r ?code ?label ?country ?category ?level WHERE {
+        ?r a ikg:Region ; skos:notation ?code ; skos:prefLabel ?label ; ikg:nutsLevel ?level .
+        OPTIONAL { ?r ikg:country ?country }
+        OPTIONAL { ?r ikg:developmentCategory ?category } }""").records()
+    for r in rows:
+        if r["r"] in G:
+            G.nodes[r["r"]].update({
+                "code": r["code"], "label": r["label"],
+                "country": (r["country"] or r["r"]).rsplit("/", 1)[-1],
+                "category": (r["category"] or "").rsplit("/", 1)[-1] or "n/a",
+            })
+
+
+def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
+    where, bindings, bound = f.clauses("?project", "?start")
+    q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(DISTINCT ?project) AS ?weight) WHERE {{
+        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?pa , ?pb .
+        {where}
+        ?pa ikg:participant/ikg:region ?a . ?pb ikg:participant/ikg:region ?b .
+        {_region_expr('?a', f.level)} {_region_expr('?b', f.level)}
+        FILTER (STR(?aNode) < STR(?bNode))
+    }} GROUP BY {' '.join(bound)} ?aNode ?bNode"""
+    G = nx.Graph(view="regions", level=f.level)
+    for r in kg.query(q, bindings).records():
+        G.add_edge(r["aNode"], r["bNode"], weight=r["weight"])
+    # regions whose partners are all in single-region projects still count as nodes
+    q2 = P + f"""SELECT DISTINCT {' '.join(bound)} ?aNode WHERE {{
+        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?pa .
+        {where}
+        ?pa ikg:participant/ikg:region ?a . {_region_expr('?a', f.level)} }}"""
+    G.add_nodes_from(r["aNode"] for r in kg.query(q2, bindings).records())
+    _region_attributes(kg, G, f.level)
+    return G
+
+
+def _transfers(kg: KnowledgeGraph, f: Filters) -> nx.DiGraph:
+    where, bindings, bound = f.clauses("?project", "?day")
+    q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(*) AS ?weight) (SUM(?share) AS ?eur) WHERE {{
+        {{ SELECT ?change (COUNT(DISTINCT ?other) AS ?n) WHERE {{ ?change ikg:inspiredBy ?other }}
+          GROUP BY ?change }}
+        ?change ikg:inspiredBy ?practice ; ikg:region ?b ; ikg:date ?day ;
+                ikg:financialImpact ?changeEur .
+        ?practice ikg:region ?a ; ikg:identifiedIn ?project .
+        {where}
+        {_region_expr('?a', f.level)} {_region_expr('?b', f.level)}
+        FILTER (?aNode != ?bNode)
+        BIND (?changeEur / ?n AS ?share)
+    }} GROUP BY {' '.join(bound)} ?aNode ?bNode"""
+    G = nx.DiGraph(view="transfers", level=f.level)
+    for r in kg.query(q, bindings).records():
+        G.add_edge(r["aNode"], r["bNode"], weight=r["weight"], eur=float(Decimal(str(r["eur"]))))
+    _region_attributes(kg, G, f.level)
+    return G
+
+
+def _organisations(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
+    where, bindings, bound = f.clauses("?project", "?start")
+    q = P + f"""SELECT {' '.join(bound)} ?a ?b (COUNT(DISTINCT ?project) AS ?weight) WHERE {{
+        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?pa , ?pb .
+        {where}
+        ?pa ikg:participant ?a . ?pb ikg:participant ?b .
+        FILTER (STR(?a) < STR(?b))
+    }} GROUP BY {' '.join(bound)} ?a ?b"""
+    G = nx.Graph(view="organisations")
+    for r in kg.query(q, bindings).records():
+        G.add_edge(r["a"], r["b"], weight=r["weight"])
+    rows = kg.query(P + """SELECT ?o ?label ?region WHERE {
+        ?o a ikg:Organisation ; rdfs:label ?label ; ikg:region ?region }""").records()
+    for r in rows:
+        if r["o"] in G:
+            G.nodes[r["o"]].update({"label": r["label"], "region": r["region"].rsplit("/", 1)[-1],
+                                    "country": r["region"].rsplit("/", 1)[-1][:2]})
+    return G
+
+
+def network(kg: KnowledgeGraph, view: str, filters: Filters | None = None) -> nx.Graph:
+    """One view of the exchange-of-experience network.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    view : str
+        ``regions``, ``transfers`` or ``organisations``.
+    filters : Filters, optional
+        Call, topic, as-of date, NUTS level.
+
+    Returns
+    -------
+    networkx.Graph or networkx.DiGraph
+        Nodes are IRIs with ``code``, ``label``, ``country`` and ``category`` attributes
+        (regions) or ``label``, ``region``, ``country`` (organisations).
+
+    Raises
+    ------
+    BadParameter
+        An unknown view or a filter out of range.
+    """
+    f = filters or Filters()
+    f.check()
+    if view == "regions":
+        return _regions(kg, f)
+    if view == "transfers":
+        return _transfers(kg, f)
+    if view == "organisations":
+        return _organisations(kg, f)
+    raise BadParameter(f"unknown network view {view!r}; views are {', '.join(VIEWS)}",
+                       {"param": "view", "views": list(VIEWS)})
+
+
+def export(G: nx.Graph, fmt: str) -> bytes:
+    """``G`` as GraphML, GEXF, node-link JSON, or node / edge CSV.
+
+    Raises
+    ------
+    BadParameter
+        An unknown format.
+    """
+    import json
+
+    if fmt == "graphml":
+        buf = io.BytesIO()
+        nx.write_graphml(G, buf)
+        return buf.getvalue()
+    if fmt == "gexf":
+        buf = io.BytesIO()
+        nx.write_gexf(G, buf)
+        return buf.getvalue()
+    if fmt == "json":
+        return json.dumps(nx.node_link_data(G, edges="edges"), default=str).encode()
+    if fmt in ("nodes.csv", "edges.csv"):
+        out = io.StringIO()
+        w = csv.writer(out)
+        if fmt == "nodes.csv":
+            keys = sorted({k for _, d in G.nodes(data=True) for k in d})
+            w.writerow(["id", *keys])
+            for n, d in G.nodes(data=True):
+                w.writerow([n, *[d.get(k, "") for k in keys]])
+        else:
+            keys = sorted({k for _, _, d in G.edges(data=True) for k in d})
+            w.writerow(["source", "target", *keys])
+            for a, b, d in G.edges(data=True):
+                w.writerow([a, b, *[d.get(k, "") for k in keys]])
+        return out.getvalue().encode()
+    raise BadParameter(f"unknown export format {fmt!r}; formats are {', '.join(EXPORT_FORMATS)}",
+                       {"param": "format"})
+
+
+def summary(G: nx.Graph) -> dict[str, Any]:
+    """Size and density of a view."""
+    return {"nodes": G.number_of_nodes(), "edges": G.number_of_edges(),
+            "density": nx.density(G) if G.number_of_nodes() > 1 else 0.0,
+            "directed": G.is_directed()}
+
+
+METRICS = ("summary", "centrality", "small-world", "communities", "core-periphery", "net-flows",
+           "category-mixing", "reach", "growth")
+
+
+def _filters(level: int = 2, call: int | None = None, topic: str | None = None,
+             as_of: str | None = None) -> Filters:
+    try:
+        day = date.fromisoformat(as_of) if as_of else None
+    except ValueError:
+        raise BadParameter(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}",
+                           {"param": "as_of"}) from None
+    return Filters(call=call, topic=topic, as_of=day, level=level)
+
+
+def view_export(kg: KnowledgeGraph, view: str, fmt: str = "json", **filters: Any) -> bytes:
+    """A view exported in ``fmt`` (see :data:`EXPORT_FORMATS`), for the API and the CLI."""
+    if fmt not in EXPORT_FORMATS:
+        raise BadParameter(f"unknown format {fmt!r}; formats are {', '.join(EXPORT_FORMATS)}",
+                           {"param": "format"})
+    return export(network(kg, view, _filters(**filters)), fmt)
+
+
+def view_metrics(kg: KnowledgeGraph, view: str, metric: str = "summary", k: int = 1,
+                 seed: int = 0, **filters: Any) -> dict[str, Any]:
+    """One analysis of a view, as JSON-able data (nodes by IRI, with their codes and labels).
+
+    Raises
+    ------
+    BadParameter
+        An unknown metric, or one that needs the transfers view.
+    """
+    from graph import analysis
+
+    if metric not in METRICS:
+        raise BadParameter(f"unknown metric {metric!r}; metrics are {', '.join(METRICS)}",
+                           {"param": "metric", "metrics": list(METRICS)})
+    if metric == "growth":
+        f = _filters(**{**filters, "call": None})
+        out = [{"call": call, **summary(G)} for call, G in _growth(kg, view, f)]
+        return {"view": view, "metric": metric, "result": out}
+    G = network(kg, view, _filters(**filters))
+    if metric in ("net-flows", "reach") and not G.is_directed():
+        raise BadParameter(f"{metric} needs the transfers view", {"param": "metric"})
+    result: Any
+    if metric == "summary":
+        result = summary(G)
+    elif metric == "centrality":
+        result = analysis.centrality(G)
+    elif metric == "small-world":
+        result = analysis.small_world(G, seed=seed)
+    elif metric == "communities":
+        result = [sorted(c) for c in analysis.communities(G, seed=seed)]
+    elif metric == "core-periphery":
+        cp = analysis.core_periphery(G)
+        result = {**cp, "core": sorted(cp["core"]), "periphery": sorted(cp["periphery"])}
+    elif metric == "net-flows":
+        result = analysis.net_flows(G)
+    elif metric == "category-mixing":
+        result = analysis.category_mixing(G, seed=seed)
+    else:
+        result = analysis.reach(G, k)
+    nodes = {n: dict(d) for n, d in G.nodes(data=True)}
+    return {"view": view, "metric": metric, "result": result,
+            "nodes": nodes if metric not in ("summary", "small-world", "category-mixing") else {}}
+
+
+def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Graph]]:
+    """The network after each call (calls 1..n together): how it grew call by call."""
+    G = nx.DiGraph() if view == "transfers" else nx.Graph()
+    out = []
+    for call in (1, 2, 3, 4):
+        H = network(kg, view, Filters(call, f.topic, f.as_of, f.level))
+        for a, b, d in H.edges(data=True):
+            if G.has_edge(a, b):
+                G[a][b]["weight"] += d.get("weight", 1)
+            else:
+                G.add_edge(a, b, **d)
+        G.add_nodes_from(H.nodes(data=True))
+        out.append((call, G.copy()))
+    return out

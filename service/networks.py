@@ -1,0 +1,48 @@
+"""The /api/networks blueprint: network views as JSON, GraphML, GEXF or CSV, and their analyses."""
+
+from __future__ import annotations
+
+from flask import Blueprint, Response, current_app, jsonify, request
+
+from graph.errors import BadParameter
+from graph.network import EXPORT_FORMATS
+from service.app import executor_of
+
+__all__ = ["bp"]
+
+bp = Blueprint("networks", __name__, url_prefix="/api/networks")
+
+
+def _int(name: str, default: int | None) -> int | None:
+    raw = request.args.get(name)
+    if raw in (None, ""):
+        return default
+    try:
+        return int(raw)
+    except ValueError:
+        raise BadParameter(f"'{name}' must be an integer, not {raw!r}", {"param": name}) from None
+
+
+def _filters() -> dict:
+    return {"level": _int("level", 2), "call": _int("call", None),
+            "topic": request.args.get("topic") or None, "as_of": request.args.get("as_of") or None}
+
+
+@bp.get("/<view>")
+def view(view: str) -> Response:
+    """A view (regions, transfers, organisations) as node-link JSON or an export format."""
+    fmt = request.args.get("format", "json")
+    body = executor_of(current_app).call("view_export", view=view, fmt=fmt, **_filters())
+    resp = Response(body, content_type=EXPORT_FORMATS.get(fmt, "application/octet-stream"))
+    if fmt != "json":
+        resp.headers["Content-Disposition"] = f'attachment; filename="ikg-{view}.{fmt}"'
+    return resp
+
+
+@bp.get("/<view>/metrics")
+def metrics(view: str) -> Response:
+    """One analysis of a view: summary, centrality, small-world, communities, core-periphery,
+    net-flows, category-mixing, reach or growth."""
+    return jsonify(executor_of(current_app).call(
+        "view_metrics", view=view, metric=request.args.get("metric", "summary"),
+        k=_int("k", 1), seed=_int("seed", 0), **_filters()))

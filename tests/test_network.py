@@ -1,0 +1,192 @@
+"""Networks: views from the store, analyses on hand-made graphs, exports that round-trip, API, CLI."""
+
+from __future__ import annotations
+
+import io
+import json
+
+import networkx as nx
+import pytest
+from click.testing import CliRunner
+
+from graph.analysis import (
+    category_mixing,
+    centrality,
+    communities,
+    core_periphery,
+    net_flows,
+    reach,
+    small_world,
+)
+from graph.errors import BadParameter
+from graph.network import Filters, export, network, view_metrics
+from service.cli import cli
+from tests.conftest import assert_error
+
+NUTS = "http://data.europa.eu/nuts/code/"
+
+
+# ---------------------------------------------------------------- views on the tiny fixture
+
+def test_tiny_region_network_by_hand(tiny_kg):
+    """ALPHA has partners in SI03 and FRE1; BETA one partner in AT22: one edge, three nodes."""
+    G = network(tiny_kg, "regions")
+    assert set(G.nodes) == {NUTS + "SI03", NUTS + "FRE1", NUTS + "AT22"}
+    assert [(sorted((a, b)), d["weight"]) for a, b, d in G.edges(data=True)] == [
+        ([NUTS + "FRE1", NUTS + "SI03"], 1)]
+
+
+def test_tiny_filters(tiny_kg):
+    from datetime import date
+
+    early = network(tiny_kg, "regions", Filters(as_of=date(2017, 1, 1)))
+    assert set(early.nodes) == {NUTS + "SI03", NUTS + "FRE1"}  # BETA starts in 2019
+    with pytest.raises(BadParameter):
+        network(tiny_kg, "regions", Filters(level=5))
+    with pytest.raises(BadParameter):
+        network(tiny_kg, "flows")
+
+
+# ---------------------------------------------------------------- analyses by hand
+
+def test_centrality_strength_and_betweenness():
+    G = nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})])
+    c = centrality(G)
+    assert (c["b"]["degree"], c["b"]["strength"], c["b"]["betweenness"]) == (2, 3, 1.0)
+    assert c["a"]["betweenness"] == 0.0 and c["b"]["pagerank"] > c["a"]["pagerank"]
+
+
+def test_communities_split_two_triangles():
+    G = nx.Graph([(1, 2), (2, 3), (1, 3), (4, 5), (5, 6), (4, 6), (3, 4)])
+    assert sorted(sorted(c) for c in communities(G, seed=7)) == [[1, 2, 3], [4, 5, 6]]
+
+
+def test_core_periphery_of_a_clique_with_a_tail():
+    G = nx.complete_graph(4)
+    G.add_edges_from([(3, 9), (9, 10)])
+    cp = core_periphery(G)
+    assert cp["k"] == 3 and cp["core"] == {0, 1, 2, 3} and cp["periphery"] == {9, 10}
+    assert cp["core_density"] == 1.0
+
+
+def test_small_world_of_a_ring_lattice_beats_random():
+    G = nx.watts_strogatz_graph(60, 6, 0.0, seed=1)  # a ring lattice: clustering 0.6
+    s = small_world(G, seed=3)
+    assert s["clustering"] == pytest.approx(0.6)
+    assert s["random_clustering"] < 0.2 and s["ratio"] > 3
+
+
+def test_net_flows_and_reach():
+    D = nx.DiGraph([("a", "b", {"weight": 3, "eur": 10.0}), ("b", "a", {"weight": 1, "eur": 2.0}),
+                    ("b", "c", {"weight": 1, "eur": 5.0})])
+    f = net_flows(D)
+    assert f["a"]["net"] == 2 and f["a"]["net_eur"] == 8.0 and f["c"]["net"] == -1
+    assert reach(D, 1)["a"] == {"learned_from": 1, "taught": 1}
+    assert reach(D, 2)["a"] == {"learned_from": 1, "taught": 2}
+
+
+def test_category_mixing_against_permutations():
+    G = nx.Graph([(1, 2), (3, 4), (1, 3)])
+    nx.set_node_attributes(G, {1: "A", 2: "B", 3: "A", 4: "B"}, "category")
+    m = category_mixing(G, seed=1, permutations=100)
+    assert m["observed"] == pytest.approx(2 / 3)
+    assert 0 <= m["expected"] <= 1 and 0 <= m["p_value"] <= 1
+    assert category_mixing(G, seed=1, permutations=100) == m  # seeded
+
+
+# ---------------------------------------------------------------- the default graph
+
+@pytest.fixture(scope="module")
+def regions(default_kg):
+    return network(default_kg, "regions")
+
+
+def test_default_network_covers_88_to_90_percent_of_nuts2(regions):
+    assert 0.88 <= regions.number_of_nodes() / 297 <= 0.90
+    assert all(d["category"] in ("more-developed", "transition", "less-developed")
+               for _, d in regions.nodes(data=True))
+
+
+def test_default_network_has_the_published_properties(regions):
+    degrees = sorted((d for _, d in regions.degree()), reverse=True)
+    median = degrees[len(degrees) // 2]
+    assert degrees[0] > 3 * median  # heavy-tailed: hubs far above the typical region
+    s = small_world(regions, seed=1, samples=3)
+    assert s["clustering"] > 2 * s["random_clustering"]  # clustering well above random
+    cp = core_periphery(regions)
+    assert 0 < len(cp["core"]) < regions.number_of_nodes() / 2
+    assert cp["core_density"] > 2 * cp["density"]  # a dense core and a sparse periphery
+
+
+def test_transfers_and_levels(default_kg):
+    D = network(default_kg, "transfers")
+    assert D.is_directed() and D.number_of_edges() > 500
+    total = sum(d["eur"] for _, _, d in D.edges(data=True))
+    assert 0 < total <= 1_474_000_000  # only transfers between different regions
+    countries = network(default_kg, "regions", Filters(level=0))
+    assert countries.number_of_nodes() == 30
+    growth = view_metrics(default_kg, "regions", "growth")["result"]
+    edges = [g["edges"] for g in growth]
+    assert edges == sorted(edges) and edges[0] < edges[-1]
+
+
+@pytest.mark.parametrize("fmt, read", [
+    ("graphml", lambda b: nx.read_graphml(io.BytesIO(b))),
+    ("gexf", lambda b: nx.read_gexf(io.BytesIO(b))),
+])
+def test_exports_round_trip(regions, fmt, read):
+    H = read(export(regions, fmt))
+    assert set(H.nodes) == set(regions.nodes)
+    assert {frozenset((a, b)): int(d["weight"]) for a, b, d in H.edges(data=True)} == {
+        frozenset((a, b)): d["weight"] for a, b, d in regions.edges(data=True)}
+
+
+def test_csv_exports(regions):
+    nodes = export(regions, "nodes.csv").decode().splitlines()
+    edges = export(regions, "edges.csv").decode().splitlines()
+    assert nodes[0].startswith("id,") and len(nodes) == regions.number_of_nodes() + 1
+    assert edges[0] == "source,target,weight" and len(edges) == regions.number_of_edges() + 1
+
+
+# ---------------------------------------------------------------- API and CLI
+
+@pytest.fixture(scope="module")
+def api(default_kg):
+    from service.app import create_app
+
+    return create_app({"TESTING": True, "IKG_KG": default_kg}).test_client()
+
+
+def test_networks_api(api):
+    data = api.get("/api/networks/regions", query_string={"level": 0}).get_json()
+    assert len(data["nodes"]) == 30 and data["edges"]
+    gexf = api.get("/api/networks/transfers", query_string={"format": "gexf", "call": 1})
+    assert gexf.status_code == 200 and gexf.mimetype == "application/gexf+xml"
+    m = api.get("/api/networks/regions/metrics", query_string={"metric": "core-periphery"}).get_json()
+    assert m["result"]["k"] > 1 and m["result"]["core"]
+    flows = api.get("/api/networks/transfers/metrics", query_string={"metric": "net-flows"}).get_json()
+    assert sum(v["net"] for v in flows["result"].values()) == 0
+
+
+@pytest.mark.parametrize("url, query, code", [
+    ("/api/networks/flows", {}, "bad_parameter"),
+    ("/api/networks/regions", {"level": "x"}, "bad_parameter"),
+    ("/api/networks/regions", {"level": "4"}, "bad_parameter"),
+    ("/api/networks/regions", {"format": "png"}, "bad_parameter"),
+    ("/api/networks/regions/metrics", {"metric": "beauty"}, "bad_parameter"),
+    ("/api/networks/regions/metrics", {"metric": "reach"}, "bad_parameter"),
+    ("/api/networks/regions", {"as_of": "soon"}, "bad_parameter"),
+])
+def test_networks_api_errors(api, url, query, code):
+    assert_error(api.get(url, query_string=query), 400, code)
+
+
+def test_network_cli(default_location, tmp_path):
+    out = tmp_path / "regions.graphml"
+    res = CliRunner().invoke(cli, ["network", "regions", "--format", "graphml", "-o", str(out),
+                                   "--store", str(default_location.root)])
+    assert res.exit_code == 0, res.output
+    assert nx.read_graphml(out).number_of_nodes() == 264
+    res = CliRunner().invoke(cli, ["network", "transfers", "--metric", "reach", "-k", "2",
+                                   "--store", str(default_location.root)])
+    assert res.exit_code == 0 and json.loads(res.output)["metric"] == "reach"
