@@ -87,37 +87,46 @@ def _region_expr(var: str, level: int) -> str:
 
 
 def _region_attributes(kg: KnowledgeGraph, G: nx.Graph, level: int) -> None:
-    rows = kg.query(P + """SELECT ?r ?code ?label ?country ?category ?level WHERE {
-        ?r a ikg:Region ; skos:notation ?code ; skos:prefLabel ?label ; ikg:nutsLevel ?level .
-        OPTIONAL { ?r ikg:country ?country }
-        OPTIONAL { ?r ikg:developmentCategory ?category } }""").records()
+    if not G:
+        return
+    values = " ".join(f"<{n}>" for n in G)  # IRIs read from the store
+    rows = kg.query(P + f"""SELECT ?r ?code ?label ?country ?category WHERE {{
+        VALUES ?r {{ {values} }}
+        ?r skos:notation ?code ; skos:prefLabel ?label .
+        OPTIONAL {{ ?r ikg:country ?country }}
+        OPTIONAL {{ ?r ikg:developmentCategory ?category }} }}""").records()
     for r in rows:
-        if r["r"] in G:
-            G.nodes[r["r"]].update({
-                "code": r["code"], "label": r["label"],
-                "country": (r["country"] or r["r"]).rsplit("/", 1)[-1],
-                "category": (r["category"] or "").rsplit("/", 1)[-1] or "n/a",
-            })
+        G.nodes[r["r"]].update({
+            "code": r["code"], "label": r["label"],
+            "country": (r["country"] or r["r"]).rsplit("/", 1)[-1],
+            "category": (r["category"] or "").rsplit("/", 1)[-1] or "n/a",
+        })
+
+
+def _incidence(var: str, member: str, where: str, bound: list[str], lift: str = "") -> str:
+    """A subquery of the distinct (project, ``var``) pairs: which regions (or organisations)
+    each project has partners in. Joining two of them on ?project and counting gives the
+    number of shared projects of each pair, in SPARQL, from distinct pairs only."""
+    return f"""{{ SELECT DISTINCT {' '.join(bound)} ?project {var} WHERE {{
+        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?part .
+        ?part ikg:participant ?org . {member}
+        {where}
+        {lift} }} }}"""
 
 
 def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
     where, bindings, bound = f.clauses("?project", "?start")
-    q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(DISTINCT ?project) AS ?weight) WHERE {{
-        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?pa , ?pb .
-        {where}
-        ?pa ikg:participant/ikg:region ?a . ?pb ikg:participant/ikg:region ?b .
-        {_region_expr('?a', f.level)} {_region_expr('?b', f.level)}
-        FILTER (STR(?aNode) < STR(?bNode))
+    a = _incidence("?aNode", "?org ikg:region ?a .", where, bound, _region_expr("?a", f.level))
+    b = _incidence("?bNode", "?org ikg:region ?b .", where, bound, _region_expr("?b", f.level))
+    q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(?project) AS ?weight) WHERE {{
+        {a} {b} FILTER (STR(?aNode) < STR(?bNode))
     }} GROUP BY {' '.join(bound)} ?aNode ?bNode"""
     G = nx.Graph(view="regions", level=f.level)
     for r in kg.query(q, bindings).records():
         G.add_edge(r["aNode"], r["bNode"], weight=r["weight"])
     # regions whose partners are all in single-region projects still count as nodes
-    q2 = P + f"""SELECT DISTINCT {' '.join(bound)} ?aNode WHERE {{
-        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?pa .
-        {where}
-        ?pa ikg:participant/ikg:region ?a . {_region_expr('?a', f.level)} }}"""
-    G.add_nodes_from(r["aNode"] for r in kg.query(q2, bindings).records())
+    nodes = P + f"SELECT DISTINCT {' '.join(bound)} ?aNode WHERE {{ {a} }}"
+    G.add_nodes_from(r["aNode"] for r in kg.query(nodes, bindings).records())
     _region_attributes(kg, G, f.level)
     return G
 
@@ -144,11 +153,10 @@ def _transfers(kg: KnowledgeGraph, f: Filters) -> nx.DiGraph:
 
 def _organisations(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
     where, bindings, bound = f.clauses("?project", "?start")
-    q = P + f"""SELECT {' '.join(bound)} ?a ?b (COUNT(DISTINCT ?project) AS ?weight) WHERE {{
-        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?pa , ?pb .
-        {where}
-        ?pa ikg:participant ?a . ?pb ikg:participant ?b .
-        FILTER (STR(?a) < STR(?b))
+    a = _incidence("?a", "BIND (?org AS ?a)", where, bound)
+    b = _incidence("?b", "BIND (?org AS ?b)", where, bound)
+    q = P + f"""SELECT {' '.join(bound)} ?a ?b (COUNT(?project) AS ?weight) WHERE {{
+        {a} {b} FILTER (STR(?a) < STR(?b))
     }} GROUP BY {' '.join(bound)} ?a ?b"""
     G = nx.Graph(view="organisations")
     for r in kg.query(q, bindings).records():

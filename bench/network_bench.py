@@ -1,0 +1,77 @@
+"""Network benchmark: each view and each analysis end to end (SPARQL extraction included).
+
+For each scale, builds the graph and times, on the on-disk store, `view_export` of every view
+as JSON and `view_metrics` of every analysis that applies to it (median of --repeats runs).
+Goals (issue #5): every region-level view and analysis under 1 s on the default graph and
+under 5 s at scale 10.
+
+Usage: python bench/network_bench.py [--scales 1 10] [--repeats 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from graph.network import METRICS, view_export, view_metrics  # noqa: E402
+from graph.store import open_store  # noqa: E402
+
+DIRECTED_ONLY = {"net-flows", "reach"}
+
+
+def timed(fn, repeats: int) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0])
+    ap.add_argument("--repeats", type=int, default=3)
+    ap.add_argument("--json", type=Path, default=Path("bench/results/network.json"))
+    args = ap.parse_args()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="ikg-network-bench-") as tmp:
+        for scale in args.scales:
+            store = Path(tmp) / f"s{scale:g}"
+            print(f"scale {scale:g}: building ...", flush=True)
+            subprocess.run([str(BIN / "ikg"), "build", "--scale", f"{scale:g}", "--store", str(store)],
+                           check=True, stdout=subprocess.DEVNULL)
+            kg = open_store(store)
+            for view in ("regions", "transfers", "organisations"):
+                t = timed(lambda: view_export(kg, view, "json"), args.repeats)
+                rows.append((scale, view, "view (JSON)", t))
+                print(f"  {view} view: {t:.3f} s", flush=True)
+                if view == "organisations":
+                    continue  # organisation-level, not a region-level view
+                for metric in METRICS:
+                    if metric in DIRECTED_ONLY and view != "transfers":
+                        continue
+                    t = timed(lambda: view_metrics(kg, view, metric, seed=1), args.repeats)
+                    rows.append((scale, view, metric, t))
+                    print(f"  {view} {metric}: {t:.3f} s", flush=True)
+            kg.close()
+    print("\n| scale | view | analysis | seconds (median) | goal |")
+    print("|---|---|---|---|---|")
+    for scale, view, metric, t in rows:
+        goal = "" if view == "organisations" else ("< 1 s" if scale <= 1 else "< 5 s")
+        print(f"| {scale:g} | {view} | {metric} | {t:.3f} | {goal} |")
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(rows, indent=1))
+
+
+if __name__ == "__main__":
+    main()
