@@ -52,7 +52,7 @@ def main() -> None:
                            check=True, stdout=subprocess.DEVNULL)
             kg = open_store(store)
             for view in ("regions", "transfers", "organisations"):
-                t = timed(lambda: view_export(kg, view, "json"), args.repeats)
+                t = timed(lambda kg=kg, view=view: view_export(kg, view, "json"), args.repeats)
                 rows.append((scale, view, "view (JSON)", t))
                 print(f"  {view} view: {t:.3f} s", flush=True)
                 if view == "organisations":
@@ -60,7 +60,8 @@ def main() -> None:
                 for metric in METRICS:
                     if metric in DIRECTED_ONLY and view != "transfers":
                         continue
-                    t = timed(lambda: view_metrics(kg, view, metric, seed=1), args.repeats)
+                    t = timed(lambda kg=kg, view=view, metric=metric: view_metrics(kg, view, metric, seed=1),
+                              args.repeats)
                     rows.append((scale, view, metric, t))
                     print(f"  {view} {metric}: {t:.3f} s", flush=True)
             kg.close()
