@@ -40,7 +40,7 @@ def centrality(G: nx.Graph) -> dict[Any, dict[str, float]]:
                 "pagerank": pagerank[n]} for n in G}
 
 
-def small_world(G: nx.Graph, seed: int = 0, samples: int = 10) -> dict[str, float]:
+def small_world(G: nx.Graph, seed: int = 0, samples: int = 3) -> dict[str, float]:
     """Average clustering of ``G`` against random graphs with the same nodes and edge count.
 
     Examples

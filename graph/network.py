@@ -114,25 +114,40 @@ def _incidence(var: str, member: str, where: str, bound: list[str], lift: str = 
         {lift} }} }}"""
 
 
-def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
+BY_CALL = "?project ikg:call/ikg:callNumber ?callNumber ."
+
+
+def _region_rows(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> tuple[list, list]:
+    """(edge rows, node rows) of the regions view; with ``by_call`` each row has its call."""
     where, bindings, bound = f.clauses("?project", "?start")
+    if by_call:
+        where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
     a = _incidence("?aNode", "?org ikg:region ?a .", where, bound, _region_expr("?a", f.level))
     b = _incidence("?bNode", "?org ikg:region ?b .", where, bound, _region_expr("?b", f.level))
     q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(?project) AS ?weight) WHERE {{
         {a} {b} FILTER (STR(?aNode) < STR(?bNode))
     }} GROUP BY {' '.join(bound)} ?aNode ?bNode"""
-    G = nx.Graph(view="regions", level=f.level)
-    for r in kg.query(q, bindings).records():
-        G.add_edge(r["aNode"], r["bNode"], weight=r["weight"])
     # regions whose partners are all in single-region projects still count as nodes
     nodes = P + f"SELECT DISTINCT {' '.join(bound)} ?aNode WHERE {{ {a} }}"
-    G.add_nodes_from(r["aNode"] for r in kg.query(nodes, bindings).records())
+    return kg.query(q, bindings).records(), kg.query(nodes, bindings).records()
+
+
+def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
+    edges, nodes = _region_rows(kg, f)
+    G = nx.Graph(view="regions", level=f.level)
+    for r in edges:
+        G.add_edge(r["aNode"], r["bNode"], weight=r["weight"])
+    G.add_nodes_from(r["aNode"] for r in nodes)
     _region_attributes(kg, G, f.level)
     return G
 
 
-def _transfers(kg: KnowledgeGraph, f: Filters) -> nx.DiGraph:
+def _transfer_rows(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> list:
+    """Edge rows of the transfers view; with ``by_call`` each row has the call of the project
+    that identified the practice."""
     where, bindings, bound = f.clauses("?project", "?day")
+    if by_call:
+        where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
     q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(*) AS ?weight) (SUM(?share) AS ?eur) WHERE {{
         {{ SELECT ?change (COUNT(DISTINCT ?other) AS ?n) WHERE {{ ?change ikg:inspiredBy ?other }}
           GROUP BY ?change }}
@@ -144,8 +159,12 @@ def _transfers(kg: KnowledgeGraph, f: Filters) -> nx.DiGraph:
         FILTER (?aNode != ?bNode)
         BIND (?changeEur / ?n AS ?share)
     }} GROUP BY {' '.join(bound)} ?aNode ?bNode"""
+    return kg.query(q, bindings).records()
+
+
+def _transfers(kg: KnowledgeGraph, f: Filters) -> nx.DiGraph:
     G = nx.DiGraph(view="transfers", level=f.level)
-    for r in kg.query(q, bindings).records():
+    for r in _transfer_rows(kg, f):
         G.add_edge(r["aNode"], r["bNode"], weight=r["weight"], eur=float(Decimal(str(r["eur"]))))
     _region_attributes(kg, G, f.level)
     return G
@@ -316,16 +335,26 @@ def view_metrics(kg: KnowledgeGraph, view: str, metric: str = "summary", k: int 
 
 
 def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Graph]]:
-    """The network after each call (calls 1..n together): how it grew call by call."""
+    """The network after each call (calls 1..n together): how it grew call by call, from one
+    query grouped by call."""
+    if view == "regions":
+        edges, nodes = _region_rows(kg, f, by_call=True)
+    elif view == "transfers":
+        edges, nodes = _transfer_rows(kg, f, by_call=True), []
+    else:
+        raise BadParameter("growth is measured on the regions and transfers views",
+                           {"param": "metric"})
     G = nx.DiGraph() if view == "transfers" else nx.Graph()
     out = []
     for call in (1, 2, 3, 4):
-        H = network(kg, view, Filters(call, f.topic, f.as_of, f.level))
-        for a, b, d in H.edges(data=True):
+        for r in edges:
+            if r["callNumber"] != call:
+                continue
+            a, b = r["aNode"], r["bNode"]
             if G.has_edge(a, b):
-                G[a][b]["weight"] += d.get("weight", 1)
+                G[a][b]["weight"] += r["weight"]
             else:
-                G.add_edge(a, b, **d)
-        G.add_nodes_from(H.nodes(data=True))
+                G.add_edge(a, b, weight=r["weight"])
+        G.add_nodes_from(r["aNode"] for r in nodes if r["callNumber"] == call)
         out.append((call, G.copy()))
     return out

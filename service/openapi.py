@@ -96,6 +96,30 @@ def openapi_document(server: str) -> dict[str, Any]:
                                {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                                        "maximum": 3}}],
                 "responses": _json("nodes and edges") | _errors(400, 404, 503)}},
+            "/api/networks/{view}": {"get": {
+                "summary": "A network view (regions, transfers, organisations) as node-link JSON, "
+                           "GraphML, GEXF or CSV",
+                "parameters": [
+                    {"name": "view", "in": "path", "required": True,
+                     "schema": {"enum": ["regions", "transfers", "organisations"]}},
+                    {"name": "level", "in": "query", "schema": {"enum": [0, 1, 2]}},
+                    {"name": "call", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 4}},
+                    {"name": "topic", "in": "query", "schema": {"type": "string"}, "example": "so-3-1"},
+                    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}},
+                    {"name": "format", "in": "query",
+                     "schema": {"enum": ["json", "graphml", "gexf", "nodes.csv", "edges.csv"]}}],
+                "responses": _json("the network") | _errors(400, 503)}},
+            "/api/networks/{view}/metrics": {"get": {
+                "summary": "One analysis of a network view",
+                "parameters": [
+                    {"name": "view", "in": "path", "required": True,
+                     "schema": {"enum": ["regions", "transfers", "organisations"]}},
+                    {"name": "metric", "in": "query", "schema": {"enum": [
+                        "summary", "centrality", "small-world", "communities", "core-periphery",
+                        "net-flows", "category-mixing", "reach", "growth"]}},
+                    {"name": "k", "in": "query", "schema": {"type": "integer"}},
+                    {"name": "seed", "in": "query", "schema": {"type": "integer"}}],
+                "responses": _json("the analysis") | _errors(400, 503)}},
         },
         "components": {"schemas": {"Error": {
             "type": "object", "required": ["ok", "status", "code", "error", "detail"],
