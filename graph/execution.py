@@ -37,7 +37,7 @@ def _functions() -> dict[str, Callable[..., Any]]:
     return {"downstream": lineage.downstream, "upstream": lineage.upstream,
             "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
             "entity_kind": lineage.entity_kind, "view_export": network.view_export,
-            "view_metrics": network.view_metrics}
+            "view_metrics": network.view_metrics, "view_picture": network.view_picture}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 
 

@@ -34,7 +34,7 @@ from graph.namespaces import IKGC, prefix_block
 from graph.store import KnowledgeGraph
 
 __all__ = ["VIEWS", "METRICS", "Filters", "network", "export", "summary", "view_export",
-           "view_metrics", "EXPORT_FORMATS"]
+           "view_metrics", "view_picture", "EXPORT_FORMATS"]
 
 P = prefix_block(["ikg", "skos", "rdfs"])
 VIEWS = ("regions", "transfers", "organisations")
@@ -358,3 +358,11 @@ def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Gra
         G.add_nodes_from(r["aNode"] for r in nodes if r["callNumber"] == call)
         out.append((call, G.copy()))
     return out
+
+
+def view_picture(kg: KnowledgeGraph, view: str, fmt: str = "png", colour: str = "category",
+                 seed: int = 0, **filters: Any) -> bytes:
+    """A picture (PNG or SVG) of a view; see :func:`graph.picture.picture`."""
+    from graph.picture import picture
+
+    return picture(network(kg, view, _filters(**filters)), fmt, colour, seed)

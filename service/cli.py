@@ -321,18 +321,25 @@ def _upstream_tree(r: dict) -> str:
 @click.option("-k", type=int, default=1, help="Steps for --metric reach.")
 @click.option("--seed", type=int, default=0, help="Seed of the random analyses.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None)
+@click.option("--picture", type=click.Path(path_type=Path), default=None,
+              help="Draw the view into this .png or .svg file.")
+@click.option("--colour", type=click.Choice(["category", "community"]), default="category",
+              help="Node colours of --picture.")
 @click.option("--store", type=click.Path(path_type=Path), default=None)
 def network(view: str, metric: str | None, fmt: str, level: int, call: int | None,
             topic: str | None, as_of: str | None, k: int, seed: int, output: Path | None,
-            store: Path | None) -> None:
-    """Exchange-of-experience networks: export a view, or print one analysis of it."""
-    from graph.network import view_export, view_metrics
+            picture: Path | None, colour: str, store: Path | None) -> None:
+    """Exchange-of-experience networks: export a view, draw it, or print one analysis of it."""
+    from graph.network import view_export, view_metrics, view_picture
     from graph.store import open_store
 
     filters = {"level": level, "call": call, "topic": topic, "as_of": as_of}
     try:
         kg = open_store(store or _settings()["IKG_STORE"])
-        if metric:
+        if picture:
+            output, data = picture, view_picture(kg, view, picture.suffix.lstrip(".").lower(),
+                                                 colour, seed, **filters)
+        elif metric:
             data = json.dumps(view_metrics(kg, view, metric, k=k, seed=seed, **filters),
                               indent=2, ensure_ascii=False, default=str).encode()
         else:

@@ -46,3 +46,15 @@ def metrics(view: str) -> Response:
     return jsonify(executor_of(current_app).call(
         "view_metrics", view=view, metric=request.args.get("metric", "summary"),
         k=_int("k", 1), seed=_int("seed", 0), **_filters()))
+
+
+@bp.get("/<view>/picture")
+def picture(view: str) -> Response:
+    """A picture of a view: PNG or SVG, coloured by category or community."""
+    from graph.picture import PICTURE_FORMATS
+
+    fmt = request.args.get("format", "png")
+    body = executor_of(current_app).call(
+        "view_picture", view=view, fmt=fmt, colour=request.args.get("colour", "category"),
+        seed=_int("seed", 0), **_filters())
+    return Response(body, content_type=PICTURE_FORMATS[fmt])

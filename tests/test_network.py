@@ -190,3 +190,29 @@ def test_network_cli(default_location, tmp_path):
     res = CliRunner().invoke(cli, ["network", "transfers", "--metric", "reach", "-k", "2",
                                    "--store", str(default_location.root)])
     assert res.exit_code == 0 and json.loads(res.output)["metric"] == "reach"
+
+
+def test_pictures(default_kg, api, tmp_path):
+    from xml.etree import ElementTree
+
+    from graph.network import view_picture
+
+    png = view_picture(default_kg, "regions", "png", "category", seed=1, level=0)
+    assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
+    assert view_picture(default_kg, "regions", "png", "category", seed=1, level=0) == png  # seeded
+    svg = api.get("/api/networks/transfers/picture", query_string={
+        "format": "svg", "colour": "community", "level": 0})
+    assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
+    assert ElementTree.fromstring(svg.get_data()).tag.endswith("svg")
+    assert_error(api.get("/api/networks/regions/picture", query_string={"format": "gif"}), 400,
+                 "bad_parameter")
+    out = tmp_path / "countries.png"
+    res = CliRunner().invoke(cli, ["network", "regions", "--level", "0", "--picture", str(out),
+                                   "--store", str(default_location_root(default_kg))])
+    assert res.exit_code == 0, res.output
+    assert out.read_bytes().startswith(b"\x89PNG")
+
+
+def default_location_root(kg) -> str:
+    """The store folder of an open on-disk store (…/store/builds/<build>/oxigraph)."""
+    return str(kg.path.parent.parent.parent)
