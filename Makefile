@@ -28,10 +28,15 @@ test: $(STAMP)
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	$(BIN)/python bench/build_bench.py
+	$(BIN)/python bench/sparql_bench.py
+	$(BIN)/python bench/lineage_bench.py
+	$(BIN)/python bench/network_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph service tests bench
+	$(BIN)/mypy graph service --ignore-missing-imports
 
 clean:
 	rm -rf $(VENV) var

@@ -240,7 +240,8 @@ class QueryPool(Executor):
             self._replace(worker)
             raise StoreError(f"a query worker died: {e}") from e
 
-    def execute(self, request: QueryRequest) -> Streamed:
+    def _dispatch(self, payload: object) -> tuple[_Worker, float, tuple]:
+        """Hand ``payload`` to an idle worker; (worker, deadline, its first message)."""
         deadline = time.monotonic() + self.timeout
         try:
             worker = self._idle.get(timeout=self.timeout)
@@ -248,11 +249,14 @@ class QueryPool(Executor):
             raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s; try again",
                              {"timeout_seconds": self.timeout}) from None
         try:
-            worker.conn.send(request)
+            worker.conn.send(payload)
         except (OSError, ValueError) as e:
             self._replace(worker)
-            raise StoreError(f"a query worker could not take the query: {e}") from e
-        msg = self._recv(worker, deadline)
+            raise StoreError(f"a query worker could not take the request: {e}") from e
+        return worker, deadline, self._recv(worker, deadline)
+
+    def execute(self, request: QueryRequest) -> Streamed:
+        worker, deadline, msg = self._dispatch(request)
         if msg[0] == "error":
             self._idle.put(worker)
             _, name, message, detail = msg
@@ -287,18 +291,7 @@ class QueryPool(Executor):
     def call(self, function: str, **kwargs: Any) -> Any:
         if function not in _functions():
             raise ValueError(f"no graph function {function!r}")
-        deadline = time.monotonic() + self.timeout
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s; try again",
-                             {"timeout_seconds": self.timeout}) from None
-        try:
-            worker.conn.send(("call", function, kwargs))
-        except (OSError, ValueError) as e:
-            self._replace(worker)
-            raise StoreError(f"a query worker could not take the call: {e}") from e
-        msg = self._recv(worker, deadline)
+        worker, _, msg = self._dispatch(("call", function, kwargs))
         self._idle.put(worker)
         if msg[0] == "error":
             raise _error(msg[1], msg[2], msg[3])

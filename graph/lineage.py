@@ -331,7 +331,8 @@ def shortest_path(kg: KnowledgeGraph, source: str, target: str, max_hops: int = 
             raise NotFound(f"no entity {iri} in the graph", {"iri": iri})
     if source == target:
         return {"from": source, "to": target, "hops": 0, "edges": []}
-    parents = [{source: None}, {target: None}]  # node -> (edge, previous node)
+    # node -> (edge, previous node), None at the two ends
+    parents: list[dict[str, tuple[Edge, str] | None]] = [{source: None}, {target: None}]
     frontiers = [[source], [target]]
     for _ in range(max_hops):
         side = 0 if len(frontiers[0]) <= len(frontiers[1]) else 1

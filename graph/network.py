@@ -64,7 +64,8 @@ class Filters:
     def clauses(self, project: str, day: str) -> tuple[str, dict[str, Node], list[str]]:
         """SPARQL filter lines on ``project`` and ``day``, their bindings, and the bound
         variables (pyoxigraph 0.5 needs them projected and grouped)."""
-        lines, bindings = [], {}
+        lines: list[str] = []
+        bindings: dict[str, Node] = {}
         if self.call is not None:
             lines.append(f"{project} ikg:call/ikg:callNumber ?callNumber .")
             bindings["callNumber"] = Literal(self.call, datatype=XSD.integer)

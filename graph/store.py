@@ -20,8 +20,8 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
+from typing import Any, TypedDict, cast
 from typing import Literal as KindLiteral
-from typing import TypedDict, cast
 
 import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
@@ -123,7 +123,7 @@ class QueryResult:
     boolean: bool | None = None
     triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
 
-    def records(self) -> list[dict[str, object]]:
+    def records(self) -> list[dict[str, Any]]:
         """Rows as dicts of Python values (``toPython()``), for tables and JSON."""
         return [
             {v: (cast("IdentifiedNode | Literal", t).toPython() if t is not None else None)

@@ -8,7 +8,7 @@ from graph.errors import BadParameter
 from service.app import executor_of
 from service.openapi import openapi_document
 
-__all__ = ["bp"]
+__all__ = ["bp", "int_arg"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 
@@ -20,9 +20,10 @@ def _arg(name: str) -> str:
     return value
 
 
-def _int_arg(name: str, default: int) -> int:
+def int_arg(name: str, default: int | None) -> int | None:
+    """An integer query parameter, or ``default`` when it is absent; a 400 when malformed."""
     raw = request.args.get(name)
-    if raw is None:
+    if raw in (None, ""):
         return default
     try:
         return int(raw)
@@ -47,14 +48,14 @@ def path() -> Response:
     """A shortest path between two entities, with the predicates of its edges."""
     return jsonify(executor_of(current_app).call(
         "shortest_path", source=_arg("from"), target=_arg("to"),
-        max_hops=_int_arg("max_hops", 6)))
+        max_hops=int_arg("max_hops", 6)))
 
 
 @bp.get("/neighbourhood")
 def neighbourhood() -> Response:
     """The entities within k steps of one entity, and the statements between them."""
     return jsonify(executor_of(current_app).call(
-        "neighbourhood", iri=_arg("iri"), hops=_int_arg("k", 1)))
+        "neighbourhood", iri=_arg("iri"), hops=int_arg("k", 1)))
 
 
 @bp.get("/docs")

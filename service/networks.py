@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
-from graph.errors import BadParameter
 from graph.network import EXPORT_FORMATS
+from service.api import int_arg
 from service.app import executor_of
 
 __all__ = ["bp"]
@@ -13,18 +13,8 @@ __all__ = ["bp"]
 bp = Blueprint("networks", __name__, url_prefix="/api/networks")
 
 
-def _int(name: str, default: int | None) -> int | None:
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadParameter(f"'{name}' must be an integer, not {raw!r}", {"param": name}) from None
-
-
 def _filters() -> dict:
-    return {"level": _int("level", 2), "call": _int("call", None),
+    return {"level": int_arg("level", 2), "call": int_arg("call", None),
             "topic": request.args.get("topic") or None, "as_of": request.args.get("as_of") or None}
 
 
@@ -45,7 +35,7 @@ def metrics(view: str) -> Response:
     net-flows, category-mixing, reach or growth."""
     return jsonify(executor_of(current_app).call(
         "view_metrics", view=view, metric=request.args.get("metric", "summary"),
-        k=_int("k", 1), seed=_int("seed", 0), **_filters()))
+        k=int_arg("k", 1), seed=int_arg("seed", 0), **_filters()))
 
 
 @bp.get("/<view>/picture")
@@ -56,5 +46,5 @@ def picture(view: str) -> Response:
     fmt = request.args.get("format", "png")
     body = executor_of(current_app).call(
         "view_picture", view=view, fmt=fmt, colour=request.args.get("colour", "category"),
-        seed=_int("seed", 0), **_filters())
+        seed=int_arg("seed", 0), **_filters())
     return Response(body, content_type=PICTURE_FORMATS[fmt])
