@@ -82,12 +82,13 @@ def entity_kind(kg: KnowledgeGraph, iri: str) -> str:
     return kinds[0]
 
 
-def _expect(kg: KnowledgeGraph, iri: str, *kinds: str) -> URIRef:
+def _expect(kg: KnowledgeGraph, iri: str, *kinds: str) -> tuple[URIRef, str]:
+    """The IRI as a term and its kind, which must be one of ``kinds``."""
     kind = entity_kind(kg, iri)
     if kind not in kinds:
         raise NotFound(f"{iri} is a {kind}, not a {' or '.join(kinds)}",
                        {"iri": iri, "kind": kind, "expected": list(kinds)})
-    return URIRef(iri)
+    return URIRef(iri), kind
 
 
 def _money(value: object) -> str:
@@ -115,7 +116,7 @@ def downstream(kg: KnowledgeGraph, practice: str) -> dict[str, Any]:
     ------
     BadParameter, NotFound
     """
-    node = _expect(kg, practice, "practice")
+    node, _ = _expect(kg, practice, "practice")
     head = _rows(kg, """
         SELECT ?practice ?title ?region ?regionLabel ?project ?acronym ?organisation ?orgName WHERE {
           ?practice dcterms:title ?title ; ikg:region ?region ; ikg:identifiedIn ?project ;
@@ -208,8 +209,7 @@ def upstream(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
     ------
     BadParameter, NotFound
     """
-    node = _expect(kg, iri, "change", "instrument")
-    kind = entity_kind(kg, iri)
+    node, kind = _expect(kg, iri, "change", "instrument")
     if kind == "change":
         targets = [iri]
     else:
@@ -296,11 +296,10 @@ def _neighbours(kg: KnowledgeGraph, nodes: list[str]) -> list[Edge]:
     is bound as a term; larger frontiers hold IRIs read from the store and go in VALUES."""
     if not nodes:
         return []
-    shape = """{{ ?n ?p ?o . FILTER (isIRI(?o)) BIND (?n AS ?s) }}
-               UNION {{ ?s ?p ?n . BIND (?n AS ?o) }}"""
+    shape = ("{ ?n ?p ?o . FILTER (isIRI(?o)) BIND (?n AS ?s) } "
+             "UNION { ?s ?p ?n . BIND (?n AS ?o) }")
     if len(nodes) == 1:
-        rows = kg.query("SELECT ?n ?s ?p ?o WHERE { " + shape.replace("{{", "{").replace("}}", "}")
-                        + " }", {"n": URIRef(nodes[0])}).records()
+        rows = kg.query(f"SELECT ?n ?s ?p ?o WHERE {{ {shape} }}", {"n": URIRef(nodes[0])}).records()
     else:
         values = " ".join(f"<{n}>" for n in nodes)
         rows = kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }} {shape} }}").records()

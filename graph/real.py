@@ -103,8 +103,13 @@ SLOVENIAN_CHANGE = (
     "new-projects",
 )
 
+#: The NUTS 2 regions of Slovenia, one of which is the Slovenian partner's (the generator picks).
+SLOVENIAN_REGIONS = ("SI03", "SI04")
+
+
 #: Regions that must have partners for the real records to fit (never left inactive).
-REQUIRED_REGIONS = ("SI03", "SI04", "FRE1", "LT01", "EL30", "AT22", "MT00")
+REQUIRED_REGIONS = tuple(sorted({*SLOVENIAN_REGIONS, ORGANISATION_REGION,
+                                 *(gp.origin for gp in PRACTICES if gp.origin)}))
 
 
 @dataclass(frozen=True)
@@ -132,7 +137,7 @@ def placements(rng: random.Random, acronyms: list[tuple[str, int, str]]) -> Plac
     """
     generated = [a for a, _, _ in acronyms if a not in PROJECTS]
     practices: dict[str, list[RealPractice]] = {}
-    regions: dict[str, list[str]] = {"ERUDITE": [rng.choice(("SI03", "SI04"))]}
+    regions: dict[str, list[str]] = {"ERUDITE": [rng.choice(SLOVENIAN_REGIONS)]}
     for gp in PRACTICES:
         project = gp.project or rng.choice(generated)
         practices.setdefault(project, []).append(gp)
