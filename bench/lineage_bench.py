@@ -24,10 +24,9 @@ import time
 import urllib.parse
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.sparql_bench import free_port, wait_ready  # noqa: E402
+from bench.common import BIN, build_store, free_port, wait_ready  # noqa: E402
 from graph.lineage import downstream, upstream  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
@@ -44,10 +43,7 @@ def percentile(values: list[float], q: float) -> float:
 
 
 def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
-    store = tmp / f"ikg-{scale:g}"
-    print(f"scale {scale:g}: building ...", flush=True)
-    subprocess.run([str(BIN / "ikg"), "build", "--scale", f"{scale:g}", "--store", str(store)],
-                   check=True, stdout=subprocess.DEVNULL)
+    store = build_store(scale, tmp / f"ikg-{scale:g}")
     kg = open_store(store)
     rng = random.Random(args.seed)
     samples = {}

@@ -13,15 +13,14 @@ from __future__ import annotations
 import argparse
 import json
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from bench.common import build_store  # noqa: E402
 from graph.network import METRICS, view_export, view_metrics  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
@@ -46,10 +45,7 @@ def main() -> None:
     rows = []
     with tempfile.TemporaryDirectory(prefix="ikg-network-bench-") as tmp:
         for scale in args.scales:
-            store = Path(tmp) / f"s{scale:g}"
-            print(f"scale {scale:g}: building ...", flush=True)
-            subprocess.run([str(BIN / "ikg"), "build", "--scale", f"{scale:g}", "--store", str(store)],
-                           check=True, stdout=subprocess.DEVNULL)
+            store = build_store(scale, Path(tmp) / f"s{scale:g}")
             kg = open_store(store)
             for view in ("regions", "transfers", "organisations"):
                 t = timed(lambda kg=kg, view=view: view_export(kg, view, "json"), args.repeats)

@@ -24,7 +24,6 @@ import argparse
 import http.client
 import json
 import os
-import socket
 import statistics
 import subprocess
 import sys
@@ -34,7 +33,10 @@ import time
 import urllib.parse
 from pathlib import Path
 
-BIN = Path(sys.executable).parent
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BIN, build_store, free_port, wait_ready  # noqa: E402
+
 P = ("PREFIX ikg: <https://ikg.example.org/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
      "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
      "PREFIX nuts: <http://data.europa.eu/nuts/code/> PREFIX xsd: <http://www.w3.org/2001/XMLSchema#> ")
@@ -73,28 +75,6 @@ MIX = [
     ("describe: an operational programme", "graph", f"DESCRIBE <{ID}instrument/2014SI16MAOP001>"),
 ]
 LOOKUP = MIX[0][2]
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_ready(port: int, proc: subprocess.Popen, seconds: float, path: str) -> float:
-    start = time.monotonic()
-    while time.monotonic() - start < seconds:
-        if proc.poll() is not None:
-            raise SystemExit(f"a server exited early on port {port}")
-        try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
-            q = urllib.parse.urlencode({"query": "ASK { ?s ?p ?o }"})
-            conn.request("GET", f"{path}?{q}", headers={"Accept": "application/sparql-results+json"})
-            if conn.getresponse().status == 200:
-                return time.monotonic() - start
-        except OSError:
-            time.sleep(0.5)
-    raise SystemExit(f"server on port {port} not ready after {seconds} s")
 
 
 class Client:
@@ -167,10 +147,7 @@ def throughput(port: int, path: str, clients: int, seconds: float) -> tuple[floa
 
 
 def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
-    store = tmp / f"ikg-{scale:g}"
-    print(f"scale {scale:g}: building ...", flush=True)
-    subprocess.run([str(BIN / "ikg"), "build", "--scale", f"{scale:g}", "--store", str(store)],
-                   check=True, stdout=subprocess.DEVNULL)
+    store = build_store(scale, tmp / f"ikg-{scale:g}")
     current = (store / "CURRENT").read_text().strip()
     dump = tmp / f"data-{scale:g}.nq"
     import pyoxigraph
