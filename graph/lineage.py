@@ -26,6 +26,7 @@ from graph.store import KnowledgeGraph
 __all__ = [
     "NotFound",
     "entity_kind",
+    "resolve_key",
     "downstream",
     "upstream",
     "shortest_path",
@@ -80,6 +81,28 @@ def entity_kind(kg: KnowledgeGraph, iri: str) -> str:
     if not kinds:
         raise NotFound(f"no entity {iri} in the graph", {"iri": iri})
     return kinds[0]
+
+
+def resolve_key(kg: KnowledgeGraph, key_or_iri: str, base: str) -> str:
+    """An IRI as given, or the IRI of the practice, change or instrument whose key (the last
+    segment of its IRI under ``base``) is ``key_or_iri``.
+
+    Raises
+    ------
+    NotFound
+        When no practice, change or instrument has that key.
+    """
+    if "://" in key_or_iri:
+        return key_or_iri
+    for kind in ("practice", "change", "instrument"):
+        iri = f"{base.rstrip('/')}/id/{kind}/{key_or_iri}"
+        try:
+            entity_kind(kg, iri)
+            return iri
+        except (NotFound, BadParameter):
+            continue
+    raise NotFound(f"no practice, change or instrument with the key {key_or_iri!r}",
+                   {"key": key_or_iri})
 
 
 def _expect(kg: KnowledgeGraph, iri: str, *kinds: str) -> tuple[URIRef, str]:

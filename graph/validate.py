@@ -106,8 +106,9 @@ class ValidationReport:
 
     def text(self, examples: int = 3) -> str:
         """A readable report: one line per broken rule, with example focus nodes."""
+        checked = f"{self.checked} constraints checked, " if self.checked else ""
         if self.conforms:
-            return f"The graph conforms to the shapes ({self.checked} constraints checked, {self.engine})."
+            return f"The graph conforms to the shapes ({checked}{self.engine})."
         groups: dict[tuple[str, str], list[Violation]] = {}
         for v in self.violations:
             groups.setdefault((v.shape, v.message), []).append(v)
@@ -339,9 +340,18 @@ def _run_constraints(kg: KnowledgeGraph, constraints: list[Constraint]) -> list[
     return violations
 
 
-def validate_with_pyshacl(data: Graph, shapes: Path | str = SHAPES_FILE) -> ValidationReport:
-    """Validate a small rdflib graph with pySHACL (exact, slow): the reference for the compiler."""
+def validate_with_pyshacl(
+    data: Graph | KnowledgeGraph, shapes: Path | str = SHAPES_FILE
+) -> ValidationReport:
+    """Validate with pySHACL (exact, slow: for small graphs), the reference for the compiler.
+    A store is read into an rdflib graph first (all named graphs together)."""
     from pyshacl import validate
+
+    if isinstance(data, KnowledgeGraph):
+        g = Graph()
+        for s_, p, o, _ in data.quads():
+            g.add((s_, p, o))
+        data = g
 
     sg = Graph().parse(str(shapes), format="turtle")
     ont = Graph().parse(str(ONTOLOGY_DIR / "ikg.ttl"), format="turtle")

@@ -79,15 +79,7 @@ def validate(store: Path | None, engine: str) -> None:
 
     try:
         kg = open_store(store or _settings()["IKG_STORE"])
-        if engine == "pyshacl":
-            from rdflib import Dataset
-
-            ds = Dataset(default_union=True)
-            for s_, p, o, _g in kg.quads():
-                ds.add((s_, p, o))
-            report = validate_with_pyshacl(ds)
-        else:
-            report = validate_store(kg)
+        report = validate_with_pyshacl(kg) if engine == "pyshacl" else validate_store(kg)
     except IkgError as e:
         _fail(e)
         return
@@ -212,13 +204,13 @@ def trace(key_or_iri: str, store: Path | None, fmt: str) -> None:
 
     KEY_OR_IRI is an IRI, or a key such as ERUDITE-GP1 or 2014SI16MAOP001.
     """
-    from graph.lineage import downstream, entity_kind, upstream
+    from graph.lineage import downstream, entity_kind, resolve_key, upstream
     from graph.store import open_store
 
     s = _settings()
     try:
         kg = open_store(store or s["IKG_STORE"])
-        iri = _resolve(kg, key_or_iri, s["IKG_BASE_IRI"])
+        iri = resolve_key(kg, key_or_iri, s["IKG_BASE_IRI"])
         kind = entity_kind(kg, iri)
         if kind == "practice":
             result = downstream(kg, iri)
@@ -238,24 +230,6 @@ def trace(key_or_iri: str, store: Path | None, fmt: str) -> None:
         click.echo(_downstream_tree(result))
     else:
         click.echo(_upstream_tree(result))
-
-
-def _resolve(kg, key_or_iri: str, base: str) -> str:  # noqa: ANN001
-    """An IRI as given, or the IRI of the practice, change or instrument with that key."""
-    from graph.errors import NotFound
-    from graph.lineage import entity_kind
-
-    if "://" in key_or_iri:
-        return key_or_iri
-    for kind in ("practice", "change", "instrument"):
-        iri = f"{base.rstrip('/')}/id/{kind}/{key_or_iri}"
-        try:
-            entity_kind(kg, iri)
-            return iri
-        except IkgError:
-            continue
-    raise NotFound(f"no practice, change or instrument with the key {key_or_iri!r}",
-                   {"key": key_or_iri})
 
 
 def _with_type(change: dict) -> str:

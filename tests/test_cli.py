@@ -65,3 +65,14 @@ def test_commands_without_a_store_say_what_to_do(tmp_path):
 def test_build_if_missing_does_nothing_when_a_store_exists(default_location):
     res = _run("build", "--if-missing", store=default_location.root)
     assert res.exit_code == 0 and "nothing to do" in res.output
+
+
+def test_validate_with_pyshacl_on_a_small_store(tmp_path):
+    from graph.build import BuildOptions, build
+    from graph.store import StoreLocation
+
+    loc = StoreLocation(tmp_path / "store")
+    build(loc, BuildOptions(scale=0.05, seed=9))
+    res = _run("validate", "--engine", "pyshacl", store=loc.root)
+    assert res.exit_code == 0, res.output
+    assert res.output.strip() == "The graph conforms to the shapes (pyshacl)."
