@@ -10,6 +10,7 @@ other workers. For stores that live in this process (in-memory graphs in tests),
 
 from __future__ import annotations
 
+import json
 import logging
 import multiprocessing as mp
 import queue
@@ -74,9 +75,9 @@ class Executor:
     def graph_names(self) -> list[str]:
         """The IRIs of the store's named graphs."""
         answer = self.execute(QueryRequest(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", "csv", row_limit=10_000))
-        lines = b"".join(answer.chunks).decode().splitlines()
-        return [line for line in lines[1:] if line]
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { } } ORDER BY ?g", "json", row_limit=10_000))
+        bindings = json.loads(b"".join(answer.chunks))["results"]["bindings"]
+        return [b["g"]["value"] for b in bindings]
 
     def close(self) -> None:
         """Stop whatever the executor started."""
