@@ -33,12 +33,13 @@ log = logging.getLogger("ikg.execution")
 
 def _functions() -> dict[str, Callable[..., Any]]:
     """The graph functions a worker may run for the service (each takes the store first)."""
-    from graph import lineage, network
+    from graph import lineage, linked, network
 
     return {"downstream": lineage.downstream, "upstream": lineage.upstream,
             "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
             "entity_kind": lineage.entity_kind, "view_export": network.view_export,
-            "view_metrics": network.view_metrics, "view_picture": network.view_picture}
+            "view_metrics": network.view_metrics, "view_picture": network.view_picture,
+            "describe": linked.describe, "exists": linked.exists}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 
 
@@ -72,6 +73,15 @@ class Executor:
         where the executor has one; returns its (JSON-able) result."""
         raise TypeError("use InlineExecutor or QueryPool")
 
+    def version(self) -> tuple[str, float]:  # pragma: no cover - interface
+        """(tag, time) of the data served: changes with every build and every update; the
+        time (seconds since the epoch) is when it last changed. For ETag and Last-Modified."""
+        raise TypeError("use InlineExecutor or QueryPool")
+
+    def build_info(self) -> dict[str, Any]:
+        """What the build being served recorded about itself (``build.json``), or {}."""
+        return {}
+
     def graph_names(self) -> list[str]:
         """The IRIs of the store's named graphs."""
         answer = self.execute(QueryRequest(
@@ -88,12 +98,19 @@ class InlineExecutor(Executor):
 
     def __init__(self, kg: KnowledgeGraph) -> None:
         self.kg = kg
+        self._updates = 0
+        self._modified = float(int(time.time()))
+
+    def version(self) -> tuple[str, float]:
+        return f"mem{id(self.kg):x}.{self._updates}", self._modified
 
     def execute(self, request: QueryRequest) -> Streamed:
         return self.kg.stream(request)
 
     def update(self, sparql: str) -> None:
         self.kg.update(sparql)
+        self._updates += 1
+        self._modified = max(self._modified + 1, float(int(time.time())))
 
     def call(self, function: str, **kwargs: Any) -> Any:
         return _functions()[function](self.kg, **kwargs)
@@ -329,6 +346,36 @@ class QueryPool(Executor):
                 self._idle.put(self._spawn())
         if msg[0] == "error":
             raise _error(msg[1], msg[2], msg[3])
+        self._count_update()
+
+    def _count_update(self) -> None:
+        """Record one more update of the build (its version changes; see :meth:`version`)."""
+        updates = Path(self.store_path).parent / "updates"
+        try:
+            n = int(updates.read_text(encoding="utf8").strip() or 0)
+        except (OSError, ValueError):
+            n = 0
+        updates.write_text(f"{n + 1}\n", encoding="utf8")
+
+    def version(self) -> tuple[str, float]:
+        """``{build}.{updates}`` and the time of the build or of its last update."""
+        build = Path(self.store_path).parent
+        updates = build / "updates"
+        try:
+            n, modified = int(updates.read_text(encoding="utf8").strip()), updates.stat().st_mtime
+        except (OSError, ValueError):
+            n, modified = 0, 0.0
+        try:
+            modified = max(modified, (build / "build.json").stat().st_mtime)
+        except OSError:
+            modified = max(modified, build.stat().st_mtime)
+        return f"{build.name}.{n}", float(int(modified))
+
+    def build_info(self) -> dict[str, Any]:
+        try:
+            return json.loads((Path(self.store_path).parent / "build.json").read_text(encoding="utf8"))
+        except (OSError, ValueError):
+            return {}
 
     def _run_update(self, sparql: str) -> tuple:
         parent, child = self._ctx.Pipe()

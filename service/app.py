@@ -34,7 +34,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ikg"] = {"kg": app.config.get("IKG_KG"), "executor": None,
                              "catalogue": None, "lock": threading.Lock()}
     register_error_handlers(app)
-
+    from service.caching import compress
     from service.sparql import bp as sparql_bp
 
     app.register_blueprint(sparql_bp)
@@ -53,7 +53,9 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                 or "Accept, Content-Type, Authorization")
             resp.headers["Access-Control-Max-Age"] = "86400"
         else:
-            resp.headers["Access-Control-Expose-Headers"] = "Ikg-Result-Truncated"
+            resp.headers["Access-Control-Expose-Headers"] = (
+                "Ikg-Result-Truncated, ETag, Last-Modified, Link, Content-Location, Location")
+        resp = compress(resp)
         ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info("%s %s %s %.1f ms", request.method, request.full_path.rstrip("?"),
                  resp.status_code, ms)
@@ -61,6 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
 
     from service.api import bp as api_bp
     from service.api import register_openapi
+    from service.linked import bp as linked_bp
     from service.networks import bp as networks_bp
     from service.queries import bp as queries_bp
     from service.ui import bp as ui_bp
@@ -69,6 +72,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(networks_bp)
     app.register_blueprint(queries_bp)
     app.register_blueprint(ui_bp)
+    app.register_blueprint(linked_bp)
     register_openapi(app)
     return app
 

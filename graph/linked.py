@@ -1,0 +1,297 @@
+"""Linked-data descriptions: what the document of one IRI says, and where IRIs live on the server. No HTTP.
+
+URI space
+---------
+- ``{base}/id/{kind}/{key}`` is a record (project, practice, ...); its document is
+  ``/doc/{kind}/{key}``.
+- ``https://ikg.example.org/ontology/concept/{scheme}/{key}`` (SKOS concepts) is documented at
+  ``/doc/concept/{scheme}/{key}``.
+- ``http://data.europa.eu/nuts/code/{code}`` (NUTS regions, published by the EU Publications
+  Office) is documented at ``/doc/nuts/{code}``: what this graph holds about the region.
+- ``https://ikg.example.org/ontology#{Term}`` (classes and properties) is documented at
+  ``/ontology#{Term}``, an anchor of the ontology's documentation.
+
+The description of a thing is its outgoing statements (all graphs, the inferred alignment to
+standard vocabularies included), the labels of the things they link to, and its incoming links
+(asserted statements only, a page at a time, with the total).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+from decimal import Decimal
+from typing import Any, cast
+
+from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib.term import Node
+
+from graph.errors import BadParameter, NotFound
+from graph.namespaces import IKG, IKGC, NUTS, PREFIXES, Graphs, prefix_block
+from graph.store import SERIALISATION_PREFIXES, KnowledgeGraph
+
+__all__ = ["Statement", "Description", "describe", "exists", "doc_path", "iri_of_doc", "to_rdf",
+           "schema_org", "MONEY", "INCOMING_PAGE", "OUTGOING_CAP", "compact"]
+
+P = prefix_block(["ikg", "rdfs", "skos", "dcterms", "prov", "rdf"])
+FOAF = Namespace("http://xmlns.com/foaf/0.1/")
+SCHEMA = "https://schema.org/"
+#: Properties whose values are amounts in EUR (their definitions in ontology/ikg.ttl say so).
+MONEY = frozenset({IKG + "erdfBudget", IKG + "totalBudget", IKG + "financialImpact"})
+INCOMING_PAGE = 100  # incoming links per page
+OUTGOING_CAP = 5000  # outgoing statements at most (no record has nearly as many)
+LABELS = ("rdfs:label", "skos:prefLabel", "dcterms:title")
+
+
+def doc_path(iri: str, base: str) -> str | None:
+    """The server path documenting ``iri``, or None for an IRI this server does not document.
+
+    >>> doc_path("https://ikg.example.org/id/project/ALPHA", "https://ikg.example.org")
+    '/doc/project/ALPHA'
+    >>> doc_path("http://data.europa.eu/nuts/code/FR10", "https://ikg.example.org")
+    '/doc/nuts/FR10'
+    >>> doc_path(IKG + "Project", "https://ikg.example.org")
+    '/ontology#Project'
+    """
+    ids = base.rstrip("/") + "/id/"
+    if iri.startswith(ids) and iri.count("/") - ids.count("/") == 1:
+        return "/doc/" + iri[len(ids):]
+    if iri.startswith(IKGC):
+        return "/doc/concept/" + iri[len(IKGC):]
+    if iri.startswith(NUTS) and "/" not in iri[len(NUTS):]:
+        return "/doc/nuts/" + iri[len(NUTS):]
+    if iri.startswith(IKG):
+        return "/ontology#" + iri[len(IKG):]
+    if iri == IKG.rstrip("#"):
+        return "/ontology"
+    return None
+
+
+def iri_of_doc(path: str, base: str) -> str:
+    """The IRI a ``/doc/`` path (without ``/doc/`` and without extension) documents.
+
+    Raises
+    ------
+    NotFound
+        When the path is not of the form ``{kind}/{key}``, ``concept/{scheme}/{key}`` or
+        ``nuts/{code}``.
+    """
+    parts = path.split("/")
+    if len(parts) == 2 and parts[0] == "nuts" and parts[1]:
+        return NUTS + parts[1]
+    if len(parts) == 3 and parts[0] == "concept" and all(parts[1:]):
+        return IKGC + "/".join(parts[1:])
+    if len(parts) == 2 and all(parts):
+        return f"{base.rstrip('/')}/id/{path}"
+    raise NotFound(f"/doc/{path} is not a document of this server; documents are "
+                   "/doc/{kind}/{key}, /doc/concept/{scheme}/{key} and /doc/nuts/{code}",
+                   {"path": path})
+
+
+def compact(iri: str) -> str:
+    """``prefix:local`` for an IRI in a known namespace, else the IRI."""
+    for prefix, ns in PREFIXES.items():
+        if iri.startswith(ns) and iri != ns and "/" not in iri[len(ns):]:
+            return f"{prefix}:{iri[len(ns):]}"
+    return iri
+
+
+@dataclass(frozen=True)
+class Statement:
+    """One statement about the described thing: the other end and the graph it is in.
+
+    For an outgoing statement ``node`` is the object; for an incoming one, the subject.
+    """
+
+    predicate: str
+    node: Node
+    graph: str
+
+
+@dataclass
+class Description:
+    """What the document of one IRI says about it."""
+
+    iri: str
+    label: str | None
+    types: list[str]
+    outgoing: list[Statement]
+    incoming: list[Statement]
+    incoming_total: int
+    incoming_offset: int
+    labels: dict[str, str] = field(default_factory=dict)
+    generated_by: str | None = None  # the generation run, for generated records
+    sources: list[str] = field(default_factory=list)  # dcterms:source of real records
+    graphs: dict[str, str] = field(default_factory=dict)  # role (real, inferred...) -> graph IRI
+
+    @property
+    def incoming_next(self) -> int | None:
+        """The offset of the next page of incoming links, or None on the last page."""
+        end = self.incoming_offset + len(self.incoming)
+        return end if end < self.incoming_total else None
+
+    def label_of(self, iri: str) -> str:
+        """The label of a linked IRI, else its compact form."""
+        return self.labels.get(iri) or compact(iri)
+
+
+def _term(iri: str, name: str) -> URIRef:
+    if not iri or any(c in iri for c in '<>" {}|\\^`') or ":" not in iri:
+        raise BadParameter(f"{name} must be an absolute IRI, not {iri!r}", {"param": name})
+    return URIRef(iri)
+
+
+def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
+    """Labels (rdfs:label, else skos:prefLabel, else dcterms:title) of ``iris``."""
+    out: dict[str, str] = {}
+    todo = sorted(i for i in iris if not any(c in i for c in '<>" {}|\\^`'))
+    for start in range(0, len(todo), 400):
+        values = " ".join(f"<{i}>" for i in todo[start:start + 400])
+        rows = kg.query(P + f"""SELECT ?x ?rank ?l WHERE {{ VALUES ?x {{ {values} }}
+            {{ ?x rdfs:label ?l BIND (1 AS ?rank) }} UNION {{ ?x skos:prefLabel ?l BIND (2 AS ?rank) }}
+            UNION {{ ?x dcterms:title ?l BIND (3 AS ?rank) }} }}""").rows
+        best: dict[str, tuple[int, str]] = {}
+        for x, rank, label in rows:
+            key = (int(cast(Literal, rank)), str(label))
+            if str(x) not in best or key < best[str(x)]:
+                best[str(x)] = key
+        out.update({k: v[1] for k, v in best.items()})
+    return out
+
+
+def exists(kg: KnowledgeGraph, iri: str) -> bool:
+    """Whether the store holds a statement about ``iri``.
+
+    Raises
+    ------
+    BadParameter
+        When ``iri`` is not an absolute IRI.
+    """
+    return bool(kg.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {"s": _term(iri, "iri")}).rows)
+
+
+def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
+             incoming_limit: int = INCOMING_PAGE) -> Description:
+    """The description of ``iri`` in the store.
+
+    Parameters
+    ----------
+    kg : KnowledgeGraph
+    iri : str
+        The thing described.
+    base : str
+        The base IRI the store's records were minted under (names its graphs).
+    incoming_offset, incoming_limit : int
+        Which page of incoming links to include.
+
+    Raises
+    ------
+    BadParameter
+        When ``iri`` is not an absolute IRI or the page is out of range.
+    NotFound
+        When the store holds no statement about ``iri``.
+    """
+    node = _term(iri, "iri")
+    if incoming_offset < 0 or not 0 < incoming_limit <= 1000:
+        raise BadParameter("the incoming page must have an offset >= 0 and 1-1000 links",
+                           {"param": "incoming"})
+    graphs = Graphs(base)
+    rows = kg.query(P + f"""SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}
+        LIMIT {OUTGOING_CAP}""", {"s": node}).rows
+    if not rows:
+        raise NotFound(f"no statement about {iri} in the graph", {"iri": iri})
+    outgoing = sorted({Statement(str(p), cast(Node, o), str(g)) for _, p, o, g in rows},
+                      key=lambda s: (s.predicate, str(s.node), s.graph))
+    inferred = URIRef(graphs.inferred)
+    total = kg.query(P + """SELECT ?o ?inferred (COUNT(*) AS ?n) WHERE {
+        { SELECT DISTINCT ?o ?inferred ?s ?p WHERE { GRAPH ?g { ?s ?p ?o } FILTER (?g != ?inferred) } } }
+        GROUP BY ?o ?inferred""", {"o": node, "inferred": inferred}).rows
+    incoming_total = int(cast(Literal, total[0][2])) if total else 0
+    page = kg.query(P + f"""SELECT DISTINCT ?o ?inferred ?s ?p ?g WHERE {{
+        GRAPH ?g {{ ?s ?p ?o }} FILTER (?g != ?inferred) }}
+        ORDER BY ?p ?s LIMIT {incoming_limit} OFFSET {incoming_offset}""",
+        {"o": node, "inferred": inferred}).rows
+    incoming = [Statement(str(p), cast(Node, s), str(g)) for _, _, s, p, g in page]
+    types = sorted(str(s.node) for s in outgoing if s.predicate == str(RDF.type))
+    linked = {str(s.node) for s in outgoing + incoming if isinstance(s.node, URIRef)}
+    linked |= {s.predicate for s in outgoing + incoming} | {iri}
+    labels = _labels(kg, linked)
+    run = next((str(s.node) for s in outgoing
+                if s.predicate == PREFIXES["prov"] + "wasGeneratedBy"), None)
+    sources = sorted(str(s.node) for s in outgoing if s.predicate == PREFIXES["dcterms"] + "source")
+    return Description(
+        iri=iri, label=labels.get(iri), types=types, outgoing=outgoing, incoming=incoming,
+        incoming_total=incoming_total, incoming_offset=incoming_offset, labels=labels,
+        generated_by=run, sources=sources,
+        graphs={"real": graphs.real, "generated": graphs.generated, "inferred": graphs.inferred,
+                "nuts": graphs.nuts, "ontology": graphs.ontology})
+
+
+def to_rdf(d: Description, doc_url: str, next_url: str | None = None) -> Graph:
+    """The description as an RDF graph: the statements, the labels of linked things, and
+    what the document is (``foaf:primaryTopic``, the next page of incoming links)."""
+    g = Graph()
+    for prefix, ns in SERIALISATION_PREFIXES.items():
+        g.bind(prefix, ns)
+    g.bind("foaf", FOAF)
+    s = URIRef(d.iri)
+    for st in d.outgoing:
+        g.add((s, URIRef(st.predicate), st.node))
+    for st in d.incoming:
+        g.add((st.node, URIRef(st.predicate), s))
+    described = {st.node for st in d.outgoing + d.incoming if isinstance(st.node, URIRef)}
+    for other in described:
+        if str(other) in d.labels and other != s:
+            g.add((other, RDFS.label, Literal(d.labels[str(other)])))
+    doc = URIRef(doc_url)
+    g.add((doc, RDF.type, FOAF.Document))
+    g.add((doc, FOAF.primaryTopic, s))
+    if next_url:
+        g.add((doc, RDFS.seeAlso, URIRef(next_url)))
+    return g
+
+
+def _plain(node: Node) -> Any:
+    if isinstance(node, Literal):
+        value = node.toPython()
+        if isinstance(value, (date, Decimal)):
+            return str(value)
+        return value if isinstance(value, (int, float, str, bool)) else str(node)
+    return str(node)
+
+
+def schema_org(d: Description, doc_url: str) -> dict[str, Any]:
+    """A schema.org JSON-LD object of the thing, for search engines (embedded in its page).
+
+    Its ``@type`` is the schema.org class the ontology aligns the thing's class to (see the
+    inferred graph), else ``Thing``.
+    """
+    types = [t[len(SCHEMA):] for t in d.types if t.startswith(SCHEMA)]
+    out: dict[str, Any] = {"@context": SCHEMA, "@type": types[0] if types else "Thing",
+                           "@id": d.iri, "url": doc_url}
+    if d.label:
+        out["name"] = d.label
+    by_pred: dict[str, list[Node]] = {}
+    for st in d.outgoing:
+        by_pred.setdefault(st.predicate, []).append(st.node)
+    simple = {IKG + "startDate": "startDate", IKG + "endDate": "endDate",
+              IKG + "date": "dateCreated", PREFIXES["dcterms"] + "description": "description",
+              IKG + "acronym": "alternateName"}
+    for pred, key in simple.items():
+        if pred in by_pred:
+            out[key] = _plain(by_pred[pred][0])
+    for pred in (IKG + "region", IKG + "coversRegion"):
+        for region in by_pred.get(pred, [])[:1]:
+            out["location"] = {"@type": "Place", "@id": str(region),
+                               "name": d.label_of(str(region))}
+    money = [(p, v) for p, vs in by_pred.items() if p in MONEY for v in vs]
+    if money:
+        out["additionalProperty"] = [
+            {"@type": "PropertyValue", "name": d.label_of(p), "value": _plain(v),
+             "unitCode": "EUR"} for p, v in money]
+    if d.sources:
+        out["isBasedOn"] = d.sources
+    if d.generated_by:
+        out["disambiguatingDescription"] = ("A generated (synthetic) record, not a real one: "
+                                            "see " + d.generated_by)
+    return out

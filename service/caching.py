@@ -1,0 +1,62 @@
+"""HTTP caching of data answers: validators from the store version, 304s, and gzip."""
+
+from __future__ import annotations
+
+import gzip
+from datetime import UTC, datetime
+
+from flask import Response, current_app, request
+
+from service.app import executor_of
+
+__all__ = ["data_version", "not_modified", "stamp", "compress"]
+
+COMPRESSIBLE = {"text/html", "text/turtle", "application/ld+json", "application/n-triples",
+                "application/rdf+xml", "application/json", "text/plain", "text/csv",
+                "application/sparql-results+json", "image/svg+xml", "application/n-quads"}
+MIN_GZIP = 1024  # bytes: smaller answers are not worth compressing
+
+
+def data_version() -> tuple[str, datetime]:
+    """(tag, last modified) of the data being served: changes with each build and update."""
+    tag, modified = executor_of(current_app).version()
+    return tag, datetime.fromtimestamp(modified, UTC)
+
+
+def not_modified(etag: str, modified: datetime, vary: str = "Accept") -> Response | None:
+    """A 304 when the client's copy (If-None-Match, else If-Modified-Since) is current."""
+    if request.if_none_match:
+        current = request.if_none_match.contains_weak(etag)
+    else:
+        since = request.if_modified_since
+        current = since is not None and since >= modified
+    if not current:
+        return None
+    return stamp(Response(status=304), etag, modified, vary)
+
+
+def stamp(resp: Response, etag: str, modified: datetime, vary: str = "Accept") -> Response:
+    """Set the validators (a weak ETag: the gzip and identity bodies are equivalent),
+    ``Cache-Control: no-cache`` (reuse after revalidation) and ``Vary``."""
+    resp.set_etag(etag, weak=True)
+    resp.last_modified = modified
+    resp.headers["Cache-Control"] = "no-cache"
+    if vary:
+        resp.vary.add(vary)
+    resp.vary.add("Accept-Encoding")
+    return resp
+
+
+def compress(resp: Response) -> Response:
+    """gzip a whole (not streamed, not file) answer of a text type when the client accepts it."""
+    if (resp.status_code != 200 or resp.direct_passthrough or resp.is_streamed
+            or resp.mimetype not in COMPRESSIBLE or "Content-Encoding" in resp.headers
+            or not request.accept_encodings["gzip"]):
+        return resp
+    data = resp.get_data()
+    if len(data) < MIN_GZIP:
+        return resp
+    resp.set_data(gzip.compress(data, compresslevel=6, mtime=0))
+    resp.headers["Content-Encoding"] = "gzip"
+    resp.vary.add("Accept-Encoding")
+    return resp

@@ -1,0 +1,264 @@
+"""The linked-data blueprint: /id/ IRIs 303 to /doc/ documents (RDF or HTML); the ontology at its namespace."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime
+from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from flask import Blueprint, Response, current_app, g, render_template, request
+from rdflib import RDF, RDFS, Literal, URIRef
+
+from graph.errors import NotAcceptable, NotFound
+from graph.linked import MONEY, Description, compact, doc_path, iri_of_doc, schema_org, to_rdf
+from graph.namespaces import IKG
+from graph.ontology import ontology_graph, ontology_html, ontology_version
+from service.api import int_arg
+from service.app import executor_of
+from service.caching import data_version, not_modified, stamp
+
+__all__ = ["bp", "FORMATS", "negotiate", "data_base"]
+
+bp = Blueprint("linked", __name__)
+
+#: Extension -> (rdflib serialiser or None for HTML, media type, name); order is preference
+#: for ``*/*``.
+FORMATS: dict[str, tuple[str | None, str, str]] = {
+    "ttl": ("turtle", "text/turtle", "Turtle"),
+    "jsonld": ("json-ld", "application/ld+json", "JSON-LD"),
+    "nt": ("nt", "application/n-triples", "N-Triples"),
+    "rdf": ("xml", "application/rdf+xml", "RDF/XML"),
+    "html": (None, "text/html", "HTML"),
+}
+#: Other media types clients send for the same formats.
+ALIASES = {"application/x-turtle": "ttl", "application/json": "jsonld", "text/plain": "nt",
+           "application/xhtml+xml": "html"}
+
+
+def negotiate(extension: str | None) -> str:
+    """The format key: the extension when given, else the best match for Accept (q-values,
+    wildcards; Turtle for ``*/*`` or no Accept).
+
+    Raises
+    ------
+    NotAcceptable
+        When the client accepts none of the formats.
+    """
+    if extension:
+        return extension
+    offers = [media for _, media, _ in FORMATS.values()] + list(ALIASES)
+    if not request.headers.get("Accept"):
+        return "ttl"
+    best = request.accept_mimetypes.best_match(offers)
+    if best is None:
+        raise NotAcceptable("this document is available as " + ", ".join(
+            f"{name} ({media})" for _, media, name in FORMATS.values()),
+            {"available": [media for _, media, _ in FORMATS.values()]})
+    return ALIASES.get(best) or next(k for k, (_, m, _) in FORMATS.items() if m == best)
+
+
+def _split_extension(path: str) -> tuple[str, str | None]:
+    stem, dot, ext = path.rpartition(".")
+    if dot and ext in FORMATS and "/" not in ext:
+        return stem, ext
+    return path, None
+
+
+def data_base() -> str:
+    """The base IRI of the records being served: the one the build minted them under, else
+    ``IKG_BASE_IRI``. Requests are matched by path, so any host name serves them."""
+    if "ikg_base" not in g:
+        info = executor_of(current_app).build_info()
+        g.ikg_base = str(info.get("base_iri") or current_app.config["IKG_BASE_IRI"])
+    return str(g.ikg_base)
+
+
+def _alternates(path: str, current: str | None = None) -> list[tuple[str, str, str]]:
+    """(url, media type, name) of every format of the document at ``path``."""
+    return [(f"{path}.{ext}", media, name) for ext, (_, media, name) in FORMATS.items()
+            if ext != current]
+
+
+def _link_header(path: str) -> str:
+    return ", ".join(f'<{url}>; rel="alternate"; type="{media}"'
+                     for url, media, _ in _alternates(path))
+
+
+@bp.get("/id/<path:rest>")
+def identifier(rest: str) -> Response:
+    """A record's IRI: 303 See Other to its document (a 404 for an IRI the graph lacks)."""
+    iri = f"{data_base().rstrip('/')}/id/{rest}"
+    if not executor_of(current_app).call("exists", iri=iri):
+        raise NotFound(f"no record {iri} in the graph", {"iri": iri})
+    return _see_other(f"/doc/{rest}")
+
+
+@bp.get("/ontology/concept/<path:rest>")
+def concept(rest: str) -> Response:
+    """A concept's IRI: 303 See Other to its document."""
+    return _see_other(f"/doc/concept/{rest}")
+
+
+def _see_other(path: str) -> Response:
+    target = path + (f"?{request.query_string.decode()}" if request.query_string else "")
+    resp = Response(status=303, headers={"Location": target})
+    resp.vary.add("Accept")
+    return resp
+
+
+@bp.get("/doc/<path:rest>")
+def document(rest: str) -> Response:
+    """The description of one thing, as Turtle, JSON-LD, N-Triples, RDF/XML or HTML."""
+    stem, extension = _split_extension(rest)
+    fmt = negotiate(extension)
+    base = data_base()
+    iri = iri_of_doc(stem, base)
+    offset = int_arg("incoming", 0) or 0
+    version, modified = data_version()
+    etag = f"{version}-{fmt}"
+    cached = not_modified(etag, modified)
+    if cached is not None:
+        return cached
+    executor = executor_of(current_app)
+    d: Description = executor.call("describe", iri=iri, base=base, incoming_offset=offset)
+    path = f"/doc/{stem}"
+    next_path = f"{path}.{fmt}?incoming={d.incoming_next}" if d.incoming_next is not None else None
+    serialiser, media, _ = FORMATS[fmt]
+    if serialiser is None:
+        lineage = _lineage(d)
+        body = render_template("doc.html", d=d, page=_page(d, base), path=path,
+                               alternates=_alternates(path, "html"), lineage=lineage,
+                               next_path=next_path,
+                               jsonld=schema_org(d, request.host_url.rstrip("/") + path))
+    else:
+        host = request.host_url.rstrip("/")
+        rdf = to_rdf(d, host + path, host + next_path if next_path else None)
+        body = rdf.serialize(format=serialiser, encoding="utf-8").decode()
+    resp = Response(body, content_type=f"{media}; charset=utf-8")
+    resp.headers["Link"] = _link_header(path)
+    if extension is None:
+        resp.headers["Content-Location"] = f"{path}.{fmt}"
+    return stamp(resp, etag, modified)
+
+
+@bp.get("/ontology")
+@bp.get("/ontology.<ext>")
+def ontology(ext: str | None = None) -> Response:
+    """The ontology at its namespace: Turtle, JSON-LD, N-Triples, RDF/XML, or its HTML
+    documentation (pyLODE), with an anchor per class and property (``/ontology#Project``)."""
+    if ext is not None and ext not in FORMATS:
+        raise NotFound(f"no format .{ext}; formats are " + ", ".join(f".{e}" for e in FORMATS),
+                       {"extension": ext})
+    fmt = negotiate(ext)
+    etag = f"ontology-{ontology_version()}-{fmt}"
+    modified = _ontology_modified()
+    cached = not_modified(etag, modified)
+    if cached is not None:
+        return cached
+    serialiser, media, _ = FORMATS[fmt]
+    if serialiser is None:
+        body: str | bytes = ontology_html()
+    else:
+        body = ontology_graph().serialize(format=serialiser, encoding="utf-8")
+    resp = Response(body, content_type=f"{media}; charset=utf-8")
+    resp.headers["Link"] = _link_header("/ontology")
+    if ext is None:
+        resp.headers["Content-Location"] = f"/ontology.{fmt}"
+    return stamp(resp, etag, modified)
+
+
+def _ontology_modified() -> datetime:
+    from graph.ontology import ONTOLOGY_FILE
+
+    return datetime.fromtimestamp(int(ONTOLOGY_FILE.stat().st_mtime), UTC)
+
+
+# ----------------------------------------------------------------------------- HTML pages
+
+
+def _href(iri: str, base: str) -> str:
+    return doc_path(iri, base) or iri
+
+
+def _money(value: Any) -> str:
+    try:
+        amount = Decimal(str(value))
+    except InvalidOperation:
+        return str(value)
+    text = f"{amount:,.2f}"
+    return "EUR " + (text[:-3] if text.endswith(".00") else text)
+
+
+def _value(d: Description, predicate: str, node: Any, base: str) -> dict[str, Any]:
+    """How one value reads on a page: text, link, and the IRI or datatype behind it."""
+    if isinstance(node, URIRef):
+        return {"text": d.label_of(str(node)), "href": _href(str(node), base), "title": str(node)}
+    if isinstance(node, Literal):
+        value = node.toPython()
+        if predicate in MONEY:
+            return {"text": _money(value), "title": "EUR"}
+        if hasattr(value, "strftime"):
+            return {"text": value.strftime("%-d %B %Y"), "title": str(node)}
+        return {"text": str(node), "title": compact(str(node.datatype)) if node.datatype else ""}
+    return {"text": str(node), "title": "blank node"}
+
+
+def _page(d: Description, base: str) -> dict[str, Any]:
+    """The page's view of a description: statements grouped by property, asserted apart from
+    inferred, each value readable; incoming links grouped the same way."""
+    real, inferred = d.graphs["real"], d.graphs["inferred"]
+    skip = {str(RDF.type), str(RDFS.label)}
+
+    def group(statements: list, outgoing: bool) -> list[dict[str, Any]]:
+        rows: dict[str, dict[str, Any]] = {}
+        for st in statements:
+            if outgoing and st.predicate in skip:
+                continue
+            row = rows.setdefault(st.predicate, {
+                "label": d.label_of(st.predicate), "href": _href(st.predicate, base),
+                "iri": st.predicate, "values": []})
+            v = _value(d, st.predicate, st.node, base)
+            v["real"] = st.graph == real
+            if v not in row["values"]:
+                row["values"].append(v)
+        return sorted(rows.values(), key=lambda r: r["label"].lower())
+
+    types = [{"text": d.label_of(t), "href": _href(t, base), "iri": t} for t in d.types
+             if t.startswith(IKG)] or [{"text": d.label_of(t), "href": _href(t, base), "iri": t}
+                                      for t in d.types[:1]]
+    return {
+        "types": types,
+        "asserted": group([s for s in d.outgoing if s.graph != inferred], True),
+        "inferred": group([s for s in d.outgoing if s.graph == inferred], True),
+        "incoming": group(d.incoming, False),
+        "real": any(s.graph == real for s in d.outgoing),
+    }
+
+
+def _lineage(d: Description) -> dict[str, Any] | None:
+    """The lineage summary of a practice (what it led to) or a change or instrument (what lies
+    behind it), from the lineage functions."""
+    executor = executor_of(current_app)
+    if IKG + "GoodPractice" in d.types:
+        return {"direction": "downstream", **executor.call("downstream", practice=d.iri)}
+    if IKG + "PolicyChange" in d.types or IKG + "PolicyInstrument" in d.types:
+        return {"direction": "upstream", **executor.call("upstream", iri=d.iri)}
+    return None
+
+
+@bp.app_template_filter("eur")
+def _eur_filter(value: Any) -> str:
+    return _money(value)
+
+
+@bp.app_template_filter("doc")
+def _doc_filter(iri: str) -> str:
+    return _href(iri, data_base())
+
+
+@bp.app_template_filter("jsonld")
+def _jsonld_filter(obj: Any) -> str:
+    # inside <script>: no "</" may appear, so escape "<" (and ">" and "&" for good measure)
+    return (json.dumps(obj, ensure_ascii=False, indent=1).replace("<", "\\u003c")
+            .replace(">", "\\u003e").replace("&", "\\u0026"))

@@ -1,0 +1,273 @@
+"""Linked data: /id/ -> 303 -> /doc/, negotiation, descriptions, 404/406/304, gzip, the ontology."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import re
+
+import pytest
+from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
+
+from graph.linked import INCOMING_PAGE, doc_path, iri_of_doc
+from graph.namespaces import IKG, IKGC, NUTS
+from graph.store import OxigraphGraph
+from tests.conftest import FIXTURES, assert_error
+
+BASE = "https://ikg.example.org"
+FOAF = "http://xmlns.com/foaf/0.1/"
+#: Each kind of record: its path segment and its class.
+KINDS = {
+    "project": "Project", "practice": "GoodPractice", "change": "PolicyChange",
+    "organisation": "Organisation", "participation": "Participation",
+    "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
+    "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
+    "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun",
+}  # fmt: skip
+RDF_FORMATS = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld"),
+               "nt": ("application/n-triples", "nt"), "rdf": ("application/rdf+xml", "xml")}
+
+
+@pytest.fixture(scope="module")
+def default_client(default_kg):
+    from service.app import create_app
+
+    return create_app({"TESTING": True, "IKG_KG": default_kg}).test_client()
+
+
+def one_of(kg, cls: str) -> tuple[str, str]:
+    """(IRI, label) of one thing of class ``cls`` in the graph."""
+    rows = kg.query(f"""SELECT ?s ?l WHERE {{ ?s a <{cls}> ;
+        <http://www.w3.org/2000/01/rdf-schema#label>|<http://www.w3.org/2004/02/skos/core#prefLabel> ?l }}
+        ORDER BY ?s LIMIT 1""").rows
+    return str(rows[0][0]), str(rows[0][1])
+
+
+def things(kg) -> list[tuple[str, str, str]]:
+    """(doc path, IRI, class) of one thing of every kind the server documents."""
+    out = []
+    for kind, cls in KINDS.items():
+        iri, _ = one_of(kg, IKG + cls)
+        assert iri.startswith(f"{BASE}/id/{kind}/"), iri
+        out.append((f"/doc/{kind}/{iri.rsplit('/', 1)[1]}", iri, IKG + cls))
+    out.append(("/doc/nuts/FR10", NUTS + "FR10", IKG + "Region"))
+    out.append(("/doc/concept/topic/so-1-1", IKGC + "topic/so-1-1",
+                "http://www.w3.org/2004/02/skos/core#Concept"))
+    return out
+
+
+def test_doc_paths_and_iris_map_both_ways():
+    for iri in (f"{BASE}/id/project/ALPHA", NUTS + "FR10", IKGC + "topic/so-1-1"):
+        path = doc_path(iri, BASE)
+        assert path is not None and path.startswith("/doc/")
+        assert iri_of_doc(path[len("/doc/"):], BASE) == iri
+    assert doc_path(IKG + "Project", BASE) == "/ontology#Project"
+    assert doc_path("https://schema.org/Project", BASE) is None
+    assert doc_path(f"{BASE}/id/project/A/B", BASE) is None
+
+
+def test_every_kind_dereferences_through_a_303_in_every_rdf_format(default_client, default_kg):
+    for path, iri, cls in things(default_kg):
+        if "/doc/nuts/" not in path and "/doc/concept/" not in path:
+            resp = default_client.get(iri[len(BASE):])
+            assert resp.status_code == 303, iri
+            assert resp.headers["Location"] == path
+            assert "Accept" in resp.headers["Vary"]
+            assert resp.headers["Access-Control-Allow-Origin"] == "*"
+        for ext, (media, parser) in RDF_FORMATS.items():
+            for resp in (default_client.get(path, headers={"Accept": media}),
+                         default_client.get(f"{path}.{ext}")):
+                assert resp.status_code == 200, (path, ext, resp.get_data(as_text=True)[:200])
+                assert resp.mimetype == media
+                g = Graph().parse(data=resp.get_data(), format=parser)
+                assert (URIRef(iri), RDF.type, URIRef(cls)) in g, (path, ext)
+                label = list(g.objects(URIRef(iri), RDFS.label)) + list(
+                    g.objects(URIRef(iri), URIRef("http://www.w3.org/2004/02/skos/core#prefLabel")))
+                assert label, (path, ext)
+                doc = URIRef("http://localhost" + path)
+                assert (doc, URIRef(FOAF + "primaryTopic"), URIRef(iri)) in g
+
+
+def test_description_has_outgoing_statements_labels_of_linked_things_and_incoming_links(default_client, default_kg):
+    iri, _ = one_of(default_kg, IKG + "Project")
+    g = Graph().parse(data=default_client.get(doc_path(iri, BASE) + ".ttl").get_data(), format="turtle")
+    s = URIRef(iri)
+    def value(o):  # Turtle writes "12"^^xsd:decimal as 12.0: the same value, another spelling
+        return o.toPython() if isinstance(o, Literal) else o
+
+    expected = {(p, value(o)) for p, o in default_kg.query(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}").rows}
+    assert {(p, value(o)) for p, o in g.predicate_objects(s)} >= expected  # inferred included
+    for participation in g.objects(s, URIRef(IKG + "hasParticipation")):
+        assert (participation, RDFS.label, None) in g  # labels of linked things
+    incoming = {(sub, p) for sub, p in default_kg.query(
+        f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH <{BASE}/graph/generated> {{ ?s ?p <{iri}> }} }}").rows}
+    assert incoming and {(sub, p) for sub, p, _ in g.triples((None, None, s))} >= incoming
+
+
+def test_incoming_links_are_paged_with_a_link_to_more(default_client, default_kg):
+    total = int(default_kg.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{
+        GRAPH ?g {{ ?s ?p <{NUTS}DE> }} FILTER (?g != <{BASE}/graph/inferred>) }} }}""").rows[0][0])
+    assert total > INCOMING_PAGE
+    seen = set()
+    offset = 0
+    pages = 0
+    while True:
+        g = Graph().parse(data=default_client.get(f"/doc/nuts/DE.nt?incoming={offset}").get_data(), format="nt")
+        page = {(s, p) for s, p, _ in g.triples((None, None, URIRef(NUTS + "DE")))
+                if p != URIRef(FOAF + "primaryTopic")}
+        seen |= page
+        pages += 1
+        more = list(g.objects(URIRef("http://localhost/doc/nuts/DE"), RDFS.seeAlso))
+        if not more:
+            break
+        offset = int(str(more[0]).rsplit("=", 1)[1])
+        assert offset == pages * INCOMING_PAGE
+    assert len(seen) == total and pages == -(-total // INCOMING_PAGE)
+    html = default_client.get("/doc/nuts/DE", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert f"{total} link(s)" in html and 'id="more-incoming"' in html
+
+
+@pytest.mark.parametrize("accept, ext", [
+    (None, "ttl"), ("*/*", "ttl"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld"),
+    ("application/json", "jsonld"), ("application/n-triples", "nt"), ("text/plain", "nt"),
+    ("application/rdf+xml", "rdf"), ("text/html", "html"),
+    ("text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8", "html"),
+    ("text/turtle;q=0.5, application/ld+json", "jsonld"),
+    ("application/rdf+xml;q=0.9, text/turtle;q=0.8, text/html;q=0.1", "rdf"),
+    ("text/*", "ttl"),
+])  # fmt: skip
+def test_negotiation_with_q_values_and_wildcards(client, accept, ext):
+    resp = client.get("/doc/project/ALPHA", headers={"Accept": accept} if accept else {})
+    assert resp.status_code == 200
+    assert resp.headers["Content-Location"] == f"/doc/project/ALPHA.{ext}"
+    assert "Accept" in resp.headers["Vary"]
+    links = resp.headers["Link"]
+    for e in ("ttl", "jsonld", "nt", "rdf", "html"):
+        assert f"</doc/project/ALPHA.{e}>; rel=\"alternate\"" in links
+
+
+def test_extension_overrides_accept(client):
+    resp = client.get("/doc/project/ALPHA.nt", headers={"Accept": "text/html"})
+    assert resp.mimetype == "application/n-triples" and "Content-Location" not in resp.headers
+
+
+def test_nothing_acceptable_is_a_406_with_the_formats(client):
+    body = assert_error(client.get("/doc/project/ALPHA", headers={"Accept": "image/png"}), 406,
+                        "not_acceptable")
+    assert "text/turtle" in body["detail"]["available"]
+    assert_error(client.get("/ontology", headers={"Accept": "application/pdf"}), 406, "not_acceptable")
+
+
+@pytest.mark.parametrize("path", ["/id/project/NOPE", "/doc/project/NOPE", "/doc/project/NOPE.ttl",
+                                  "/doc/nuts/ZZ99", "/doc/just-one-segment", "/doc/a/b/c/d",
+                                  "/ontology.pdf"])
+def test_unknown_iris_are_a_404(client, path):
+    assert_error(client.get(path), 404, "not_found")
+
+
+def test_a_malformed_page_is_a_400(client):
+    assert_error(client.get("/doc/project/ALPHA?incoming=first"), 400, "bad_parameter")
+    assert_error(client.get("/doc/project/ALPHA?incoming=-5"), 400, "bad_parameter")
+
+
+def test_conditional_requests_get_a_304_and_updates_change_the_etag(tiny_kg):
+    from service.app import create_app
+
+    client = create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_UPDATE_TOKEN": "t"}).test_client()
+    first = client.get("/doc/project/ALPHA.ttl")
+    etag, modified = first.headers["ETag"], first.headers["Last-Modified"]
+    assert etag.startswith('W/"') and first.headers["Cache-Control"] == "no-cache"
+    again = client.get("/doc/project/ALPHA.ttl", headers={"If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b"" and again.headers["ETag"] == etag
+    assert client.get("/doc/project/ALPHA.ttl", headers={"If-Modified-Since": modified}).status_code == 304
+    assert client.get("/doc/project/ALPHA.html", headers={"If-None-Match": etag}).status_code == 200
+    assert client.get("/doc/project/ALPHA.ttl", headers={"If-None-Match": 'W/"other"'}).status_code == 200
+    resp = client.post("/sparql", data={"update": f"""INSERT DATA {{ GRAPH <{BASE}/graph/generated> {{
+        <{BASE}/id/project/ALPHA> <http://purl.org/dc/terms/title> "Alpha, renamed" }} }}"""},
+        headers={"Authorization": "Bearer t"})
+    assert resp.status_code == 204
+    after = client.get("/doc/project/ALPHA.ttl", headers={"If-None-Match": etag})
+    assert after.status_code == 200 and after.headers["ETag"] != etag
+    assert b"Alpha, renamed" in after.data
+
+
+def test_answers_are_gzipped_when_the_client_accepts_it(default_client):
+    plain = default_client.get("/doc/nuts/DE.ttl")
+    packed = default_client.get("/doc/nuts/DE.ttl", headers={"Accept-Encoding": "gzip, deflate"})
+    assert "Content-Encoding" not in plain.headers
+    assert packed.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in packed.headers["Vary"]
+    assert gzip.decompress(packed.data) == plain.data
+    assert packed.headers["ETag"] == plain.headers["ETag"]  # weak: the same representation
+
+
+def test_the_same_graph_serves_under_another_base_iri(tmp_path):
+    """Records minted under another domain are served by path, whatever the host."""
+    from service.app import create_app
+
+    text = (FIXTURES / "tiny.trig").read_text().replace("https://ikg.example.org/id/",
+                                                        "https://data.example.eu/id/")
+    (tmp_path / "tiny.trig").write_text(text)
+    kg = OxigraphGraph()
+    kg.load(tmp_path / "tiny.trig", "trig")
+    client = create_app({"TESTING": True, "IKG_KG": kg,
+                         "IKG_BASE_IRI": "https://data.example.eu"}).test_client()
+    resp = client.get("/id/project/ALPHA", base_url="https://data.example.eu")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/doc/project/ALPHA"
+    g = Graph().parse(data=client.get("/doc/project/ALPHA.ttl").data, format="turtle")
+    assert (URIRef("https://data.example.eu/id/project/ALPHA"), RDFS.label, Literal("ALPHA")) in g
+    html = client.get("/doc/project/ALPHA.html").get_data(as_text=True)
+    assert 'href="/doc/participation/ALPHA-1"' in html
+
+
+def test_html_page_reads_well_and_embeds_schema_org(default_client, default_kg):
+    iri, label = one_of(default_kg, IKG + "Project")
+    resp = default_client.get(doc_path(iri, BASE), headers={"Accept": "text/html"})
+    html = resp.get_data(as_text=True)
+    assert resp.mimetype == "text/html"
+    assert f'<h1 id="label">{label}</h1>' in html
+    assert "A <strong>generated</strong> record" in html
+    assert re.search(r"EUR \d{1,3}(,\d{3})+", html)  # money formatted
+    assert re.search(r"\d{1,2} (January|February|March|April|May|June|July|August|September|"
+                     r"October|November|December) \d{4}", html)  # dates readable
+    for ext in ("ttl", "jsonld", "nt", "rdf"):
+        assert f'<link rel="alternate" type=' in html and f'{doc_path(iri, BASE)}.{ext}' in html
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
+    assert data["@type"] == "Project" and data["@id"] == iri and data["name"] == label
+    assert "generated" in data["disambiguatingDescription"]
+
+
+def test_practice_and_change_pages_carry_the_lineage_summary(default_client, default_kg):
+    from graph.lineage import downstream
+
+    change, practice = default_kg.query(f"""SELECT ?c ?p WHERE {{ ?c a <{IKG}PolicyChange> ;
+        <{IKG}inspiredBy> ?p }} ORDER BY ?c LIMIT 1""").rows[0]
+    html = default_client.get(doc_path(str(practice), BASE) + ".html").get_data(as_text=True)
+    totals = downstream(default_kg, str(practice))["totals"]
+    assert 'id="lineage"' in html and f"{totals['changes']} policy change(s)" in html
+    html = default_client.get(doc_path(str(change), BASE) + ".html").get_data(as_text=True)
+    assert "What lies behind it" in html and f'href="{doc_path(str(practice), BASE)}"' in html
+
+
+def test_real_records_show_their_source(default_client):
+    html = default_client.get("/doc/programme/interreg-europe-2014-2020.html").get_data(as_text=True)
+    assert "A <strong>real</strong> record. Source:" in html
+
+
+def test_the_ontology_is_served_at_its_namespace(client):
+    for ext, (media, parser) in RDF_FORMATS.items():
+        resp = client.get("/ontology", headers={"Accept": media})
+        assert resp.mimetype == media and resp.headers["Content-Location"] == f"/ontology.{ext}"
+        g = Graph().parse(data=resp.data, format=parser)
+        assert (URIRef(IKG + "Project"), RDF.type, OWL.Class) in g
+        assert (URIRef(IKG.rstrip("#")), RDF.type, OWL.Ontology) in g
+    html = client.get("/ontology", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for term in ("Project", "Call", "GoodPractice", "inspiredBy", "financialImpact"):
+        assert f'id="{term}"' in html, term  # /ontology#Term lands on the term
+    assert "https://ikg.example.org/ontology#Call" in html
+    etag = client.get("/ontology.ttl").headers["ETag"]
+    assert client.get("/ontology.ttl", headers={"If-None-Match": etag}).status_code == 304
+
+
+def test_concept_iris_redirect_to_their_documents(client):
+    resp = client.get("/ontology/concept/topic/so-1-1")
+    assert resp.status_code == 303 and resp.headers["Location"] == "/doc/concept/topic/so-1-1"
