@@ -19,6 +19,7 @@ setup: $(STAMP)
 
 serve: $(STAMP)
 	$(BIN)/ikg build --if-missing
+	$(BIN)/ikg export --if-missing
 	$(BIN)/ikg serve
 
 build: $(STAMP)

@@ -24,7 +24,15 @@ from typing import Any, Literal
 
 from graph import errors
 from graph.errors import IkgError, StoreError
-from graph.store import KnowledgeGraph, OxigraphGraph, QueryRequest, Streamed
+from graph.store import (
+    KnowledgeGraph,
+    OxigraphGraph,
+    QueryRequest,
+    Streamed,
+    build_version,
+    read_build_info,
+    record_update,
+)
 
 __all__ = ["QueryTimeout", "ServerBusy", "Executor", "InlineExecutor", "QueryPool"]
 
@@ -33,13 +41,14 @@ log = logging.getLogger("ikg.execution")
 
 def _functions() -> dict[str, Callable[..., Any]]:
     """The graph functions a worker may run for the service (each takes the store first)."""
-    from graph import lineage, linked, network
+    from graph import lineage, linked, network, void
 
     return {"downstream": lineage.downstream, "upstream": lineage.upstream,
             "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
             "entity_kind": lineage.entity_kind, "view_export": network.view_export,
             "view_metrics": network.view_metrics, "view_picture": network.view_picture,
-            "describe": linked.describe, "exists": linked.exists}
+            "describe": linked.describe, "exists": linked.exists,
+            "void_statistics": void.statistics}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 
 
@@ -349,33 +358,18 @@ class QueryPool(Executor):
         self._count_update()
 
     def _count_update(self) -> None:
-        """Record one more update of the build (its version changes; see :meth:`version`)."""
-        updates = Path(self.store_path).parent / "updates"
-        try:
-            n = int(updates.read_text(encoding="utf8").strip() or 0)
-        except (OSError, ValueError):
-            n = 0
-        updates.write_text(f"{n + 1}\n", encoding="utf8")
+        record_update(Path(self.store_path).parent)
 
     def version(self) -> tuple[str, float]:
-        """``{build}.{updates}`` and the time of the build or of its last update."""
-        build = Path(self.store_path).parent
-        updates = build / "updates"
-        try:
-            n, modified = int(updates.read_text(encoding="utf8").strip()), updates.stat().st_mtime
-        except (OSError, ValueError):
-            n, modified = 0, 0.0
-        try:
-            modified = max(modified, (build / "build.json").stat().st_mtime)
-        except OSError:
-            modified = max(modified, build.stat().st_mtime)
-        return f"{build.name}.{n}", float(int(modified))
+        return build_version(Path(self.store_path).parent)
 
     def build_info(self) -> dict[str, Any]:
-        try:
-            return json.loads((Path(self.store_path).parent / "build.json").read_text(encoding="utf8"))
-        except (OSError, ValueError):
-            return {}
+        return read_build_info(Path(self.store_path).parent)
+
+    @property
+    def build_folder(self) -> Path:
+        """The folder of the build being served."""
+        return Path(self.store_path).parent
 
     def _run_update(self, sparql: str) -> tuple:
         parent, child = self._ctx.Pipe()

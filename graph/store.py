@@ -20,7 +20,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
 from pathlib import Path
-from typing import Any, TypedDict, cast
+from typing import Any, BinaryIO, TypedDict, cast
 from typing import Literal as KindLiteral
 
 import pyoxigraph as ox
@@ -43,6 +43,9 @@ __all__ = [
     "StoreLocation",
     "open_store",
     "store_path",
+    "read_build_info",
+    "record_update",
+    "build_version",
     "FORMATS",
 ]
 
@@ -381,6 +384,32 @@ class OxigraphGraph(KnowledgeGraph):
         except OSError as e:
             raise StoreError(f"cannot write {path}: {e}") from e
 
+    def write_triples(self, output: BinaryIO, fmt: str = "ntriples") -> None:
+        """Write the distinct triples of all graphs together (the union default graph) to
+        ``output`` as N-Triples or Turtle (with :data:`SERIALISATION_PREFIXES`), or every quad
+        as N-Quads (``fmt`` ``nquads``), keeping the lexical forms of literals.
+
+        Raises
+        ------
+        StoreError
+            When the engine or the output fails.
+        """
+        formats = {"ntriples": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE,
+                   "nquads": ox.RdfFormat.N_QUADS}
+        try:
+            if fmt == "nquads":
+                self._store.dump(output, ox.RdfFormat.N_QUADS)
+                return
+            triples = cast(ox.QueryTriples, self._store.query(
+                "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
+                use_default_graph_as_union=True))
+            if fmt == "turtle":
+                ox.serialize(triples, output, formats[fmt], prefixes=SERIALISATION_PREFIXES)
+            else:
+                triples.serialize(output, formats[fmt])
+        except (OSError, RuntimeError) as e:
+            raise StoreError(f"cannot write the graph as {fmt}: {e}") from e
+
     def flush(self) -> None:
         """Write everything to disk (after bulk loads)."""
         try:
@@ -532,12 +561,40 @@ class StoreLocation:
     def metadata(self) -> dict[str, object]:
         """What the build in use recorded about itself (``build.json``), or {}."""
         cur = self.current()
-        if cur is None:
-            return {}
-        try:
-            return json.loads((cur / "build.json").read_text(encoding="utf8"))
-        except (OSError, ValueError):
-            return {}
+        return {} if cur is None else read_build_info(cur)
+
+
+def read_build_info(build: Path) -> dict[str, Any]:
+    """What a build recorded about itself (``build.json``: seed, scale, base IRI...), or {}."""
+    try:
+        return json.loads((build / "build.json").read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def record_update(build: Path) -> None:
+    """Count one more SPARQL update applied to ``build`` (its version changes)."""
+    updates = build / "updates"
+    try:
+        n = int(updates.read_text(encoding="utf8").strip() or 0)
+    except (OSError, ValueError):
+        n = 0
+    updates.write_text(f"{n + 1}\n", encoding="utf8")
+
+
+def build_version(build: Path) -> tuple[str, float]:
+    """(``{build name}.{updates}``, when it last changed): the version of the data in a build
+    folder, for ETags, Last-Modified and dump manifests."""
+    updates = build / "updates"
+    try:
+        n, modified = int(updates.read_text(encoding="utf8").strip()), updates.stat().st_mtime
+    except (OSError, ValueError):
+        n, modified = 0, 0.0
+    try:
+        modified = max(modified, (build / "build.json").stat().st_mtime)
+    except OSError:
+        modified = max(modified, build.stat().st_mtime)
+    return f"{build.name}.{n}", float(int(modified))
 
 
 def store_path(root: Path | str) -> Path:

@@ -104,6 +104,29 @@ class ValidationReport:
         """(focus, path) pairs in violation, for comparing engines."""
         return {(v.focus, v.path) for v in self.violations}
 
+    def graph(self) -> Graph:
+        """The report in the SHACL vocabulary: an ``sh:ValidationReport`` with one
+        ``sh:ValidationResult`` per violation."""
+        g = Graph()
+        g.bind("sh", SH)
+        report = BNode()
+        g.add((report, RDF.type, SH.ValidationReport))
+        g.add((report, SH.conforms, Literal(self.conforms)))
+        for v in self.violations:
+            r = BNode()
+            g.add((report, SH.result, r))
+            g.add((r, RDF.type, SH.ValidationResult))
+            g.add((r, SH.resultSeverity, SH.Violation))
+            g.add((r, SH.focusNode, URIRef(v.focus)))
+            g.add((r, SH.resultMessage, Literal(v.message)))
+            if v.shape:
+                g.add((r, SH.sourceShape, URIRef(v.shape)))
+            if v.path:
+                g.add((r, SH.resultPath, URIRef(v.path)))
+            if v.value is not None:
+                g.add((r, SH.value, Literal(v.value)))
+        return g
+
     def text(self, examples: int = 3) -> str:
         """A readable report: one line per broken rule, with example focus nodes."""
         checked = f"{self.checked} constraints checked, " if self.checked else ""

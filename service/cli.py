@@ -69,6 +69,37 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
 
 
 @cli.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None,
+              help="Store folder (default: IKG_STORE).")
+@click.option("--out", type=click.Path(path_type=Path), default=None,
+              help="Folder of the dumps (default: dumps/ in the build in use, served at /dumps/).")
+@click.option("--if-missing", is_flag=True, help="Do nothing when the build in use has dumps.")
+def export(store: Path | None, out: Path | None, if_missing: bool) -> None:
+    """Write the dumps: N-Triples (gzip), Turtle, N-Quads (gzip), ontology, shapes, SHACL
+    report, SHA-256 checksums and a manifest."""
+    from graph.export import export_dumps, read_manifest
+    from graph.store import build_version, read_build_info, store_path
+
+    try:
+        path = store_path(store or _settings()["IKG_STORE"])
+        build = path.parent
+        folder = out or build / "dumps"
+        if if_missing and read_manifest(folder) is not None:
+            click.echo(f"{folder} already has dumps; nothing to do")
+            return
+        from graph.store import OxigraphGraph
+
+        kg = OxigraphGraph(path, read_only=True)
+        manifest = export_dumps(kg, folder, build_version(build)[0], read_build_info(build),
+                                progress=click.echo)
+    except IkgError as e:
+        _fail(e)
+        return
+    click.echo(f"exported {manifest['triples']:,} triples in {manifest['seconds']} s to {folder}"
+               + ("" if manifest["conforms"] else " (the graph does NOT conform to the shapes)"))
+
+
+@cli.command()
 @click.option("--store", type=click.Path(path_type=Path), default=None)
 @click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
               show_default=True, help="pyshacl is exact but slow: for small graphs.")

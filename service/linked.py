@@ -5,15 +5,17 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from flask import Blueprint, Response, current_app, g, render_template, request
 from rdflib import RDF, RDFS, Literal, URIRef
 
 from graph.errors import NotAcceptable, NotFound
+from graph.export import read_manifest
 from graph.linked import MONEY, Description, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
 from graph.ontology import ontology_graph, ontology_html, ontology_version
+from graph.void import Statistics, dataset_description
 from service.api import int_arg
 from service.app import executor_of
 from service.caching import data_version, not_modified, stamp
@@ -166,6 +168,70 @@ def ontology(ext: str | None = None) -> Response:
     if ext is None:
         resp.headers["Content-Location"] = f"/ontology.{fmt}"
     return stamp(resp, etag, modified)
+
+
+@bp.get("/.well-known/void")
+@bp.get("/.well-known/void.<ext>")
+def void(ext: str | None = None) -> Response:
+    """The dataset description (VoID and DCAT) with statistics counted in the store."""
+    if ext is not None and ext not in FORMATS:
+        raise NotFound(f"no format .{ext}; formats are " + ", ".join(f".{e}" for e in FORMATS),
+                       {"extension": ext})
+    fmt = negotiate(ext)
+    version, modified = data_version()
+    dumps = _dump_manifest()
+    etag = f"void-{version}-{(dumps or {}).get('exported_at', 'nodumps')}-{fmt}"
+    cached = not_modified(etag, modified)
+    if cached is not None:
+        return cached
+    stats = _statistics(version)
+    host = request.host_url.rstrip("/")
+    g = dataset_description(stats, data_base(), host, version, modified.isoformat(), dumps)
+    serialiser, media, _ = FORMATS[fmt]
+    if serialiser is None:
+        body = render_template("void.html", stats=stats, dumps=dumps, version=version,
+                               modified=modified, base=data_base(), host=host, compact=compact,
+                               alternates=_alternates("/.well-known/void", "html"))
+    else:
+        body = g.serialize(format=serialiser, encoding="utf-8").decode()
+    resp = Response(body, content_type=f"{media}; charset=utf-8")
+    resp.headers["Link"] = _link_header("/.well-known/void")
+    if ext is None:
+        resp.headers["Content-Location"] = f"/.well-known/void.{fmt}"
+    return stamp(resp, etag, modified)
+
+
+def _statistics(version: str) -> Statistics:
+    """The store's statistics, counted once per store version (or read from the dumps, where
+    `ikg export` saved them for this version)."""
+    state = current_app.extensions["ikg"]
+    cached = state.get("void")
+    if cached is None or cached[0] != version:
+        cached = (version, _saved_statistics(version)
+                  or executor_of(current_app).call("void_statistics"))
+        state["void"] = cached
+    return cast(Statistics, cached[1])
+
+
+def _saved_statistics(version: str) -> Statistics | None:
+    from service.dumps import dumps_folder
+
+    folder = dumps_folder()
+    try:
+        saved = json.loads((folder / "statistics.json").read_text(encoding="utf8")) if folder else {}
+    except (OSError, ValueError):
+        return None
+    if saved.get("version") != version:
+        return None
+    saved.pop("version")
+    return Statistics(**saved)
+
+
+def _dump_manifest() -> dict | None:
+    from service.dumps import dumps_folder
+
+    folder = dumps_folder()
+    return read_manifest(folder) if folder is not None else None
 
 
 def _ontology_modified() -> datetime:

@@ -52,6 +52,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Bearer token that enables SPARQL Update; empty (the default) keeps updates off."),
     Setting("IKG_ALLOW_SERVICE", False, _boolean,
             "Allow SERVICE in queries and LOAD in updates (outgoing network); off by default."),
+    Setting("IKG_DUMPS", "", str,
+            "Folder of the dumps served at `/dumps/`; empty (the default) means `dumps/` in the "
+            "build in use, where `ikg export` writes them."),
     Setting("IKG_CORS_ORIGIN", "*", str, "Value of Access-Control-Allow-Origin on every answer."),
 )  # fmt: skip
 

@@ -39,6 +39,14 @@ def default_kg(default_location) -> OxigraphGraph:
     return open_store(default_location.root, read_only=True)
 
 
+@pytest.fixture(scope="session")
+def default_dumps(default_location) -> Path:
+    """`ikg export` of the default graph, into dumps/ of the build (where /dumps/ serves it)."""
+    subprocess.run([IKG, "export", "--store", str(default_location.root)], check=True,
+                   capture_output=True)
+    return default_location.current() / "dumps"
+
+
 @pytest.fixture()
 def tiny_kg() -> OxigraphGraph:
     """A hand-made graph of two projects (tests/fixtures/tiny.trig), in memory."""

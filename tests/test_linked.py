@@ -230,7 +230,7 @@ def test_html_page_reads_well_and_embeds_schema_org(default_client, default_kg):
     assert re.search(r"\d{1,2} (January|February|March|April|May|June|July|August|September|"
                      r"October|November|December) \d{4}", html)  # dates readable
     for ext in ("ttl", "jsonld", "nt", "rdf"):
-        assert f'<link rel="alternate" type=' in html and f'{doc_path(iri, BASE)}.{ext}' in html
+        assert '<link rel="alternate" type=' in html and f'{doc_path(iri, BASE)}.{ext}' in html
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1))
     assert data["@type"] == "Project" and data["@id"] == iri and data["name"] == label
     assert "generated" in data["disambiguatingDescription"]

@@ -1,0 +1,157 @@
+"""Dumps for publishers: N-Triples (gzip), Turtle, N-Quads, ontology, shapes, SHACL report, checksums. No HTTP.
+
+A dump folder holds:
+
+- ``ikg.nt.gz``: every distinct triple of all graphs together (what ``/sparql`` answers over),
+  gzip-compressed N-Triples;
+- ``ikg.ttl``: the same triples as Turtle;
+- ``ikg.nq.gz``: every quad, keeping the named graphs (real, generated, inferred, ...), so that
+  real and generated statements stay apart;
+- ``ontology.ttl``, ``concepts.ttl``, ``shapes.ttl``: the ontology, its concept schemes and the
+  SHACL shapes;
+- ``validation-report.ttl``: the SHACL report of the graph against the shapes;
+- ``SHA256SUMS``: checksums in the format ``sha256sum -c`` reads;
+- ``manifest.json``: what was exported, from which build and version, when;
+- ``statistics.json``: the counts of the VoID description (:func:`graph.void.statistics`),
+  so that ``/.well-known/void`` need not count a large store on its first request.
+
+The folder is written next to it and renamed into place, so readers never see half a dump.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import os
+import shutil
+import time
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from graph.errors import StoreError
+from graph.namespaces import ONTOLOGY_DIR
+from graph.store import OxigraphGraph
+from graph.validate import validate_store
+from graph.void import statistics
+
+__all__ = ["DumpFile", "DUMP_FILES", "export_dumps", "read_manifest", "sha256_of"]
+
+
+@dataclass(frozen=True)
+class DumpFile:
+    """One file of a dump: its name, media type and what it holds."""
+
+    name: str
+    media_type: str
+    title: str
+
+
+DUMP_FILES = (
+    DumpFile("ikg.nt.gz", "application/gzip", "All triples, N-Triples, gzip"),
+    DumpFile("ikg.ttl", "text/turtle", "All triples, Turtle"),
+    DumpFile("ikg.nq.gz", "application/gzip", "All quads with their named graphs, N-Quads, gzip"),
+    DumpFile("ontology.ttl", "text/turtle", "The ikg ontology (OWL)"),
+    DumpFile("concepts.ttl", "text/turtle", "The concept schemes (SKOS)"),
+    DumpFile("shapes.ttl", "text/turtle", "The SHACL shapes"),
+    DumpFile("validation-report.ttl", "text/turtle", "SHACL validation report of the graph"),
+    DumpFile("SHA256SUMS", "text/plain", "SHA-256 checksums of the files above"),
+    DumpFile("manifest.json", "application/json", "What was exported, from which build, when"),
+)
+
+
+def sha256_of(path: Path) -> str:
+    """The SHA-256 of a file, read in 1 MiB blocks."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def export_dumps(kg: OxigraphGraph, folder: Path, version: str, build: dict | None = None,
+                 progress=None) -> dict:  # noqa: ANN001 - progress: a print-like callable
+    """Write the dump files of ``kg`` into ``folder`` (replaced whole when it exists).
+
+    Parameters
+    ----------
+    kg : OxigraphGraph
+        The store to export (read-only is enough).
+    folder : Path
+        Where the dumps go, usually ``dumps/`` in the build folder.
+    version : str
+        The store version the dump is of (see ``Executor.version``).
+    build : dict, optional
+        The build's ``build.json`` (seed, scale, base IRI), recorded in the manifest.
+
+    Returns
+    -------
+    dict
+        The manifest.
+
+    Raises
+    ------
+    StoreError
+        When the store or the disk fails; the previous dump, if any, is left as it was.
+    """
+    say = progress or (lambda _msg: None)
+    folder = Path(folder)
+    tmp = folder.with_name(f".{folder.name}.{os.getpid()}")
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir(parents=True)
+    try:
+        started = time.perf_counter()
+        say("writing ikg.nt.gz ...")
+        with gzip.open(tmp / "ikg.nt.gz", "wb", compresslevel=6) as f:
+            kg.write_triples(f, "ntriples")  # type: ignore[arg-type]
+        say("writing ikg.ttl ...")
+        with (tmp / "ikg.ttl").open("wb") as f:
+            kg.write_triples(f, "turtle")
+        say("writing ikg.nq.gz ...")
+        with gzip.open(tmp / "ikg.nq.gz", "wb", compresslevel=6) as f:
+            kg.write_triples(f, "nquads")  # type: ignore[arg-type]
+        for name, source in (("ontology.ttl", "ikg.ttl"), ("concepts.ttl", "concepts.ttl"),
+                             ("shapes.ttl", "shapes.ttl")):
+            shutil.copyfile(ONTOLOGY_DIR / source, tmp / name)
+        say("validating against the shapes ...")
+        report = validate_store(kg)
+        report.graph().serialize(tmp / "validation-report.ttl", format="turtle")
+        say("counting the statistics of the dataset description ...")
+        stats = {"version": version, **asdict(statistics(kg))}
+        (tmp / "statistics.json").write_text(json.dumps(stats, indent=1), encoding="utf8")
+        files = [d.name for d in DUMP_FILES if d.name not in ("SHA256SUMS", "manifest.json")]
+        sums = {name: sha256_of(tmp / name) for name in files}
+        (tmp / "SHA256SUMS").write_text("".join(f"{h}  {n}\n" for n, h in sums.items()),
+                                        encoding="utf8")
+        with gzip.open(tmp / "ikg.nt.gz", "rt", encoding="utf8") as lines:
+            triples = sum(1 for _ in lines)
+        manifest = {
+            "version": version, "exported_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
+            "triples": triples, "quads": len(kg), "conforms": report.conforms,
+            "build": {k: (build or {}).get(k) for k in ("seed", "scale", "base_iri", "built_at")},
+            "files": [{**asdict(d), "bytes": (tmp / d.name).stat().st_size,
+                       "sha256": sums.get(d.name)} for d in DUMP_FILES
+                      if d.name not in ("SHA256SUMS", "manifest.json")],
+            "seconds": round(time.perf_counter() - started, 1),
+        }
+        (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf8")
+        old = folder.with_name(f".{folder.name}.old.{os.getpid()}")
+        if folder.exists():
+            folder.rename(old)
+        tmp.rename(folder)
+        shutil.rmtree(old, ignore_errors=True)
+        return manifest
+    except OSError as e:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise StoreError(f"cannot write the dumps to {folder}: {e}") from e
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
+
+
+def read_manifest(folder: Path) -> dict | None:
+    """The manifest of the dump in ``folder``, or None when there is none."""
+    try:
+        return json.loads((Path(folder) / "manifest.json").read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return None

@@ -1,0 +1,63 @@
+"""The /dumps blueprint: the files `ikg export` wrote, streamed with validators and ranges."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
+
+from graph.errors import NotFound
+from graph.execution import QueryPool
+from graph.export import DUMP_FILES, read_manifest
+from service.app import executor_of
+
+__all__ = ["bp", "dumps_folder"]
+
+bp = Blueprint("dumps", __name__, url_prefix="/dumps")
+FILES = {d.name: d for d in DUMP_FILES}
+
+
+def dumps_folder() -> Path | None:
+    """``IKG_DUMPS``, else ``dumps/`` in the build being served (None when unknown)."""
+    if current_app.config["IKG_DUMPS"]:
+        return Path(current_app.config["IKG_DUMPS"])
+    executor = executor_of(current_app)
+    return executor.build_folder / "dumps" if isinstance(executor, QueryPool) else None
+
+
+def _manifest() -> tuple[Path, dict]:
+    folder = dumps_folder()
+    manifest = read_manifest(folder) if folder is not None else None
+    if folder is None or manifest is None:
+        raise NotFound("no dumps have been exported for the graph in use; run `ikg export`",
+                       {"folder": str(folder) if folder else None})
+    return folder, manifest
+
+
+@bp.get("/")
+def index() -> Response | str:
+    """The dump files with sizes and checksums (HTML, or JSON for clients that ask for it)."""
+    folder, manifest = _manifest()
+    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    if best == "application/json":
+        return jsonify(manifest)
+    return render_template("dumps.html", manifest=manifest)
+
+
+@bp.get("/<name>")
+def dump(name: str) -> Response:
+    """One dump file: Content-Length, a strong ETag (its SHA-256), Last-Modified, ranges."""
+    if name not in FILES:
+        raise NotFound(f"no dump file {name!r}; files are {', '.join(FILES)}", {"file": name})
+    folder, manifest = _manifest()
+    path = folder / name
+    if not path.is_file():
+        raise NotFound(f"the dump file {name} is missing; run `ikg export` again", {"file": name})
+    sha = next((f["sha256"] for f in manifest["files"] if f["name"] == name), None)
+    resp = send_file(path, mimetype=FILES[name].media_type, conditional=True,
+                     etag=sha or True, download_name=name, as_attachment=False,
+                     last_modified=datetime.fromtimestamp(int(path.stat().st_mtime), UTC),
+                     max_age=0)
+    resp.headers["Cache-Control"] = "no-cache"
+    return resp

@@ -1,0 +1,194 @@
+"""Dumps and the dataset description: `ikg export`, /dumps/ and /.well-known/void."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import json
+import shutil
+
+import pyoxigraph as ox
+import pytest
+from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+
+from graph.errors import StoreError
+from graph.export import DUMP_FILES, export_dumps
+from graph.namespaces import IKG, NUTS
+from graph.store import OxigraphGraph, store_path
+from tests.conftest import assert_error
+
+VOID = Namespace("http://rdfs.org/ns/void#")
+DCAT = Namespace("http://www.w3.org/ns/dcat#")
+SPDX = Namespace("http://spdx.org/rdf/terms#")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+DS = URIRef("https://ikg.example.org/.well-known/void#ikg")
+
+
+def dumped(path, fmt) -> set[str]:
+    opener = gzip.open if path.name.endswith(".gz") else open
+    with opener(path, "rb") as f:
+        return {f"{t.subject} {t.predicate} {t.object}" for t in ox.parse(f, fmt)}
+
+
+def count(kg, query: str) -> int:
+    return int(kg.query(query).rows[0][0])
+
+
+def test_the_dumps_parse_back_to_exactly_the_store(default_kg, default_dumps):
+    """No blank nodes, so isomorphic means the same set of triples."""
+    expected = {f"{ox.NamedNode(str(s)) if isinstance(s, URIRef) else s} {ox.NamedNode(str(p))} "
+                f"{_ox(o)}" for s, p, o in default_kg.query(
+                    "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }").rows}
+    assert dumped(default_dumps / "ikg.nt.gz", ox.RdfFormat.N_TRIPLES) == expected
+    assert dumped(default_dumps / "ikg.ttl", ox.RdfFormat.TURTLE) == expected
+    with gzip.open(default_dumps / "ikg.nq.gz", "rb") as f:
+        quads = sum(1 for _ in ox.parse(f, ox.RdfFormat.N_QUADS))
+    assert quads == len(default_kg)
+
+
+def _ox(term) -> str:
+    if isinstance(term, URIRef):
+        return str(ox.NamedNode(str(term)))
+    if term.language:
+        return str(ox.Literal(str(term), language=term.language))
+    return str(ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype or XSD.string))))
+
+
+def test_checksums_match_and_the_report_says_the_graph_conforms(default_dumps):
+    lines = (default_dumps / "SHA256SUMS").read_text().splitlines()
+    sums = dict(reversed(line.split("  ")) for line in lines)
+    assert set(sums) == {d.name for d in DUMP_FILES} - {"SHA256SUMS", "manifest.json"}
+    for name, digest in sums.items():
+        assert hashlib.sha256((default_dumps / name).read_bytes()).hexdigest() == digest, name
+    report = Graph().parse(default_dumps / "validation-report.ttl", format="turtle")
+    assert (None, SH.conforms, Literal(True)) in report
+    manifest = json.loads((default_dumps / "manifest.json").read_text())
+    assert manifest["conforms"] is True and manifest["build"]["seed"] == 42
+    assert {f["name"]: f["sha256"] for f in manifest["files"]} == sums
+
+
+def test_a_failed_export_leaves_the_previous_dump_alone(default_location, default_dumps, tmp_path, monkeypatch):
+    folder = tmp_path / "dumps"
+    shutil.copytree(default_dumps, folder)
+    before = {p.name: p.read_bytes() for p in folder.iterdir() if p.stat().st_size < 10_000_000}
+    kg = OxigraphGraph(store_path(default_location.root), read_only=True)
+
+    def broken(output, fmt="ntriples"):
+        raise StoreError("disk full")
+
+    monkeypatch.setattr(kg, "write_triples", broken)
+    with pytest.raises(StoreError):
+        export_dumps(kg, folder, "v")
+    assert {p.name: p.read_bytes() for p in folder.iterdir() if p.name in before} == before
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".dumps")]
+
+
+@pytest.fixture()
+def dumps_client(default_kg, default_dumps):
+    from service.app import create_app
+
+    return create_app({"TESTING": True, "IKG_KG": default_kg,
+                       "IKG_DUMPS": str(default_dumps)}).test_client()
+
+
+def test_dumps_are_served_with_length_etag_and_ranges(dumps_client, default_dumps):
+    listing = dumps_client.get("/dumps/", headers={"Accept": "application/json"}).get_json()
+    assert {f["name"] for f in listing["files"]} >= {"ikg.nt.gz", "ikg.ttl", "shapes.ttl"}
+    html = dumps_client.get("/dumps/").get_data(as_text=True)
+    assert 'href="/dumps/ikg.nt.gz"' in html
+    for f in listing["files"]:
+        resp = dumps_client.get(f"/dumps/{f['name']}")
+        assert resp.status_code == 200 and int(resp.headers["Content-Length"]) == f["bytes"]
+        assert resp.headers["ETag"] == f'"{f["sha256"]}"' and resp.headers["Last-Modified"]
+        assert resp.headers["Accept-Ranges"] == "bytes"
+        assert resp.headers["Access-Control-Allow-Origin"] == "*"
+        assert "Content-Encoding" not in resp.headers
+        resp.close()
+    data = (default_dumps / "ikg.ttl").read_bytes()
+    part = dumps_client.get("/dumps/ikg.ttl", headers={"Range": "bytes=100-1099"})
+    assert part.status_code == 206 and part.data == data[100:1100]
+    assert part.headers["Content-Range"] == f"bytes 100-1099/{len(data)}"
+    etag = dumps_client.get("/dumps/ikg.ttl").headers["ETag"]
+    assert dumps_client.get("/dumps/ikg.ttl", headers={"If-None-Match": etag}).status_code == 304
+    assert_error(dumps_client.get("/dumps/passwords.txt"), 404, "not_found")
+    assert_error(dumps_client.get("/dumps/..%2fbuild.json"), 404, "not_found")
+
+
+def test_no_dumps_yet_is_a_clear_404(tiny_kg, tmp_path):
+    from service.app import create_app
+
+    client = create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_DUMPS": str(tmp_path)}).test_client()
+    body = assert_error(client.get("/dumps/"), 404, "not_found")
+    assert "ikg export" in body["error"]
+    assert_error(client.get("/dumps/ikg.nt.gz"), 404, "not_found")
+
+
+def _void(client, fmt="text/turtle") -> Graph:
+    resp = client.get("/.well-known/void", headers={"Accept": fmt})
+    assert resp.status_code == 200, resp.get_data(as_text=True)
+    return Graph().parse(data=resp.data, format={"text/turtle": "turtle",
+                                                 "application/ld+json": "json-ld"}[fmt])
+
+
+def _int(g: Graph, s, p) -> int:
+    value = g.value(s, p)
+    assert value is not None, (s, p)
+    return int(value)
+
+
+def test_void_statistics_match_sparql_counts(dumps_client, default_kg):
+    g = _void(dumps_client)
+    assert (DS, RDF.type, VOID.Dataset) in g and (DS, RDF.type, DCAT.Dataset) in g
+    assert _int(g, DS, VOID.triples) == count(
+        default_kg, "SELECT (COUNT(*) AS ?n) WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }")
+    assert _int(g, DS, VOID.distinctSubjects) == count(
+        default_kg, "SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s ?p ?o }")
+    classes = {g.value(part, VOID["class"]): _int(g, part, VOID.entities)
+               for part in g.objects(DS, VOID.classPartition)}
+    for cls in ("Project", "GoodPractice", "PolicyChange", "Organisation"):
+        assert classes[URIRef(IKG + cls)] == count(
+            default_kg, f"SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a <{IKG}{cls}> }}"), cls
+    assert classes[URIRef(IKG + "Project")] == 258
+    props = {g.value(part, VOID.property): _int(g, part, VOID.triples)
+             for part in g.objects(DS, VOID.propertyPartition)}
+    assert props[URIRef(IKG + "region")] == count(
+        default_kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{IKG}region> ?o }} }}")
+    assert sum(props.values()) == _int(g, DS, VOID.triples)
+    linkset = next(s for s in g.subjects(RDF.type, VOID.Linkset))
+    assert _int(g, linkset, VOID.triples) == count(default_kg, f"""SELECT (COUNT(*) AS ?n) WHERE {{
+        SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER (STRSTARTS(STR(?o), "{NUTS}"))
+        FILTER (!STRSTARTS(STR(?s), "http://data.europa.eu/nuts/")) }} }}""")
+    graphs = {s: _int(g, s, VOID.triples) for s in g.objects(DS, VOID.subset) if s != linkset}
+    assert sum(graphs.values()) == len(default_kg)
+
+
+def test_void_names_the_endpoint_dumps_licence_and_examples(dumps_client, default_dumps):
+    g = _void(dumps_client, "application/ld+json")
+    assert (DS, VOID.sparqlEndpoint, URIRef("http://localhost/sparql")) in g
+    assert (DS, VOID.dataDump, URIRef("http://localhost/dumps/ikg.nt.gz")) in g
+    assert (DS, URIRef("http://purl.org/dc/terms/license"), None) in g
+    assert g.value(DS, VOID.uriSpace) == Literal("https://ikg.example.org/id/")
+    assert len(list(g.objects(DS, VOID.exampleResource))) == 4
+    for example in g.objects(DS, VOID.exampleResource):
+        assert dumps_client.get(str(example)[len("https://ikg.example.org"):]).status_code == 303
+    assert (DS, VOID.vocabulary, URIRef("http://www.w3.org/ns/prov#")) in g
+    manifest = json.loads((default_dumps / "manifest.json").read_text())
+    sums = {str(g.value(d, DCAT.downloadURL)).rsplit("/", 1)[1]:
+            str(g.value(g.value(d, SPDX.checksum), SPDX.checksumValue))
+            for d in g.objects(DS, DCAT.distribution) if g.value(d, DCAT.downloadURL)}
+    assert sums == {f["name"]: f["sha256"] for f in manifest["files"]}
+    assert dumps_client.get("/.well-known/void.html").status_code == 200
+
+
+def test_void_statistics_saved_by_export_are_the_counted_ones(default_kg, default_dumps):
+    from graph.void import statistics
+
+    saved = json.loads((default_dumps / "statistics.json").read_text())
+    saved.pop("version")
+    assert saved == json.loads(json.dumps(statistics(default_kg).__dict__))
+
+
+def test_void_is_cached_and_revalidated(dumps_client):
+    first = dumps_client.get("/.well-known/void.ttl")
+    assert dumps_client.get("/.well-known/void.ttl",
+                            headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
