@@ -40,3 +40,87 @@ def test_yasgui_runs_a_query_and_an_example_without_leaving_the_server(browser, 
     assert "interreg-europe-2014-2020-call-4" in text
     assert elsewhere == []
     page.close()
+
+
+# ----------------------------------------------------------------------------- linked data
+
+KIND_CLASSES = {
+    "project": "Project", "practice": "GoodPractice", "change": "PolicyChange",
+    "organisation": "Organisation", "participation": "Participation",
+    "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
+    "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
+    "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun",
+}  # fmt: skip
+
+
+def _entities(kg) -> list[tuple[str, str]]:
+    """(path to dereference, label) of one entity of every type the server documents."""
+    from graph.namespaces import IKG
+
+    out = []
+    for kind, cls in KIND_CLASSES.items():
+        iri, label = kg.query(f"""SELECT ?s ?l WHERE {{ ?s a <{IKG}{cls}> ;
+            <http://www.w3.org/2000/01/rdf-schema#label> ?l }} ORDER BY DESC(?s) LIMIT 1""").rows[0]
+        out.append((str(iri)[len("https://ikg.example.org"):], str(label)))
+    out.append(("/doc/nuts/ITC4", "Lombardia"))
+    out.append(("/ontology/concept/topic/so-3-1", None))
+    return out
+
+
+def test_every_entity_page_shows_its_label_and_a_working_link_without_leaving_the_server(
+        browser, server, default_kg, default_dumps):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    for path, label in _entities(default_kg):
+        resp = page.goto(server + path)
+        assert resp is not None and resp.ok, path
+        assert "/doc/" in page.url, (path, page.url)  # followed the 303
+        heading = page.locator("h1#label")
+        assert heading.is_visible(), path
+        if label is not None:
+            assert heading.inner_text() == label, path
+        else:
+            assert heading.inner_text().strip(), path
+        link = page.locator("#properties a[href^='/doc/'], #incoming a[href^='/doc/']").first
+        target = link.get_attribute("href")
+        link.click()
+        page.wait_for_load_state()
+        assert page.url.endswith(target.split("?")[0]) or target in page.url, (path, target, page.url)
+        assert page.locator("h1#label").inner_text().strip(), (path, target)
+    assert elsewhere == []
+    page.close()
+
+
+def test_lineage_summary_is_visible_on_a_practice_page(browser, server, default_kg):
+    from graph.namespaces import IKG
+
+    practice = default_kg.query(f"""SELECT ?p WHERE {{ ?c a <{IKG}PolicyChange> ; <{IKG}inspiredBy> ?p }}
+        ORDER BY ?p LIMIT 1""").rows[0][0]
+    page = browser.new_page()
+    page.goto(server + str(practice)[len("https://ikg.example.org"):])
+    summary = page.locator("#lineage")
+    assert summary.is_visible() and "policy change(s)" in summary.inner_text()
+    assert "EUR " in summary.inner_text()
+    page.close()
+
+
+def test_ontology_dataset_and_dumps_pages_work_in_a_browser(browser, server, default_dumps):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page.goto(server + "/ontology#Call")
+    section = page.locator("[id='Call']")
+    assert section.is_visible() and "https://ikg.example.org/ontology#Call" in section.inner_text()
+    page.goto(server + "/.well-known/void")
+    assert page.locator("h1#label").is_visible()
+    triples = int(page.locator("#triples").inner_text().replace(",", ""))
+    assert triples > 400_000
+    page.goto(server + "/dumps/")
+    page.locator("a[href='/dumps/manifest.json']").first.click()
+    page.wait_for_load_state()
+    assert "ikg.nt.gz" in page.content()
+    page.goto(server + "/doc/project/" + "NOT-A-PROJECT")
+    assert "not_found" in page.content()
+    assert elsewhere == []
+    page.close()
