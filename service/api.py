@@ -6,11 +6,13 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from graph.errors import BadParameter
 from service.app import executor_of
+from service.caching import revalidate_by_version
 from service.openapi import openapi_document
 
 __all__ = ["bp", "int_arg"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
+revalidate_by_version(bp)
 
 
 def _arg(name: str) -> str:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import gzip
+import hashlib
 from datetime import UTC, datetime
 
-from flask import Response, current_app, request
+from flask import Blueprint, Response, current_app, g, request
 
 from service.app import executor_of
 
-__all__ = ["data_version", "not_modified", "stamp", "compress"]
+__all__ = ["data_version", "not_modified", "stamp", "compress", "revalidate_by_version"]
 
 COMPRESSIBLE = {"text/html", "text/turtle", "application/ld+json", "application/n-triples",
                 "application/rdf+xml", "application/json", "text/plain", "text/csv",
@@ -60,3 +61,37 @@ def compress(resp: Response) -> Response:
     resp.headers["Content-Encoding"] = "gzip"
     resp.vary.add("Accept-Encoding")
     return resp
+
+
+def _request_tag() -> str:
+    """A weak ETag for this request's answer: the data version and everything in the request
+    that shapes the answer (method, path, query string, body, Accept)."""
+    h = hashlib.sha256()
+    for part in (request.method, request.full_path, request.headers.get("Accept", ""),
+                 request.headers.get("Content-Type", "")):
+        h.update(part.encode() + b"\0")
+    h.update(request.get_data(cache=True))
+    version, _ = data_version()
+    return f"{version}-{h.hexdigest()[:20]}"
+
+
+def revalidate_by_version(bp: Blueprint) -> None:
+    """Give every successful answer of ``bp`` validators from the store version, and answer a
+    conditional GET whose copy is current with a 304 before any query runs."""
+
+    @bp.before_request
+    def _check() -> Response | None:
+        if request.method not in ("GET", "HEAD", "POST"):
+            return None
+        g.ikg_etag = _request_tag()
+        if request.method == "POST":
+            return None
+        _, modified = data_version()
+        return not_modified(g.ikg_etag, modified)
+
+    @bp.after_request
+    def _stamp(resp: Response) -> Response:
+        tag = g.get("ikg_etag")
+        if tag and resp.status_code == 200 and "ETag" not in resp.headers:
+            stamp(resp, tag, data_version()[1], vary="Accept")
+        return resp

@@ -7,10 +7,12 @@ from flask import Blueprint, Response, current_app, jsonify, request
 from graph.network import EXPORT_FORMATS
 from service.api import int_arg
 from service.app import executor_of
+from service.caching import revalidate_by_version
 
 __all__ = ["bp"]
 
 bp = Blueprint("networks", __name__, url_prefix="/api/networks")
+revalidate_by_version(bp)
 
 
 def _filters() -> dict:

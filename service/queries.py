@@ -7,11 +7,13 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from graph.queries import Catalogue, load_catalogue
 from graph.store import QueryRequest
 from service.app import executor_of
+from service.caching import revalidate_by_version
 from service.negotiation import RESERVED_PARAMS, answer_response, negotiated_formats
 
 __all__ = ["bp"]
 
 bp = Blueprint("queries", __name__, url_prefix="/queries")
+revalidate_by_version(bp)
 
 
 def _catalogue() -> Catalogue:

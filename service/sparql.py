@@ -12,6 +12,7 @@ from graph.errors import NotAcceptable
 from graph.guard import network_operations
 from graph.store import GRAPH_FORMATS, QueryRequest
 from service.app import executor_of
+from service.caching import revalidate_by_version
 from service.errors import (
     MissingQuery,
     NetworkNotAllowed,
@@ -24,6 +25,7 @@ from service.negotiation import answer_response, negotiated_formats
 __all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__, url_prefix="/sparql")
+revalidate_by_version(bp)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")

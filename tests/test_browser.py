@@ -61,6 +61,7 @@ def _entities(kg) -> list[tuple[str, str]]:
     for kind, cls in KIND_CLASSES.items():
         iri, label = kg.query(f"""SELECT ?s ?l WHERE {{ ?s a <{IKG}{cls}> ;
             <http://www.w3.org/2000/01/rdf-schema#label> ?l }} ORDER BY DESC(?s) LIMIT 1""").rows[0]
+        assert str(iri).startswith(f"https://ikg.example.org/id/{kind}/"), iri
         out.append((str(iri)[len("https://ikg.example.org"):], str(label)))
     out.append(("/doc/nuts/ITC4", "Lombardia"))
     out.append(("/ontology/concept/topic/so-3-1", None))

@@ -191,6 +191,28 @@ def test_conditional_requests_get_a_304_and_updates_change_the_etag(tiny_kg):
     assert b"Alpha, renamed" in after.data
 
 
+def test_query_and_api_answers_revalidate_against_the_store_version(tiny_kg):
+    from service.app import create_app
+
+    client = create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_UPDATE_TOKEN": "t"}).test_client()
+    url = "/sparql?query=" + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }".replace(" ", "%20")
+    first = client.get(url, headers={"Accept": "application/sparql-results+json"})
+    etag = first.headers["ETag"]
+    assert first.headers["Last-Modified"] and "Accept" in first.headers["Vary"]
+    again = client.get(url, headers={"Accept": "application/sparql-results+json", "If-None-Match": etag})
+    assert again.status_code == 304 and again.data == b""
+    as_csv = client.get(url, headers={"Accept": "text/csv", "If-None-Match": etag})
+    assert as_csv.status_code == 200 and as_csv.headers["ETag"] != etag
+    api = client.get(f"/api/lineage/downstream?practice={BASE}/id/practice/GP1")
+    assert client.get(f"/api/lineage/downstream?practice={BASE}/id/practice/GP1",
+                      headers={"If-None-Match": api.headers["ETag"]}).status_code == 304
+    client.post("/sparql", data={"update": f"INSERT DATA {{ GRAPH <{BASE}/graph/generated> "
+                                           f"{{ <{BASE}/x> <{BASE}/y> 1 }} }}"},
+                headers={"Authorization": "Bearer t"})
+    changed = client.get(url, headers={"Accept": "application/sparql-results+json", "If-None-Match": etag})
+    assert changed.status_code == 200 and changed.headers["ETag"] != etag
+
+
 def test_answers_are_gzipped_when_the_client_accepts_it(default_client):
     plain = default_client.get("/doc/nuts/DE.ttl")
     packed = default_client.get("/doc/nuts/DE.ttl", headers={"Accept-Encoding": "gzip, deflate"})
