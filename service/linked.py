@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from flask import Blueprint, Response, current_app, g, render_template, request
-from rdflib import RDF, RDFS, Literal, URIRef
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
 from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
@@ -109,39 +110,60 @@ def _see_other(path: str) -> Response:
     return resp
 
 
+def _negotiated(path: str, ext: str | None, tag: str, modified: datetime,
+                make: Callable[[str], str | bytes]) -> Response:
+    """A document in the format of ``ext`` or Accept: a 304 when the client's copy (``tag``
+    and ``modified``) is current, else ``make(format)`` with its media type, the alternates,
+    Content-Location and validators.
+
+    Raises
+    ------
+    NotFound
+        An extension that is no format.
+    NotAcceptable
+        When the client accepts none of the formats.
+    """
+    if ext is not None and ext not in FORMATS:
+        raise NotFound(f"no format .{ext}; formats are " + ", ".join(f".{e}" for e in FORMATS),
+                       {"extension": ext})
+    fmt = negotiate(ext)
+    etag = f"{tag}-{fmt}"
+    cached = not_modified(etag, modified)
+    if cached is not None:
+        return cached
+    resp = Response(make(fmt), content_type=f"{FORMATS[fmt][1]}; charset=utf-8")
+    resp.headers["Link"] = _link_header(path)
+    if ext is None:
+        resp.headers["Content-Location"] = f"{path}.{fmt}"
+    return stamp(resp, etag, modified)
+
+
+def _serialised(g: Graph, fmt: str) -> bytes:
+    return g.serialize(format=FORMATS[fmt][0] or "turtle", encoding="utf-8")
+
+
 @bp.get("/doc/<path:rest>")
 def document(rest: str) -> Response:
     """The description of one thing, as Turtle, JSON-LD, N-Triples, RDF/XML or HTML."""
     stem, extension = _split_extension(rest)
-    fmt = negotiate(extension)
     base = data_base()
     iri = iri_of_doc(stem, base)
     offset = int_arg("incoming", 0) or 0
-    version, modified = data_version()
-    etag = f"{version}-{fmt}"
-    cached = not_modified(etag, modified)
-    if cached is not None:
-        return cached
-    executor = executor_of(current_app)
-    d: Description = executor.call("describe", iri=iri, base=base, incoming_offset=offset)
     path = f"/doc/{stem}"
-    next_path = f"{path}.{fmt}?incoming={d.incoming_next}" if d.incoming_next is not None else None
-    serialiser, media, _ = FORMATS[fmt]
-    if serialiser is None:
-        lineage = _lineage(d)
-        body = render_template("doc.html", d=d, page=_page(d, base), path=path,
-                               alternates=_alternates(path, "html"), lineage=lineage,
-                               next_path=next_path,
-                               jsonld=schema_org(d, request.host_url.rstrip("/") + path))
-    else:
+    version, modified = data_version()
+
+    def make(fmt: str) -> str | bytes:
+        d: Description = executor_of(current_app).call(
+            "describe", iri=iri, base=base, incoming_offset=offset)
         host = request.host_url.rstrip("/")
-        rdf = to_rdf(d, host + path, host + next_path if next_path else None)
-        body = rdf.serialize(format=serialiser, encoding="utf-8").decode()
-    resp = Response(body, content_type=f"{media}; charset=utf-8")
-    resp.headers["Link"] = _link_header(path)
-    if extension is None:
-        resp.headers["Content-Location"] = f"{path}.{fmt}"
-    return stamp(resp, etag, modified)
+        more = f"{path}.{fmt}?incoming={d.incoming_next}" if d.incoming_next is not None else None
+        if fmt == "html":
+            return render_template("doc.html", d=d, page=_page(d, base), path=path,
+                                   alternates=_alternates(path, "html"), lineage=_lineage(d),
+                                   jsonld=schema_org(d, host + path))
+        return _serialised(to_rdf(d, host + path, host + more if more else None), fmt)
+
+    return _negotiated(path, extension, version, modified, make)
 
 
 @bp.get("/ontology")
@@ -149,56 +171,30 @@ def document(rest: str) -> Response:
 def ontology(ext: str | None = None) -> Response:
     """The ontology at its namespace: Turtle, JSON-LD, N-Triples, RDF/XML, or its HTML
     documentation (pyLODE), with an anchor per class and property (``/ontology#Project``)."""
-    if ext is not None and ext not in FORMATS:
-        raise NotFound(f"no format .{ext}; formats are " + ", ".join(f".{e}" for e in FORMATS),
-                       {"extension": ext})
-    fmt = negotiate(ext)
-    etag = f"ontology-{ontology_version()}-{fmt}"
-    modified = _ontology_modified()
-    cached = not_modified(etag, modified)
-    if cached is not None:
-        return cached
-    serialiser, media, _ = FORMATS[fmt]
-    if serialiser is None:
-        body: str | bytes = ontology_html()
-    else:
-        body = ontology_graph().serialize(format=serialiser, encoding="utf-8")
-    resp = Response(body, content_type=f"{media}; charset=utf-8")
-    resp.headers["Link"] = _link_header("/ontology")
-    if ext is None:
-        resp.headers["Content-Location"] = f"/ontology.{fmt}"
-    return stamp(resp, etag, modified)
+    return _negotiated("/ontology", ext, f"ontology-{ontology_version()}", _ontology_modified(),
+                       lambda fmt: ontology_html() if fmt == "html"
+                       else _serialised(ontology_graph(), fmt))
 
 
 @bp.get("/.well-known/void")
 @bp.get("/.well-known/void.<ext>")
 def void(ext: str | None = None) -> Response:
     """The dataset description (VoID and DCAT) with statistics counted in the store."""
-    if ext is not None and ext not in FORMATS:
-        raise NotFound(f"no format .{ext}; formats are " + ", ".join(f".{e}" for e in FORMATS),
-                       {"extension": ext})
-    fmt = negotiate(ext)
     version, modified = data_version()
     dumps = _dump_manifest()
-    etag = f"void-{version}-{(dumps or {}).get('exported_at', 'nodumps')}-{fmt}"
-    cached = not_modified(etag, modified)
-    if cached is not None:
-        return cached
-    stats = _statistics(version)
-    host = request.host_url.rstrip("/")
-    g = dataset_description(stats, data_base(), host, version, modified.isoformat(), dumps)
-    serialiser, media, _ = FORMATS[fmt]
-    if serialiser is None:
-        body = render_template("void.html", stats=stats, dumps=dumps, version=version,
-                               modified=modified, base=data_base(), host=host, compact=compact,
-                               alternates=_alternates("/.well-known/void", "html"))
-    else:
-        body = g.serialize(format=serialiser, encoding="utf-8").decode()
-    resp = Response(body, content_type=f"{media}; charset=utf-8")
-    resp.headers["Link"] = _link_header("/.well-known/void")
-    if ext is None:
-        resp.headers["Content-Location"] = f"/.well-known/void.{fmt}"
-    return stamp(resp, etag, modified)
+
+    def make(fmt: str) -> str | bytes:
+        stats = _statistics(version)
+        host = request.host_url.rstrip("/")
+        if fmt == "html":
+            return render_template("void.html", stats=stats, dumps=dumps, version=version,
+                                   modified=modified, base=data_base(), host=host,
+                                   compact=compact, alternates=_alternates("/.well-known/void", "html"))
+        return _serialised(dataset_description(stats, data_base(), host, version,
+                                               modified.isoformat(), dumps), fmt)
+
+    return _negotiated("/.well-known/void", ext,
+                       f"void-{version}-{(dumps or {}).get('exported_at', 'nodumps')}", modified, make)
 
 
 def _statistics(version: str) -> Statistics:

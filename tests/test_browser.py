@@ -8,6 +8,8 @@ import shutil
 import pytest
 from playwright.sync_api import sync_playwright
 
+from tests.conftest import KIND_CLASSES
+
 CHROMIUM = os.environ.get("IKG_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -43,15 +45,6 @@ def test_yasgui_runs_a_query_and_an_example_without_leaving_the_server(browser, 
 
 
 # ----------------------------------------------------------------------------- linked data
-
-KIND_CLASSES = {
-    "project": "Project", "practice": "GoodPractice", "change": "PolicyChange",
-    "organisation": "Organisation", "participation": "Participation",
-    "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
-    "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
-    "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun",
-}  # fmt: skip
-
 
 def _entities(kg) -> list[tuple[str, str]]:
     """(path to dereference, label) of one entity of every type the server documents."""

@@ -12,18 +12,10 @@ from rdflib import OWL, RDF, RDFS, Graph, Literal, URIRef
 from graph.linked import INCOMING_PAGE, doc_path, iri_of_doc
 from graph.namespaces import IKG, IKGC, NUTS
 from graph.store import OxigraphGraph
-from tests.conftest import FIXTURES, assert_error
+from tests.conftest import FIXTURES, KIND_CLASSES, assert_error
 
 BASE = "https://ikg.example.org"
 FOAF = "http://xmlns.com/foaf/0.1/"
-#: Each kind of record: its path segment and its class.
-KINDS = {
-    "project": "Project", "practice": "GoodPractice", "change": "PolicyChange",
-    "organisation": "Organisation", "participation": "Participation",
-    "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
-    "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
-    "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun",
-}  # fmt: skip
 RDF_FORMATS = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json", "json-ld"),
                "nt": ("application/n-triples", "nt"), "rdf": ("application/rdf+xml", "xml")}
 
@@ -46,7 +38,7 @@ def one_of(kg, cls: str) -> tuple[str, str]:
 def things(kg) -> list[tuple[str, str, str]]:
     """(doc path, IRI, class) of one thing of every kind the server documents."""
     out = []
-    for kind, cls in KINDS.items():
+    for kind, cls in KIND_CLASSES.items():
         iri, _ = one_of(kg, IKG + cls)
         assert iri.startswith(f"{BASE}/id/{kind}/"), iri
         out.append((f"/doc/{kind}/{iri.rsplit('/', 1)[1]}", iri, IKG + cls))
