@@ -7,13 +7,18 @@ are read from the ``weight`` attribute (and ``eur`` for transfers).
 from __future__ import annotations
 
 import random
+import statistics
 from typing import Any
 
 import networkx as nx
+import numpy as np
 from networkx.algorithms import community
+from scipy import sparse
 
 __all__ = [
     "centrality",
+    "betweenness",
+    "average_clustering",
     "small_world",
     "communities",
     "core_periphery",
@@ -26,6 +31,10 @@ __all__ = [
 def centrality(G: nx.Graph) -> dict[Any, dict[str, float]]:
     """Degree, strength (sum of weights), betweenness and PageRank of every node.
 
+    Betweenness is exact: shortest paths by hop count (weights ignored), endpoints excluded,
+    normalised as :func:`networkx.betweenness_centrality` does; see :func:`betweenness`.
+    PageRank is weighted.
+
     Examples
     --------
     >>> G = nx.Graph([("a", "b", {"weight": 2}), ("b", "c", {"weight": 1})])
@@ -33,31 +42,138 @@ def centrality(G: nx.Graph) -> dict[Any, dict[str, float]]:
     >>> c["b"]["degree"], c["b"]["strength"], c["b"]["betweenness"]
     (2, 3, 1.0)
     """
-    betweenness = nx.betweenness_centrality(G, normalized=True)
+    between = betweenness(G)
     pagerank = nx.pagerank(G, weight="weight") if G.number_of_edges() else {n: 0.0 for n in G}
     strength = dict(G.degree(weight="weight"))
-    return {n: {"degree": G.degree(n), "strength": strength[n], "betweenness": betweenness[n],
+    return {n: {"degree": G.degree(n), "strength": strength[n], "betweenness": between[n],
                 "pagerank": pagerank[n]} for n in G}
 
 
-def small_world(G: nx.Graph, seed: int = 0, samples: int = 3) -> dict[str, float]:
+#: Up to this many nodes, matrix products use dense arrays (region views have at most 297).
+DENSE_NODES = 2000
+
+
+def _adjacency(G: nx.Graph) -> Any:
+    """The 0/1 adjacency matrix of ``G`` without self-loops, in node order: dense for graphs
+    of region size, sparse (CSR) for larger ones."""
+    A = nx.to_scipy_sparse_array(G, weight=None, dtype=float, format="csr")
+    A.setdiag(0)
+    A.eliminate_zeros()
+    A.data[:] = 1.0  # parallel edges of a multigraph count once
+    return A.toarray() if len(G) <= DENSE_NODES else A
+
+
+def betweenness(G: nx.Graph, block: int = 256) -> dict[Any, float]:
+    """Exact shortest-path betweenness of every node (hop counts, weights ignored).
+
+    The same numbers as ``networkx.betweenness_centrality(G)`` (normalised, endpoints
+    excluded, directed or not) up to rounding, from Brandes' algorithm run for ``block``
+    sources at once with matrix products: breadth-first search level by level, then the
+    dependencies accumulated back. On the region network at scale 10 (264 nodes, 23,600
+    edges) it takes 0.2 s where NetworkX takes 2.3 s.
+
+    Examples
+    --------
+    >>> b = betweenness(nx.path_graph(4))
+    >>> [round(b[n], 3) for n in range(4)]
+    [0.0, 0.667, 0.667, 0.0]
+    """
+    nodes = list(G)
+    n = len(nodes)
+    if n < 3:
+        return dict.fromkeys(nodes, 0.0)
+    A = _adjacency(G)
+    total = np.zeros(n)
+    AT = A.T if isinstance(A, np.ndarray) else A.T.tocsr()
+    for start in range(0, n, block):
+        sources = np.arange(start, min(start + block, n))
+        rows = np.arange(len(sources))
+        sigma = np.zeros((len(sources), n))  # number of shortest paths from each source
+        sigma[rows, sources] = 1.0
+        dist = np.full((len(sources), n), -1)
+        dist[rows, sources] = 0
+        frontier, level = sigma.copy(), 0
+        while True:
+            paths = np.asarray(frontier @ A)  # (dense @ sparse) gives an array in SciPy >= 1.11
+            new = (dist < 0) & (paths > 0)
+            if not new.any():
+                break
+            level += 1
+            dist[new], sigma[new] = level, paths[new]
+            frontier = np.where(new, paths, 0.0)
+        delta = np.zeros_like(sigma)  # dependency of each source on each node
+        safe = np.where(sigma > 0, sigma, 1.0)
+        for d in range(level, 0, -1):
+            share = np.where(dist == d, (1.0 + delta) / safe, 0.0)
+            delta += np.where(dist == d - 1, sigma * np.asarray(share @ AT), 0.0)
+        delta[rows, sources] = 0.0
+        total += delta.sum(axis=0)
+    scale = 1.0 / ((n - 1) * (n - 2))  # ordered (s, t) pairs, as NetworkX normalises
+    return {v: float(total[i] * scale) for i, v in enumerate(nodes)}
+
+
+def average_clustering(G: nx.Graph) -> float:
+    """``networkx.average_clustering(G)`` of an undirected graph (unweighted, zeros counted),
+    from triangle counts by matrix products; 0.0 for an empty graph.
+
+    Examples
+    --------
+    >>> average_clustering(nx.complete_graph(4)), average_clustering(nx.path_graph(3))
+    (1.0, 0.0)
+    """
+    return _mean_clustering(_adjacency(G)) if len(G) else 0.0
+
+
+def _mean_clustering(A: Any) -> float:
+    degree = np.asarray(A.sum(axis=1)).ravel()
+    if isinstance(A, np.ndarray):
+        twice_triangles = ((A @ A) * A).sum(axis=1)
+    else:
+        twice_triangles = np.asarray((A @ A).multiply(A).sum(axis=1)).ravel()
+    # the same division and the same summation order as NetworkX, so the same float
+    c = [t / (k * (k - 1)) if k > 1 else 0.0
+         for t, k in zip(twice_triangles.tolist(), degree.tolist())]
+    return sum(c) / len(c)
+
+
+def _random_adjacency(n: int, m: int, rng: np.random.Generator) -> Any:
+    """The adjacency matrix of a G(n, m) random graph: ``m`` of the n(n-1)/2 node pairs,
+    drawn uniformly without replacement (the model of ``networkx.gnm_random_graph``, without
+    building a NetworkX graph)."""
+    codes = rng.choice(n * (n - 1) // 2, size=m, replace=False)
+    rows = np.arange(n)
+    starts = rows * n - rows * (rows + 1) // 2  # number of pairs (i, j > i) before row i
+    i = np.searchsorted(starts, codes, side="right") - 1
+    j = codes - starts[i] + i + 1
+    A = sparse.coo_array((np.ones(2 * m), (np.concatenate([i, j]), np.concatenate([j, i]))),
+                         shape=(n, n)).tocsr()
+    return A.toarray() if n <= DENSE_NODES else A
+
+
+def small_world(G: nx.Graph, seed: int = 0, samples: int = 10) -> dict[str, Any]:
     """Average clustering of ``G`` against random graphs with the same nodes and edge count.
+
+    ``samples`` G(n, m) random graphs are drawn (seeded); the result says how many, and the
+    standard deviation of their clustering. (NetworkX's ``sigma`` also compares path lengths
+    against rewired graphs: it did not finish in 5 minutes on the default region network.)
 
     Examples
     --------
     >>> s = small_world(nx.complete_graph(5), seed=1)
-    >>> s["clustering"], s["random_clustering"]
-    (1.0, 1.0)
+    >>> s["clustering"], s["random_clustering"], s["samples"]
+    (1.0, 1.0, 10)
     """
     U = G.to_undirected() if G.is_directed() else G
     n, m = U.number_of_nodes(), U.number_of_edges()
-    rng = random.Random(seed)
-    random_c = [nx.average_clustering(nx.gnm_random_graph(n, m, seed=rng.randrange(2**31)))
+    rng = np.random.default_rng(seed)
+    pairs = min(m, n * (n - 1) // 2)  # self-loops aside, as many edges as there can be
+    random_c = [_mean_clustering(_random_adjacency(n, pairs, rng)) if n > 1 else 0.0
                 for _ in range(samples)]
-    c = nx.average_clustering(U)
+    c = average_clustering(U)
     rc = sum(random_c) / len(random_c) if random_c else 0.0
     return {"nodes": n, "edges": m, "clustering": c, "random_clustering": rc,
-            "ratio": c / rc if rc else None}
+            "random_clustering_sd": statistics.pstdev(random_c) if random_c else 0.0,
+            "samples": samples, "seed": seed, "ratio": c / rc if rc else None}
 
 
 def communities(G: nx.Graph, seed: int = 0) -> list[set]:

@@ -2,8 +2,9 @@
 
 Nodes are placed by a seeded force-directed layout (the same seed gives the same picture),
 sized by strength, and coloured by the 2014-2020 development category of their region or by
-their Louvain community. Region centroids would place nodes on a map, but no NUTS geometry can
-be reached offline; the layout is the documented alternative.
+their Louvain community. Region centroids would place nodes on a map, but no package we
+found on PyPI ships NUTS 2 centroids and a build may not download data (see the README); the
+layout is the alternative the issue allows.
 """
 
 from __future__ import annotations

@@ -9,7 +9,10 @@ import networkx as nx
 import pytest
 from click.testing import CliRunner
 
+from graph import analysis
 from graph.analysis import (
+    average_clustering,
+    betweenness,
     category_mixing,
     centrality,
     communities,
@@ -19,7 +22,8 @@ from graph.analysis import (
     small_world,
 )
 from graph.errors import BadParameter
-from graph.network import Filters, export, network, view_metrics
+from graph.namespaces import prefix_block
+from graph.network import Filters, export, network, pair_weights, view_metrics
 from service.cli import cli
 from tests.conftest import assert_error
 
@@ -47,6 +51,41 @@ def test_tiny_filters(tiny_kg):
         network(tiny_kg, "flows")
 
 
+def test_pair_weights_by_hand():
+    """p1 has x, y; p2 has x, y, z (x listed twice): x-y share two projects, the others one."""
+    w = pair_weights([("p1", "y"), ("p1", "x"), ("p2", "z"), ("p2", "x"), ("p2", "y"), ("p2", "x")])
+    assert w == {("x", "y"): 2, ("x", "z"): 1, ("y", "z"): 1}
+
+
+# The regions view as it was counted before, by a self-join of the incidences in SPARQL
+SELF_JOIN = prefix_block(["ikg"]) + """
+SELECT ?a ?b (COUNT(?project) AS ?weight) WHERE {
+  { SELECT DISTINCT ?project ?a WHERE { ?project a ikg:Project ; ikg:startDate ?s1 ;
+      ikg:hasParticipation/ikg:participant/ikg:region ?a } }
+  { SELECT DISTINCT ?project ?b WHERE { ?project a ikg:Project ; ikg:startDate ?s2 ;
+      ikg:hasParticipation/ikg:participant/ikg:region ?b } }
+  FILTER (STR(?a) < STR(?b))
+} GROUP BY ?a ?b"""
+
+
+@pytest.mark.parametrize("store", ["tiny_kg", "default_kg"])
+def test_pairs_counted_in_python_match_a_sparql_count(store, request):
+    kg = request.getfixturevalue(store)
+    G = network(kg, "regions")
+    expected = {(r["a"], r["b"]): r["weight"] for r in kg.query(SELF_JOIN).records()}
+    assert expected  # the fixtures have shared projects
+    assert {(a, b) if str(a) < str(b) else (b, a): d["weight"]
+            for a, b, d in G.edges(data=True)} == expected
+
+
+def test_views_list_nodes_in_iri_order(regions, default_kg):
+    """Whatever order the engine returns rows in, so seeded layouts do not depend on it."""
+    assert list(regions) == sorted(regions, key=str)
+    D = network(default_kg, "transfers")
+    assert list(D) == sorted(D, key=str)
+    assert list(D.edges) == sorted(D.edges, key=lambda e: (str(e[0]), str(e[1])))
+
+
 # ---------------------------------------------------------------- analyses by hand
 
 def test_centrality_strength_and_betweenness():
@@ -54,6 +93,35 @@ def test_centrality_strength_and_betweenness():
     c = centrality(G)
     assert (c["b"]["degree"], c["b"]["strength"], c["b"]["betweenness"]) == (2, 3, 1.0)
     assert c["a"]["betweenness"] == 0.0 and c["b"]["pagerank"] > c["a"]["pagerank"]
+
+
+def random_graphs():
+    """Seeded random graphs, directed and not, with isolated nodes, self-loops and the
+    smallest cases."""
+    graphs = [nx.Graph(), nx.path_graph(2), nx.path_graph(5), nx.star_graph(6)]
+    for i in range(12):
+        G = nx.gnp_random_graph(5 + 3 * i, 0.05 + 0.04 * i, seed=i, directed=i % 2 == 0)
+        G.add_edge(0, 0)
+        graphs.append(G)
+    return graphs
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_betweenness_is_networkx_exact_betweenness(dense, monkeypatch):
+    monkeypatch.setattr(analysis, "DENSE_NODES", 10_000 if dense else 0)
+    for G in random_graphs():
+        expected = nx.betweenness_centrality(G)
+        got = betweenness(G, block=4)  # several blocks of sources
+        assert got == pytest.approx(expected, abs=1e-12), G
+
+
+@pytest.mark.parametrize("dense", [True, False])
+def test_average_clustering_is_networkx_average_clustering(dense, monkeypatch):
+    monkeypatch.setattr(analysis, "DENSE_NODES", 10_000 if dense else 0)
+    for G in random_graphs()[1:]:
+        U = G.to_undirected()
+        assert average_clustering(U) == nx.average_clustering(U)
+    assert average_clustering(nx.Graph()) == 0.0
 
 
 def test_communities_split_two_triangles():
@@ -74,6 +142,10 @@ def test_small_world_of_a_ring_lattice_beats_random():
     s = small_world(G, seed=3)
     assert s["clustering"] == pytest.approx(0.6)
     assert s["random_clustering"] < 0.2 and s["ratio"] > 3
+    assert s["samples"] == 10 and s["seed"] == 3 and s["random_clustering_sd"] > 0
+    assert small_world(G, seed=3) == s  # seeded
+    assert small_world(G, seed=4)["random_clustering"] != s["random_clustering"]
+    assert small_world(nx.Graph(), seed=1)["ratio"] is None
 
 
 def test_net_flows_and_reach():
