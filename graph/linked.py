@@ -4,8 +4,8 @@ URI space
 ---------
 - ``{base}/id/{kind}/{key}`` is a record (project, practice, ...); its document is
   ``/doc/{kind}/{key}``.
-- ``https://ikg.example.org/ontology/concept/{scheme}/{key}`` (SKOS concepts) is documented at
-  ``/doc/concept/{scheme}/{key}``.
+- ``https://ikg.example.org/ontology/concept/{scheme}/{key}`` (SKOS concepts, and their schemes
+  without ``/{key}``) is documented at ``/doc/concept/{scheme}/{key}``.
 - ``http://data.europa.eu/nuts/code/{code}`` (NUTS regions, published by the EU Publications
   Office) is documented at ``/doc/nuts/{code}``: what this graph holds about the region.
 - ``https://ikg.example.org/ontology#{Term}`` (classes and properties) is documented at
@@ -73,14 +73,14 @@ def iri_of_doc(path: str, base: str) -> str:
     Raises
     ------
     NotFound
-        When the path is not of the form ``{kind}/{key}``, ``concept/{scheme}/{key}`` or
+        When the path is not of the form ``{kind}/{key}``, ``concept/{scheme}[/{key}]`` or
         ``nuts/{code}``.
     """
     parts = path.split("/")
     if len(parts) == 2 and parts[0] == "nuts" and parts[1]:
         return NUTS + parts[1]
-    if len(parts) == 3 and parts[0] == "concept" and all(parts[1:]):
-        return IKGC + "/".join(parts[1:])
+    if len(parts) in (2, 3) and parts[0] == "concept" and all(parts[1:]):
+        return IKGC + "/".join(parts[1:])  # a concept scheme, or a concept in one
     if len(parts) == 2 and all(parts):
         return f"{base.rstrip('/')}/id/{path}"
     raise NotFound(f"/doc/{path} is not a document of this server; documents are "

@@ -80,6 +80,17 @@ def test_every_kind_dereferences_through_a_303_in_every_rdf_format(default_clien
                 assert (doc, URIRef(FOAF + "primaryTopic"), URIRef(iri)) in g
 
 
+def test_every_link_between_pages_resolves(default_client, default_kg):
+    """No page links to a document the server does not have."""
+    checked: set[str] = set()
+    for path, _, _ in things(default_kg):
+        html = default_client.get(path + ".html").get_data(as_text=True)
+        for href in set(re.findall(r'href="(/doc/[^"#?]+?)(?:\.(?:ttl|jsonld|nt|rdf|html))?[?"]', html)) - checked:
+            checked.add(href)
+            assert default_client.get(href + ".nt").status_code == 200, (path, href)
+    assert len(checked) > 100
+
+
 def test_description_has_outgoing_statements_labels_of_linked_things_and_incoming_links(default_client, default_kg):
     iri, _ = one_of(default_kg, IKG + "Project")
     g = Graph().parse(data=default_client.get(doc_path(iri, BASE) + ".ttl").get_data(), format="turtle")
