@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.export import DUMP_FILES
 from service.errors import STATUS
 
 __all__ = ["openapi_document"]
@@ -29,6 +30,10 @@ ID = "https://ikg.example.org/id/"
 RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
                 "text/tab-separated-values", "text/turtle", "application/ld+json",
                 "application/n-triples", "application/rdf+xml", "application/n-quads"]
+
+
+DOC_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
+             "text/html"]
 
 
 def openapi_document(server: str) -> dict[str, Any]:
@@ -120,6 +125,43 @@ def openapi_document(server: str) -> dict[str, Any]:
                     {"name": "k", "in": "query", "schema": {"type": "integer"}},
                     {"name": "seed", "in": "query", "schema": {"type": "integer"}}],
                 "responses": _json("the analysis") | _errors(400, 503)}},
+            "/id/{kind}/{key}": {"get": {
+                "summary": "A record's IRI: 303 See Other to its document",
+                "parameters": [{"name": "kind", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "project"},
+                               {"name": "key", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "ERUDITE"}],
+                "responses": {"303": {"description": "Location: /doc/{kind}/{key}"}} | _errors(404)}},
+            "/doc/{kind}/{key}": {"get": {
+                "summary": "The description of a record (or /doc/nuts/{code}, /doc/concept/{scheme}/{key}): "
+                           "outgoing statements, labels of linked things, incoming links a page at a time; "
+                           "an extension (.ttl, .jsonld, .nt, .rdf, .html) overrides Accept",
+                "parameters": [{"name": "kind", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "practice"},
+                               {"name": "key", "in": "path", "required": True,
+                                "schema": {"type": "string"}, "example": "ERUDITE-GP1"},
+                               {"name": "incoming", "in": "query", "schema": {"type": "integer", "minimum": 0},
+                                "description": "offset of the page of incoming links (100 a page)"}],
+                "responses": {"200": {"description": "the document", "content": {t: {} for t in DOC_TYPES}},
+                              "304": {"description": "the client's copy is current"}}
+                | _errors(400, 404, 406)}},
+            "/ontology": {"get": {
+                "summary": "The ontology at its namespace, negotiated; HTML documentation by pyLODE",
+                "responses": {"200": {"description": "the ontology", "content": {t: {} for t in DOC_TYPES}}}
+                | _errors(406)}},
+            "/.well-known/void": {"get": {
+                "summary": "VoID and DCAT description of the dataset, with statistics from the store",
+                "responses": {"200": {"description": "the description",
+                                      "content": {t: {} for t in DOC_TYPES}}} | _errors(406, 503)}},
+            "/dumps/": {"get": {
+                "summary": "The dump files with sizes and SHA-256 checksums (HTML or JSON)",
+                "responses": _json("the manifest") | _errors(404)}},
+            "/dumps/{file}": {"get": {
+                "summary": "One dump file, with Content-Length, ETag (its SHA-256), Last-Modified and ranges",
+                "parameters": [{"name": "file", "in": "path", "required": True,
+                                "schema": {"enum": [d.name for d in DUMP_FILES]}}],
+                "responses": {"200": {"description": "the file"}, "206": {"description": "a byte range"},
+                              "304": {"description": "the client's copy is current"}} | _errors(404)}},
         },
         "components": {"schemas": {"Error": {
             "type": "object", "required": ["ok", "status", "code", "error", "detail"],

@@ -125,7 +125,8 @@ def test_openapi_document_and_page(api):
     assert doc["openapi"].startswith("3.1")
     assert {"/sparql", "/queries", "/queries/{name}", "/api/lineage/downstream",
             "/api/lineage/upstream", "/api/path", "/api/neighbourhood", "/api/networks/{view}",
-            "/api/networks/{view}/metrics"} <= set(doc["paths"])
+            "/api/networks/{view}/metrics", "/id/{kind}/{key}", "/doc/{kind}/{key}", "/ontology",
+            "/.well-known/void", "/dumps/", "/dumps/{file}"} <= set(doc["paths"])
     assert "not_found" in doc["components"]["schemas"]["Error"]["properties"]["code"]["enum"]
     page = api.get("/api/docs").get_data(as_text=True)
     assert "swagger-ui-bundle.js" in page
