@@ -77,9 +77,11 @@ class Executor:
         """Run a SPARQL update on the store."""
         raise TypeError("use InlineExecutor or QueryPool")
 
-    def call(self, function: str, **kwargs: Any) -> Any:  # pragma: no cover - interface
+    def call(self, function: str, call_timeout: float | None = None,
+             **kwargs: Any) -> Any:  # pragma: no cover - interface
         """Run one of the graph functions of :func:`_functions` on the store, with a timeout
-        where the executor has one; returns its (JSON-able) result."""
+        where the executor has one (``call_timeout`` seconds instead of the executor's, for
+        maintenance work such as counting statistics); returns its (JSON-able) result."""
         raise TypeError("use InlineExecutor or QueryPool")
 
     def version(self) -> tuple[str, float]:  # pragma: no cover - interface
@@ -121,7 +123,7 @@ class InlineExecutor(Executor):
         self._updates += 1
         self._modified = max(self._modified + 1, float(int(time.time())))
 
-    def call(self, function: str, **kwargs: Any) -> Any:
+    def call(self, function: str, call_timeout: float | None = None, **kwargs: Any) -> Any:
         return _functions()[function](self.kg, **kwargs)
 
 
@@ -252,24 +254,26 @@ class QueryPool(Executor):
         if not self._closed:
             self._idle.put(self._spawn())
 
-    def _recv(self, worker: _Worker, deadline: float) -> tuple:
+    def _recv(self, worker: _Worker, deadline: float, timeout: float | None = None) -> tuple:
         remaining = deadline - time.monotonic()
         try:
             ready = remaining > 0 and worker.conn.poll(remaining)
             if not ready:
                 self._replace(worker)
+                limit = timeout or self.timeout
                 raise QueryTimeout(
-                    f"the query ran longer than the {self.timeout:g} s timeout and was stopped",
-                    {"timeout_seconds": self.timeout},
+                    f"the query ran longer than the {limit:g} s timeout and was stopped",
+                    {"timeout_seconds": limit},
                 )
             return worker.conn.recv()
         except (EOFError, OSError) as e:
             self._replace(worker)
             raise StoreError(f"a query worker died: {e}") from e
 
-    def _dispatch(self, payload: object) -> tuple[_Worker, float, tuple]:
-        """Hand ``payload`` to an idle worker; (worker, deadline, its first message)."""
-        deadline = time.monotonic() + self.timeout
+    def _dispatch(self, payload: object, timeout: float | None = None) -> tuple[_Worker, float, tuple]:
+        """Hand ``payload`` to an idle worker; (worker, deadline, its first message). The
+        deadline is ``timeout`` seconds away (default: the pool's timeout)."""
+        deadline = time.monotonic() + (timeout or self.timeout)
         try:
             worker = self._idle.get(timeout=self.timeout)
         except queue.Empty:
@@ -280,7 +284,7 @@ class QueryPool(Executor):
         except (OSError, ValueError) as e:
             self._replace(worker)
             raise StoreError(f"a query worker could not take the request: {e}") from e
-        return worker, deadline, self._recv(worker, deadline)
+        return worker, deadline, self._recv(worker, deadline, timeout)
 
     def execute(self, request: QueryRequest) -> Streamed:
         worker, deadline, msg = self._dispatch(request)
@@ -315,10 +319,10 @@ class QueryPool(Executor):
                 # the client went away (or the deadline passed) mid-answer: stop the worker
                 self._replace(worker)
 
-    def call(self, function: str, **kwargs: Any) -> Any:
+    def call(self, function: str, call_timeout: float | None = None, **kwargs: Any) -> Any:
         if function not in _functions():
             raise ValueError(f"no graph function {function!r}")
-        worker, _, msg = self._dispatch(("call", function, kwargs))
+        worker, _, msg = self._dispatch(("call", function, kwargs), call_timeout)
         self._idle.put(worker)
         if msg[0] == "error":
             raise _error(msg[1], msg[2], msg[3])

@@ -87,7 +87,8 @@ def _count(g: Graph, node: URIRef | BNode, prop: URIRef, n: int) -> None:
 
 
 def dataset_description(stats: Statistics, base: str, server: str, version: str,
-                        modified: str, dumps: dict[str, Any] | None = None) -> Graph:
+                        modified: str, dumps: dict[str, Any] | None = None,
+                        counted: str | None = None) -> Graph:
     """VoID and DCAT of the dataset.
 
     Parameters
@@ -101,6 +102,9 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
         The store version and its last-modified time (ISO 8601).
     dumps : dict, optional
         The dump manifest (:func:`graph.export.read_manifest`), when dumps were exported.
+    counted : str, optional
+        The version the statistics were counted at, when it is not ``version`` (the data
+        changed since); the description then says so.
     """
     g = Graph()
     for prefix, ns in SERIALISATION_PREFIXES.items():
@@ -124,6 +128,10 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
     g.add((ds, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
     g.add((ds, OWL.versionInfo, Literal(version)))
     g.add((ds, DCAT.version, Literal(version)))
+    if counted and counted != version:
+        g.add((ds, RDFS.comment, Literal(
+            f"The statistics below were counted at version {counted}; the data has changed "
+            f"since (version {version}) and is being counted again.", lang="en")))
     g.add((ds, VOID.uriSpace, Literal(f"{base}/id/")))
     g.add((ds, VOID.sparqlEndpoint, URIRef(f"{server}/sparql")))
     g.add((ds, VOID.rootResource, URIRef(f"{base}/id/programme/interreg-europe-2014-2020")))

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import logging
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -11,7 +13,8 @@ from typing import Any, cast
 from flask import Blueprint, Response, current_app, g, render_template, request
 from rdflib import RDF, RDFS, Graph, Literal, URIRef
 
-from graph.errors import NotAcceptable, NotFound
+from graph.errors import IkgError, NotAcceptable, NotFound
+from graph.execution import Executor
 from graph.export import read_manifest
 from graph.linked import MONEY, Description, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
@@ -24,6 +27,7 @@ from service.caching import data_version, not_modified, stamp
 __all__ = ["bp", "FORMATS", "negotiate", "data_base"]
 
 bp = Blueprint("linked", __name__)
+log = logging.getLogger("ikg.service")
 
 #: Extension -> (rdflib serialiser or None for HTML, media type, name); order is preference
 #: for ``*/*``.
@@ -182,34 +186,72 @@ def void(ext: str | None = None) -> Response:
     """The dataset description (VoID and DCAT) with statistics counted in the store."""
     version, modified = data_version()
     dumps = _dump_manifest()
+    counted, stats = _statistics(version)
 
     def make(fmt: str) -> str | bytes:
-        stats = _statistics(version)
         host = request.host_url.rstrip("/")
         if fmt == "html":
             return render_template("void.html", stats=stats, dumps=dumps, version=version,
-                                   modified=modified, base=data_base(), host=host,
-                                   compact=compact, alternates=_alternates("/.well-known/void", "html"))
+                                   counted=counted, modified=modified, base=data_base(),
+                                   host=host, compact=compact,
+                                   alternates=_alternates("/.well-known/void", "html"))
         return _serialised(dataset_description(stats, data_base(), host, version,
-                                               modified.isoformat(), dumps), fmt)
+                                               modified.isoformat(), dumps, counted), fmt)
 
-    return _negotiated("/.well-known/void", ext,
-                       f"void-{version}-{(dumps or {}).get('exported_at', 'nodumps')}", modified, make)
+    exported = (dumps or {}).get("exported_at", "nodumps")
+    return _negotiated("/.well-known/void", ext, f"void-{version}-{counted}-{exported}",
+                       modified, make)
 
 
-def _statistics(version: str) -> Statistics:
-    """The store's statistics, counted once per store version (or read from the dumps, where
-    `ikg export` saved them for this version)."""
+#: Seconds counting the statistics may take (26 s at scale 10 on 2 cores).
+STATISTICS_TIMEOUT = 600.0
+
+
+def _statistics(version: str) -> tuple[str, Statistics]:
+    """(the version they were counted at, the statistics).
+
+    Those of ``version`` when known (counted before, or saved by `ikg export`); else the last
+    ones known, while those of ``version`` are counted in the background (after a SPARQL
+    update, say: a large store takes longer to count than a request should wait); counted
+    now when there are none at all.
+    """
     state = current_app.extensions["ikg"]
     cached = state.get("void")
-    if cached is None or cached[0] != version:
-        cached = (version, _saved_statistics(version)
-                  or executor_of(current_app).call("void_statistics"))
-        state["void"] = cached
-    return cast(Statistics, cached[1])
+    if cached is not None and cached[0] == version:
+        return cast(tuple[str, Statistics], cached)
+    saved = _saved_statistics()
+    if saved is not None and saved[0] == version:
+        state["void"] = saved
+        return saved
+    executor = executor_of(current_app)
+    stale = cached or saved
+    if stale is None:
+        state["void"] = (version, executor.call("void_statistics", call_timeout=STATISTICS_TIMEOUT))
+        return cast(tuple[str, Statistics], state["void"])
+    _count_in_background(state, executor, version)
+    return cast(tuple[str, Statistics], stale)
 
 
-def _saved_statistics(version: str) -> Statistics | None:
+def _count_in_background(state: dict[str, Any], executor: Executor, version: str) -> None:
+    with state["lock"]:
+        if state.get("void_counting") == version:
+            return
+        state["void_counting"] = version
+
+    def count() -> None:
+        try:
+            state["void"] = (version, executor.call("void_statistics",
+                                                    call_timeout=STATISTICS_TIMEOUT))
+        except IkgError as e:  # logged; the next request starts another count
+            log.warning("counting the statistics of version %s failed: %s", version, e)
+        finally:
+            state["void_counting"] = None
+
+    threading.Thread(target=count, name="ikg-void-statistics", daemon=True).start()
+
+
+def _saved_statistics() -> tuple[str, Statistics] | None:
+    """The statistics `ikg export` saved next to the dumps, with their version."""
     from service.dumps import dumps_folder
 
     folder = dumps_folder()
@@ -217,10 +259,8 @@ def _saved_statistics(version: str) -> Statistics | None:
         saved = json.loads((folder / "statistics.json").read_text(encoding="utf8")) if folder else {}
     except (OSError, ValueError):
         return None
-    if saved.get("version") != version:
-        return None
-    saved.pop("version")
-    return Statistics(**saved)
+    version = saved.pop("version", None)
+    return (str(version), Statistics(**saved)) if version else None
 
 
 def _dump_manifest() -> dict | None:

@@ -9,7 +9,7 @@ import shutil
 
 import pyoxigraph as ox
 import pytest
-from rdflib import RDF, XSD, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, XSD, Graph, Literal, Namespace, URIRef
 
 from graph.errors import StoreError
 from graph.export import DUMP_FILES, export_dumps
@@ -192,3 +192,50 @@ def test_void_is_cached_and_revalidated(dumps_client):
     first = dumps_client.get("/.well-known/void.ttl")
     assert dumps_client.get("/.well-known/void.ttl",
                             headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_after_an_update_void_serves_the_last_statistics_and_counts_again(tiny_kg, tmp_path, monkeypatch):
+    """Counting a large store takes longer than a request should wait: after an update the
+    description says its statistics are of the previous version until the new count is in."""
+    import threading
+    import time
+
+    import graph.void
+    from service.app import create_app
+
+    count = graph.void.statistics
+    release = threading.Event()
+    release.set()
+
+    def held_count(kg):
+        release.wait(20)
+        return count(kg)
+
+    monkeypatch.setattr(graph.void, "statistics", held_count)
+    app = create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_UPDATE_TOKEN": "t",
+                      "IKG_DUMPS": str(tmp_path)})
+    client = app.test_client()
+    before = count(tiny_kg)
+    first = client.get("/.well-known/void.ttl")  # nothing counted or saved yet: counted now
+    g = Graph().parse(data=first.data, format="turtle")
+    assert _int(g, DS, VOID.triples) == before.triples
+    assert g.value(DS, RDFS.comment) is None
+    release.clear()  # hold the next count
+    client.post("/sparql", data={"update": """INSERT DATA { GRAPH <https://ikg.example.org/graph/generated> {
+        <https://ikg.example.org/id/project/GAMMA> a <https://ikg.example.org/ontology#Project> } }"""},
+                headers={"Authorization": "Bearer t"})
+    stale = Graph().parse(data=client.get("/.well-known/void.ttl").data, format="turtle")
+    assert "counted at version" in str(stale.value(DS, RDFS.comment))
+    assert _int(stale, DS, VOID.triples) == before.triples
+    assert 'id="stale"' in client.get("/.well-known/void.html").get_data(as_text=True)
+    release.set()
+    deadline = time.monotonic() + 20
+    while True:
+        g = Graph().parse(data=client.get("/.well-known/void.ttl").data, format="turtle")
+        if g.value(DS, RDFS.comment) is None:
+            break
+        assert time.monotonic() < deadline, "the new statistics never arrived"
+        time.sleep(0.05)
+    assert _int(g, DS, VOID.triples) == before.triples + 1
+    classes = {g.value(p, VOID["class"]): _int(g, p, VOID.entities) for p in g.objects(DS, VOID.classPartition)}
+    assert classes[URIRef(IKG + "Project")] == 3
