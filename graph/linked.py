@@ -130,6 +130,13 @@ class Description:
         end = self.incoming_offset + len(self.incoming)
         return end if end < self.incoming_total else None
 
+    @property
+    def completed_by_generator(self) -> bool:
+        """A real record (with a source) some of whose statements were generated around the
+        facts its source states."""
+        generated = self.graphs.get("generated")
+        return bool(self.sources) and any(st.graph == generated for st in self.outgoing)
+
     def label_of(self, iri: str) -> str:
         """The label of a linked IRI, else its compact form."""
         return self.labels.get(iri) or compact(iri)
@@ -297,4 +304,8 @@ def schema_org(d: Description, doc_url: str) -> dict[str, Any]:
     if d.generated_by:
         out["disambiguatingDescription"] = ("A generated (synthetic) record, not a real one: "
                                             "see " + d.generated_by)
+    elif d.completed_by_generator:
+        out["disambiguatingDescription"] = ("A real record (see isBasedOn) completed with "
+                                            "generated statements: only the statements in the "
+                                            "graph " + d.graphs["real"] + " are from its source")
     return out

@@ -273,9 +273,19 @@ def test_practice_and_change_pages_carry_the_lineage_summary(default_client, def
     assert "What lies behind it" in html and f'href="{doc_path(str(practice), BASE)}"' in html
 
 
-def test_real_records_show_their_source(default_client):
+def test_real_records_show_their_source_and_what_was_generated_around_them(default_client):
     html = default_client.get("/doc/programme/interreg-europe-2014-2020.html").get_data(as_text=True)
     assert "A <strong>real</strong> record. Source:" in html
+    # the Fab Lab change is real, but its amount, date and region were generated around it
+    page = default_client.get("/doc/change/2014SI16MAOP001-C1.html").get_data(as_text=True)
+    assert "A <strong>real</strong> record. Source:" in page
+    assert "were <strong>generated</strong> to complete the record" in page
+    financial = re.search(r'financial impact</a></th>\s*<td>(.*?)</td>', page, re.S).group(1)
+    assert "EUR" in financial and 'class="real"' not in financial  # generated: no source mark
+    inspired = re.search(r'inspired by</a></th>\s*<td>(.*?)</td>', page, re.S).group(1)
+    assert 'class="real"' in inspired  # stated by the source
+    data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert "completed with generated statements" in data["disambiguatingDescription"]
 
 
 def test_the_ontology_is_served_at_its_namespace(client):
