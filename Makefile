@@ -30,10 +30,12 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
+	npm ci --prefix bench/trifid --no-audit --no-fund --ignore-scripts
 	$(BIN)/python bench/build_bench.py
 	$(BIN)/python bench/sparql_bench.py
 	$(BIN)/python bench/lineage_bench.py
 	$(BIN)/python bench/network_bench.py
+	$(BIN)/python bench/linked_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph service tests bench

@@ -25,7 +25,6 @@ import http.client
 import json
 import os
 import statistics
-import subprocess
 import sys
 import tempfile
 import threading
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BIN, build_store, free_port, wait_ready  # noqa: E402
+from bench.common import BIN, build_store, free_port, load_oxigraph, running  # noqa: E402
 
 P = ("PREFIX ikg: <https://ikg.example.org/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
      "PREFIX dcterms: <http://purl.org/dc/terms/> PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#> "
@@ -154,9 +153,7 @@ def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
 
     pyoxigraph.Store.read_only(str(store / "builds" / current / "oxigraph")).dump(
         output=str(dump), format=pyoxigraph.RdfFormat.N_QUADS)
-    oxi_dir = tmp / f"oxigraph-{scale:g}"
-    subprocess.run([str(BIN / "oxigraph"), "load", "--location", str(oxi_dir), "--file", str(dump)],
-                   check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    oxi_dir = load_oxigraph(dump, tmp / f"oxigraph-{scale:g}")
     # one server at a time, so that nothing else competes for the two cores while it is measured
     commands: dict[str, tuple[list[str], str, dict | None]] = {
         "ikg": ([str(BIN / "ikg"), "serve", "--store", str(store), "--port", "{port}"], "/sparql",
@@ -171,10 +168,7 @@ def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
     result: dict = {"scale": scale, "servers": {}}
     for name, (argv, path, env) in commands.items():
         port = free_port()
-        proc = subprocess.Popen([a.replace("{port}", str(port)) for a in argv],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
-        try:
-            ready = wait_ready(port, proc, 1800, path)
+        with running([a.replace("{port}", str(port)) for a in argv], port, path, 1800, env=env) as ready:
             print(f"  {name}: ready after {ready:.0f} s; measuring ...", flush=True)
             lat = latency(port, path, args.repeats, args.peer_timeout)
             tput, failed = throughput(port, path, args.clients, args.seconds)
@@ -183,12 +177,6 @@ def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
             done = [v[0] for v in lat.values() if v[0] is not None]
             print(f"  {name}: median of the mix {statistics.median(done) * 1000:.1f} ms, "
                   f"{tput:.0f} lookups/s ({failed} failed)", flush=True)
-        finally:
-            proc.terminate()
-            try:
-                proc.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
     return result
 
 
