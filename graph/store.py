@@ -15,7 +15,7 @@ import re
 import shutil
 import time
 from abc import ABC, abstractmethod
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from itertools import islice
@@ -43,6 +43,7 @@ __all__ = [
     "StoreLocation",
     "open_store",
     "store_path",
+    "serialise",
     "read_build_info",
     "record_update",
     "build_version",
@@ -299,6 +300,25 @@ def _serialise_triples(triples: list, name: str) -> bytes:
                                         format=gfmt))
     prefixes = SERIALISATION_PREFIXES if gfmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     return cast(bytes, ox.serialize(triples, format=gfmt, prefixes=prefixes))
+
+
+def serialise(triples: Iterable[tuple[Node, Node, Node]], fmt: str) -> bytes:
+    """rdflib triples written by Oxigraph's serialisers (much faster than rdflib's, and
+    literals keep their lexical form), as ``fmt``: a key of :data:`GRAPH_FORMATS` other than
+    ``nquads``; Turtle and RDF/XML with :data:`SERIALISATION_PREFIXES`.
+
+    Raises
+    ------
+    StoreError
+        When a term cannot be written in ``fmt``.
+    """
+    gfmt = GRAPH_FORMATS[fmt][0]
+    prefixes = SERIALISATION_PREFIXES if gfmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
+    try:
+        out = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
+        return cast(bytes, ox.serialize(out, format=gfmt, prefixes=prefixes))
+    except (ValueError, TypeError, SyntaxError) as e:
+        raise StoreError(f"cannot write the triples as {fmt}: {e}") from e
 
 
 class OxigraphGraph(KnowledgeGraph):

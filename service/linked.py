@@ -19,6 +19,7 @@ from graph.export import read_manifest
 from graph.linked import MONEY, Description, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
 from graph.ontology import ontology_graph, ontology_html, ontology_version
+from graph.store import serialise
 from graph.void import Statistics, dataset_description
 from service.api import int_arg
 from service.app import executor_of
@@ -30,7 +31,7 @@ bp = Blueprint("linked", __name__)
 log = logging.getLogger("ikg.service")
 
 #: Extension -> (rdflib serialiser or None for HTML, media type, name); order is preference
-#: for ``*/*``.
+#: for ``*/*``. (The RDF is written by Oxigraph, see :data:`STORE_FORMATS`.)
 FORMATS: dict[str, tuple[str | None, str, str]] = {
     "ttl": ("turtle", "text/turtle", "Turtle"),
     "jsonld": ("json-ld", "application/ld+json", "JSON-LD"),
@@ -38,6 +39,8 @@ FORMATS: dict[str, tuple[str | None, str, str]] = {
     "rdf": ("xml", "application/rdf+xml", "RDF/XML"),
     "html": (None, "text/html", "HTML"),
 }
+#: Extension -> the name of the same format in :data:`graph.store.GRAPH_FORMATS`.
+STORE_FORMATS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 #: Other media types clients send for the same formats.
 ALIASES = {"application/x-turtle": "ttl", "application/json": "jsonld", "text/plain": "nt",
            "application/xhtml+xml": "html"}
@@ -143,7 +146,7 @@ def _negotiated(path: str, ext: str | None, tag: str, modified: datetime,
 
 
 def _serialised(g: Graph, fmt: str) -> bytes:
-    return g.serialize(format=FORMATS[fmt][0] or "turtle", encoding="utf-8")
+    return serialise(sorted(g), STORE_FORMATS[fmt])  # sorted: each subject's statements together
 
 
 @bp.get("/doc/<path:rest>")

@@ -130,6 +130,22 @@ def test_incoming_links_are_paged_with_a_link_to_more(default_client, default_kg
     assert f"{total} link(s)" in html and 'id="more-incoming"' in html
 
 
+def test_a_thing_with_very_many_incoming_links_says_more_than_the_cap(default_client):
+    """Every generated record links to the generation run: 43k links are counted up to
+    10,000 and still paged to the end."""
+    from graph.linked import INCOMING_COUNT_CAP
+
+    html = default_client.get("/doc/activity/generation-seed-42-scale-1.html").get_data(as_text=True)
+    assert f"More than {INCOMING_COUNT_CAP:,} links" in html and 'id="more-incoming"' in html
+    far = default_client.get("/doc/activity/generation-seed-42-scale-1.html?incoming=40000").get_data(as_text=True)
+    assert "showing 40001-40100" in far and 'id="more-incoming"' in far
+    last = Graph().parse(data=default_client.get("/doc/activity/generation-seed-42-scale-1.nt?incoming=43000").data,
+                         format="nt")
+    links = len(set(last.subject_predicates(URIRef(f"{BASE}/id/activity/generation-seed-42-scale-1"))))
+    assert 0 < links < INCOMING_PAGE + 1  # the tail of the links
+    assert not list(last.objects(None, RDFS.seeAlso))  # and no page after it
+
+
 @pytest.mark.parametrize("accept, ext", [
     (None, "ttl"), ("*/*", "ttl"), ("text/turtle", "ttl"), ("application/ld+json", "jsonld"),
     ("application/json", "jsonld"), ("application/n-triples", "nt"), ("text/plain", "nt"),
