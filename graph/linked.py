@@ -23,14 +23,14 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from rdflib import RDF, RDFS, Graph, Literal, Namespace, URIRef
+from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from graph.errors import BadParameter, NotFound
 from graph.namespaces import IKG, IKGC, NUTS, PREFIXES, Graphs, prefix_block
-from graph.store import SERIALISATION_PREFIXES, KnowledgeGraph
+from graph.store import KnowledgeGraph
 
-__all__ = ["Statement", "Description", "describe", "exists", "doc_path", "iri_of_doc", "to_rdf",
+__all__ = ["Statement", "Description", "Triple", "describe", "exists", "doc_path", "iri_of_doc", "to_rdf",
            "schema_org", "MONEY", "INCOMING_PAGE", "INCOMING_COUNT_CAP", "OUTGOING_CAP", "compact"]
 
 P = prefix_block(["ikg", "rdfs", "skos", "dcterms", "prov", "rdf"])
@@ -250,28 +250,24 @@ def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
                 "nuts": graphs.nuts, "ontology": graphs.ontology})
 
 
-def to_rdf(d: Description, doc_url: str, next_url: str | None = None) -> Graph:
-    """The description as an RDF graph: the statements, the labels of linked things, and
-    what the document is (``foaf:primaryTopic``, the next page of incoming links)."""
-    g = Graph()
-    for prefix, ns in SERIALISATION_PREFIXES.items():
-        g.bind(prefix, ns)
-    g.bind("foaf", FOAF)
+Triple = tuple[Node, Node, Node]
+
+
+def to_rdf(d: Description, doc_url: str, next_url: str | None = None) -> list[Triple]:
+    """The description as RDF triples, sorted (each subject's together): the statements, the
+    labels of linked things, and what the document is (``foaf:primaryTopic``, the next page of
+    incoming links)."""
     s = URIRef(d.iri)
-    for st in d.outgoing:
-        g.add((s, URIRef(st.predicate), st.node))
-    for st in d.incoming:
-        g.add((st.node, URIRef(st.predicate), s))
-    described = {st.node for st in d.outgoing + d.incoming if isinstance(st.node, URIRef)}
-    for other in described:
+    out: set[Triple] = {(s, URIRef(st.predicate), st.node) for st in d.outgoing}
+    out |= {(st.node, URIRef(st.predicate), s) for st in d.incoming}
+    for other in {st.node for st in d.outgoing + d.incoming if isinstance(st.node, URIRef)}:
         if str(other) in d.labels and other != s:
-            g.add((other, RDFS.label, Literal(d.labels[str(other)])))
+            out.add((other, RDFS.label, Literal(d.labels[str(other)])))
     doc = URIRef(doc_url)
-    g.add((doc, RDF.type, FOAF.Document))
-    g.add((doc, FOAF.primaryTopic, s))
+    out |= {(doc, RDF.type, FOAF.Document), (doc, FOAF.primaryTopic, s)}
     if next_url:
-        g.add((doc, RDFS.seeAlso, URIRef(next_url)))
-    return g
+        out.add((doc, RDFS.seeAlso, URIRef(next_url)))
+    return sorted(out)
 
 
 def _plain(node: Node) -> Any:

@@ -5,18 +5,18 @@ from __future__ import annotations
 import json
 import logging
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from flask import Blueprint, Response, current_app, g, render_template, request
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import RDF, RDFS, Literal, URIRef
 
 from graph.errors import IkgError, NotAcceptable, NotFound
 from graph.execution import Executor
 from graph.export import read_manifest
-from graph.linked import MONEY, Description, compact, doc_path, iri_of_doc, schema_org, to_rdf
+from graph.linked import MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
 from graph.ontology import ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
@@ -145,8 +145,8 @@ def _negotiated(path: str, ext: str | None, tag: str, modified: datetime,
     return stamp(resp, etag, modified)
 
 
-def _serialised(g: Graph, fmt: str) -> bytes:
-    return serialise(sorted(g), STORE_FORMATS[fmt])  # sorted: each subject's statements together
+def _serialised(triples: Iterable[Triple], fmt: str) -> bytes:
+    return serialise(triples, STORE_FORMATS[fmt])
 
 
 @bp.get("/doc/<path:rest>")
@@ -180,7 +180,7 @@ def ontology(ext: str | None = None) -> Response:
     documentation (pyLODE), with an anchor per class and property (``/ontology#Project``)."""
     return _negotiated("/ontology", ext, f"ontology-{ontology_version()}", _ontology_modified(),
                        lambda fmt: ontology_html() if fmt == "html"
-                       else _serialised(ontology_graph(), fmt))
+                       else _serialised(sorted(ontology_graph()), fmt))
 
 
 @bp.get("/.well-known/void")
@@ -198,8 +198,8 @@ def void(ext: str | None = None) -> Response:
                                    counted=counted, modified=modified, base=data_base(),
                                    host=host, compact=compact,
                                    alternates=_alternates("/.well-known/void", "html"))
-        return _serialised(dataset_description(stats, data_base(), host, version,
-                                               modified.isoformat(), dumps, counted), fmt)
+        return _serialised(sorted(dataset_description(stats, data_base(), host, version,
+                                                      modified.isoformat(), dumps, counted)), fmt)
 
     exported = (dumps or {}).get("exported_at", "nodumps")
     return _negotiated("/.well-known/void", ext, f"void-{version}-{counted}-{exported}",
