@@ -1,5 +1,5 @@
 # ikg: two commands on a fresh machine.
-#   make serve   set up, build the default graph if there is none, serve it on http://127.0.0.1:8000/
+#   make serve   set up, build the default graph and its dumps if there are none, serve it on http://127.0.0.1:8000/
 #   make test    set up and run the whole test suite
 PYTHON ?= python3
 VENV ?= .venv
@@ -24,6 +24,7 @@ serve: $(STAMP)
 
 build: $(STAMP)
 	$(BIN)/ikg build
+	$(BIN)/ikg export
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
