@@ -47,7 +47,7 @@ def _functions() -> dict[str, Callable[..., Any]]:
             "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
             "entity_kind": lineage.entity_kind, "view_export": network.view_export,
             "view_metrics": network.view_metrics, "view_picture": network.view_picture,
-            "describe": linked.describe, "exists": linked.exists,
+            "describe": linked.describe, "exists": linked.exists, "lineage_summary": lineage.summary,
             "void_statistics": void.statistics}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 
@@ -354,12 +354,13 @@ class QueryPool(Executor):
                 self._all.remove(w)
         try:
             msg = self._run_update(sparql)
+            if msg[0] != "error":
+                self._count_update()  # before any worker answers with the new data
         finally:
             for _ in range(n):
                 self._idle.put(self._spawn())
         if msg[0] == "error":
             raise _error(msg[1], msg[2], msg[3])
-        self._count_update()
 
     def _count_update(self) -> None:
         record_update(Path(self.store_path).parent)

@@ -31,6 +31,7 @@ __all__ = [
     "upstream",
     "shortest_path",
     "neighbourhood",
+    "summary",
     "Edge",
 ]
 
@@ -200,6 +201,27 @@ def downstream(kg: KnowledgeGraph, practice: str) -> dict[str, Any]:
                    "eur": _money(total), "attributedEur": _money(attributed)},
         "attribution": "a change inspired by n practices gives each 1/n of its EUR",
     }
+
+
+def summary(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
+    """The lineage a page shows beside a thing: for a good practice what it led to
+    (:func:`downstream`), for a policy change or instrument what lies behind it
+    (:func:`upstream`), each with ``direction``; None for other things.
+
+    Raises
+    ------
+    BadParameter
+        When ``iri`` is not an IRI.
+    """
+    try:
+        kind = entity_kind(kg, iri)
+    except NotFound:
+        return None
+    if kind == "practice":
+        return {"direction": "downstream", **downstream(kg, iri)}
+    if kind in ("change", "instrument"):
+        return {"direction": "upstream", **upstream(kg, iri)}
+    return None
 
 
 def _inspiration_counts(kg: KnowledgeGraph, changes: set[str]) -> dict[str, int]:

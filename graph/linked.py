@@ -30,8 +30,9 @@ from graph.errors import BadParameter, NotFound
 from graph.namespaces import IKG, IKGC, NUTS, PREFIXES, Graphs, prefix_block
 from graph.store import KnowledgeGraph
 
-__all__ = ["Statement", "Description", "Triple", "describe", "exists", "doc_path", "iri_of_doc", "to_rdf",
-           "schema_org", "MONEY", "INCOMING_PAGE", "INCOMING_COUNT_CAP", "OUTGOING_CAP", "compact"]
+__all__ = ["Statement", "Description", "Triple", "RECORD_KINDS", "describe", "exists", "doc_path",
+           "iri_of_doc", "to_rdf", "schema_org", "MONEY", "INCOMING_PAGE", "INCOMING_COUNT_CAP",
+           "MAX_OFFSET", "OUTGOING_CAP", "compact"]
 
 P = prefix_block(["ikg", "rdfs", "skos", "dcterms", "prov", "rdf"])
 FOAF = Namespace("http://xmlns.com/foaf/0.1/")
@@ -40,6 +41,15 @@ SCHEMA = "https://schema.org/"
 MONEY = frozenset({IKG + "erdfBudget", IKG + "totalBudget", IKG + "financialImpact"})
 INCOMING_PAGE = 100  # incoming links per page
 INCOMING_COUNT_CAP = 10_000  # incoming links counted at most ("more than 10,000")
+MAX_OFFSET = 1_000_000_000  # the furthest page of incoming links one may ask for
+#: The kinds of record (the ``{kind}`` of ``{base}/id/{kind}/{key}``) and their classes.
+RECORD_KINDS = {
+    "project": "Project", "practice": "GoodPractice", "change": "PolicyChange",
+    "organisation": "Organisation", "participation": "Participation",
+    "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
+    "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
+    "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun",
+}  # fmt: skip
 OUTGOING_CAP = 5000  # outgoing statements at most (no record has nearly as many)
 LABELS = ("rdfs:label", "skos:prefLabel", "dcterms:title")
 
@@ -149,9 +159,16 @@ class Description:
         return self.labels.get(iri) or compact(iri)
 
 
+def _plain_iri(iri: str) -> bool:
+    """Whether ``iri`` may stand between ``<`` and ``>`` in SPARQL: absolute, and without the
+    characters IRIREF excludes (space, controls, ``<>"{}|\\^```)."""
+    return (":" in iri and not any(c in iri for c in '<>"{}|\\^`')
+            and all(ord(c) > 0x20 and ord(c) != 0x7F for c in iri))
+
+
 def _term(iri: str, name: str) -> URIRef:
-    if not iri or any(c in iri for c in '<>" {}|\\^`') or ":" not in iri:
-        raise BadParameter(f"{name} must be an absolute IRI, not {iri!r}", {"param": name})
+    if not _plain_iri(iri):
+        raise BadParameter(f"{name} must be an absolute IRI, not {iri!r:.200}", {"param": name})
     return URIRef(iri)
 
 
@@ -159,7 +176,7 @@ def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
     """Labels of ``iris``: rdfs:label, else skos:prefLabel, else dcterms:title (one query per
     kind of label, each for the IRIs still without one)."""
     out: dict[str, str] = {}
-    todo = sorted(i for i in iris if not any(c in i for c in '<>" {}|\\^`'))
+    todo = sorted(i for i in iris if _plain_iri(i))  # read from the store: all are
     for prop in LABELS:
         found: dict[str, str] = {}
         for start in range(0, len(todo), 400):
@@ -208,9 +225,9 @@ def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
         When the store holds no statement about ``iri``.
     """
     node = _term(iri, "iri")
-    if incoming_offset < 0 or not 0 < incoming_limit <= 1000:
-        raise BadParameter("the incoming page must have an offset >= 0 and 1-1000 links",
-                           {"param": "incoming"})
+    if not 0 <= incoming_offset <= MAX_OFFSET or not 0 < incoming_limit <= 1000:
+        raise BadParameter(f"the incoming page must have an offset from 0 to {MAX_OFFSET:,} and "
+                           "1-1000 links", {"param": "incoming"})
     graphs = Graphs(base)
     rows = kg.query(P + f"""SELECT ?s ?p ?o ?g WHERE {{ GRAPH ?g {{ ?s ?p ?o }} }}
         LIMIT {OUTGOING_CAP}""", {"s": node}).rows
@@ -265,6 +282,14 @@ def to_rdf(d: Description, doc_url: str, next_url: str | None = None) -> list[Tr
             out.add((other, RDFS.label, Literal(d.labels[str(other)])))
     doc = URIRef(doc_url)
     out |= {(doc, RDF.type, FOAF.Document), (doc, FOAF.primaryTopic, s)}
+    if d.generated_by:
+        out.add((doc, RDFS.comment, Literal(
+            "A generated (synthetic) record, not a real one: see its prov:wasGeneratedBy.", lang="en")))
+    elif d.completed_by_generator:
+        out.add((doc, RDFS.comment, Literal(
+            f"A real record completed with generated statements: only those in the named graph "
+            f"{d.graphs['real']} are stated by its dcterms:source (see them apart with GRAPH in "
+            "SPARQL, or in the N-Quads dump).", lang="en")))
     if next_url:
         out.add((doc, RDFS.seeAlso, URIRef(next_url)))
     return sorted(out)

@@ -69,8 +69,14 @@ def _anchor_by_local_name(html: str) -> str:
 def _html() -> str:
     from pylode import OntPub  # pyLODE 3.3: OntPub is the OWL profile
 
-    logging.getLogger("root").setLevel(max(logging.getLogger().level, logging.WARNING))
-    return _anchor_by_local_name(OntPub(ontology=str(ONTOLOGY_FILE)).make_html())
+    # pyLODE 3.3 logs its progress on the root logger at INFO: quiet it while it runs
+    root = logging.getLogger()
+    level = root.level
+    root.setLevel(max(level, logging.WARNING))
+    try:
+        return _anchor_by_local_name(OntPub(ontology=str(ONTOLOGY_FILE)).make_html())
+    finally:
+        root.setLevel(level)
 
 
 def ontology_html() -> str:

@@ -27,7 +27,7 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import IdentifiedNode, Identifier, Node
 
-from graph.errors import NotAcceptable, QuerySyntaxError, StoreError, StoreNotFound
+from graph.errors import BadParameter, NotAcceptable, QuerySyntaxError, StoreError, StoreNotFound
 from graph.namespaces import PREFIXES
 from graph.results import RESULT_MEDIA_TYPES, ask_chunk, select_chunks
 
@@ -344,7 +344,13 @@ class OxigraphGraph(KnowledgeGraph):
         return self._store
 
     def _run(self, sparql: str, bindings: Mapping[str, Node] | None):  # noqa: ANN202
-        subs: dict[ox.Variable, _OxTerm] = {ox.Variable(k): _to_ox(v) for k, v in (bindings or {}).items()}
+        subs: dict[ox.Variable, _OxTerm] = {}
+        for k, v in (bindings or {}).items():
+            try:
+                subs[ox.Variable(k)] = _to_ox(v)
+            except ValueError as e:  # a malformed IRI or literal, from a request
+                raise BadParameter(f"{v!s:.200} is not a valid {type(v).__name__} for '{k}': {e}",
+                                   {"param": k}) from None
         return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
@@ -599,7 +605,9 @@ def record_update(build: Path) -> None:
         n = int(updates.read_text(encoding="utf8").strip() or 0)
     except (OSError, ValueError):
         n = 0
-    updates.write_text(f"{n + 1}\n", encoding="utf8")
+    tmp = build / f".updates.{os.getpid()}"
+    tmp.write_text(f"{n + 1}\n", encoding="utf8")
+    os.replace(tmp, updates)  # readers see the old count or the new one, never an empty file
 
 
 def build_version(build: Path) -> tuple[str, float]:

@@ -7,16 +7,25 @@ dumps) into RDF.
 
 from __future__ import annotations
 
+import json
+import logging
+import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any, cast
 
 from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS
 
+from graph.errors import IkgError
 from graph.namespaces import IKG, NUTS, PREFIXES, Graphs
 from graph.store import SERIALISATION_PREFIXES, KnowledgeGraph
 
-__all__ = ["Statistics", "statistics", "dataset_description", "VOID", "LICENSE"]
+__all__ = ["Statistics", "StatisticsCache", "statistics", "read_saved_statistics",
+           "dataset_description", "VOID", "LICENSE"]
+
+log = logging.getLogger("ikg.void")
 
 VOID = Namespace("http://rdfs.org/ns/void#")
 DCAT = Namespace("http://www.w3.org/ns/dcat#")  # DCAT 3 (rdflib's DCAT lacks dcat:version)
@@ -80,6 +89,77 @@ def statistics(kg: KnowledgeGraph) -> Statistics:
         classes={str(r[0]): _n(r) for r in classes}, properties={str(r[0]): _n(r) for r in props},
         graphs={str(r[0]): _n(r) for r in graphs}, nuts_links={str(r[0]): _n(r) for r in nuts},
         examples=examples)
+
+
+def read_saved_statistics(folder: Path | None) -> tuple[str, Statistics] | None:
+    """(version, statistics) that `ikg export` saved in ``folder``, or None."""
+    try:
+        saved = json.loads((folder / "statistics.json").read_text(encoding="utf8")) if folder else {}
+        version = saved.pop("version", None)
+        return (str(version), Statistics(**saved)) if version else None
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+class StatisticsCache:
+    """The statistics of the store version being served, counted at most once at a time.
+
+    :meth:`get` answers those of the version asked for when known (counted before, or saved by
+    `ikg export`); else the last ones known, while the new ones are counted in a background
+    thread (counting a large store takes longer than a request should wait: 30 s at scale 10);
+    and counts at once only when nothing is known, one caller at a time (the others wait for
+    its answer). A count that finishes after a newer one started is dropped.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._first = threading.Lock()
+        self._known: tuple[str, Statistics] | None = None
+        self._counting: str | None = None
+
+    def get(self, version: str, count: Callable[[], Statistics],
+            saved: tuple[str, Statistics] | None = None) -> tuple[str, Statistics]:
+        """(the version the statistics were counted at, the statistics).
+
+        Raises
+        ------
+        IkgError
+            Whatever ``count`` raises, when it is run at once.
+        """
+        with self._lock:
+            known = self._known
+            if known is not None and known[0] == version:
+                return known
+            if saved is not None and saved[0] == version:
+                self._known = saved
+                return saved
+            stale = known or saved
+            if stale is not None:
+                if self._counting != version:
+                    self._counting = version
+                    threading.Thread(target=self._count, args=(version, count), daemon=True,
+                                     name="ikg-void-statistics").start()
+                return stale
+        with self._first:
+            with self._lock:
+                if self._known is not None and self._known[0] == version:
+                    return self._known
+            result = (version, count())
+            with self._lock:
+                self._known = result
+            return result
+
+    def _count(self, version: str, count: Callable[[], Statistics]) -> None:
+        try:
+            stats: Statistics | None = count()
+        except IkgError as e:  # the next request starts another count
+            log.warning("counting the statistics of version %s failed: %s", version, e)
+            stats = None
+        with self._lock:
+            if self._counting == version:
+                if stats is not None:
+                    self._known = (version, stats)
+                self._counting = None
 
 
 def _count(g: Graph, node: URIRef | BNode, prop: URIRef, n: int) -> None:
@@ -191,6 +271,10 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
     g.add((ds, DCAT.distribution, _distribution(g, ds, "sparql", {
         "title": "SPARQL 1.1 endpoint", "url": f"{server}/sparql",
         "media_type": "application/sparql-results+json"}, access=True)))
+    if dumps and dumps.get("version") != version:
+        g.add((ds, RDFS.comment, Literal(
+            f"The dumps are of version {dumps.get('version')}, older than the data served "
+            f"(version {version}); run `ikg export` to renew them.", lang="en")))
     for f in (dumps or {}).get("files", []):
         url = f"{server}/dumps/{f['name']}"
         if f["name"] in ("ikg.nt.gz", "ikg.ttl"):

@@ -55,6 +55,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         else:
             resp.headers["Access-Control-Expose-Headers"] = (
                 "Ikg-Result-Truncated, ETag, Last-Modified, Link, Content-Location, Location")
+        if resp.status_code == 406:  # the answer depended on Accept
+            resp.vary.add("Accept")
         resp = compress(resp)
         ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info("%s %s %s %.1f ms", request.method, request.full_path.rstrip("?"),

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections.abc import Callable
 from datetime import UTC, datetime
 
 from flask import Blueprint, Response, current_app, g, request
@@ -27,7 +28,8 @@ def data_version() -> tuple[str, datetime]:
 def not_modified(etag: str, modified: datetime, vary: str = "Accept") -> Response | None:
     """A 304 when the client's copy (If-None-Match, else If-Modified-Since) is current."""
     if request.if_none_match:
-        current = request.if_none_match.contains_weak(etag)
+        # "*" would match whatever exists; answers are cheap enough to send instead
+        current = not request.if_none_match.star_tag and request.if_none_match.contains_weak(etag)
     else:
         since = request.if_modified_since
         current = since is not None and since >= modified
@@ -75,13 +77,15 @@ def _request_tag() -> str:
     return f"{version}-{h.hexdigest()[:20]}"
 
 
-def revalidate_by_version(bp: Blueprint) -> None:
+def revalidate_by_version(bp: Blueprint, cacheable: Callable[[], bool] | None = None) -> None:
     """Give every successful answer of ``bp`` validators from the store version, and answer a
-    conditional GET whose copy is current with a 304 before any query runs."""
+    conditional GET whose copy is current with a 304 before any query runs. ``cacheable``
+    says whether this request's answer depends on the data alone (a query with RAND() or
+    NOW() does not)."""
 
     @bp.before_request
     def _check() -> Response | None:
-        if request.method not in ("GET", "HEAD", "POST"):
+        if request.method not in ("GET", "HEAD", "POST") or (cacheable and not cacheable()):
             return None
         g.ikg_etag = _request_tag()
         if request.method == "POST":

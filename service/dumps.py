@@ -36,13 +36,16 @@ def _manifest() -> tuple[Path, dict]:
 
 
 @bp.get("/")
-def index() -> Response | str:
+def index() -> Response:
     """The dump files with sizes and checksums (HTML, or JSON for clients that ask for it)."""
     folder, manifest = _manifest()
+    version = executor_of(current_app).version()[0]
+    manifest = {**manifest, "current": manifest.get("version") == version, "data_version": version}
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
-    if best == "application/json":
-        return jsonify(manifest)
-    return render_template("dumps.html", manifest=manifest)
+    resp = (jsonify(manifest) if best == "application/json"
+            else Response(render_template("dumps.html", manifest=manifest), mimetype="text/html"))
+    resp.vary.add("Accept")
+    return resp
 
 
 @bp.get("/<name>")

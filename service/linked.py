@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import logging
-import threading
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -13,14 +12,13 @@ from typing import Any, cast
 from flask import Blueprint, Response, current_app, g, render_template, request
 from rdflib import RDF, RDFS, Literal, URIRef
 
-from graph.errors import IkgError, NotAcceptable, NotFound
-from graph.execution import Executor
+from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
 from graph.linked import MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
 from graph.ontology import ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
-from graph.void import Statistics, dataset_description
+from graph.void import Statistics, StatisticsCache, dataset_description, read_saved_statistics
 from service.api import int_arg
 from service.app import executor_of
 from service.caching import data_version, not_modified, stamp
@@ -30,17 +28,15 @@ __all__ = ["bp", "FORMATS", "negotiate", "data_base"]
 bp = Blueprint("linked", __name__)
 log = logging.getLogger("ikg.service")
 
-#: Extension -> (rdflib serialiser or None for HTML, media type, name); order is preference
-#: for ``*/*``. (The RDF is written by Oxigraph, see :data:`STORE_FORMATS`.)
+#: Extension -> (name of the format in :data:`graph.store.GRAPH_FORMATS`, whose serialiser
+#: writes it, or None for HTML; media type; name); order is preference for ``*/*``.
 FORMATS: dict[str, tuple[str | None, str, str]] = {
     "ttl": ("turtle", "text/turtle", "Turtle"),
-    "jsonld": ("json-ld", "application/ld+json", "JSON-LD"),
-    "nt": ("nt", "application/n-triples", "N-Triples"),
-    "rdf": ("xml", "application/rdf+xml", "RDF/XML"),
+    "jsonld": ("jsonld", "application/ld+json", "JSON-LD"),
+    "nt": ("ntriples", "application/n-triples", "N-Triples"),
+    "rdf": ("rdfxml", "application/rdf+xml", "RDF/XML"),
     "html": (None, "text/html", "HTML"),
 }
-#: Extension -> the name of the same format in :data:`graph.store.GRAPH_FORMATS`.
-STORE_FORMATS = {"ttl": "turtle", "jsonld": "jsonld", "nt": "ntriples", "rdf": "rdfxml"}
 #: Other media types clients send for the same formats.
 ALIASES = {"application/x-turtle": "ttl", "application/json": "jsonld", "text/plain": "nt",
            "application/xhtml+xml": "html"}
@@ -70,7 +66,7 @@ def negotiate(extension: str | None) -> str:
 
 def _split_extension(path: str) -> tuple[str, str | None]:
     stem, dot, ext = path.rpartition(".")
-    if dot and ext in FORMATS and "/" not in ext:
+    if dot and ext in FORMATS:
         return stem, ext
     return path, None
 
@@ -84,15 +80,16 @@ def data_base() -> str:
     return str(g.ikg_base)
 
 
-def _alternates(path: str, current: str | None = None) -> list[tuple[str, str, str]]:
-    """(url, media type, name) of every format of the document at ``path``."""
-    return [(f"{path}.{ext}", media, name) for ext, (_, media, name) in FORMATS.items()
+def _alternates(path: str, current: str | None = None, query: str = "") -> list[tuple[str, str, str]]:
+    """(url, media type, name) of every format of the document at ``path`` (``query``: the
+    same page of it)."""
+    return [(f"{path}.{ext}{query}", media, name) for ext, (_, media, name) in FORMATS.items()
             if ext != current]
 
 
-def _link_header(path: str) -> str:
+def _link_header(path: str, query: str = "") -> str:
     return ", ".join(f'<{url}>; rel="alternate"; type="{media}"'
-                     for url, media, _ in _alternates(path))
+                     for url, media, _ in _alternates(path, query=query))
 
 
 @bp.get("/id/<path:rest>")
@@ -106,8 +103,16 @@ def identifier(rest: str) -> Response:
 
 @bp.get("/ontology/concept/<path:rest>")
 def concept(rest: str) -> Response:
-    """A concept's IRI: 303 See Other to its document."""
+    """A concept's (or concept scheme's) IRI: 303 See Other to its document."""
+    iri = iri_of_doc(f"concept/{rest}", data_base())
+    if not executor_of(current_app).call("exists", iri=iri):
+        raise NotFound(f"no concept {iri} in the graph", {"iri": iri})
     return _see_other(f"/doc/concept/{rest}")
+
+
+def _conditional() -> bool:
+    """Whether the request is conditional: a 304 must then not stand for a missing thing."""
+    return bool(request.if_none_match or request.if_modified_since)
 
 
 def _see_other(path: str) -> Response:
@@ -139,14 +144,15 @@ def _negotiated(path: str, ext: str | None, tag: str, modified: datetime,
     if cached is not None:
         return cached
     resp = Response(make(fmt), content_type=f"{FORMATS[fmt][1]}; charset=utf-8")
-    resp.headers["Link"] = _link_header(path)
+    query = f"?{request.query_string.decode()}" if request.query_string else ""
+    resp.headers["Link"] = _link_header(path, query)
     if ext is None:
-        resp.headers["Content-Location"] = f"{path}.{fmt}"
+        resp.headers["Content-Location"] = f"{path}.{fmt}{query}"
     return stamp(resp, etag, modified)
 
 
 def _serialised(triples: Iterable[Triple], fmt: str) -> bytes:
-    return serialise(triples, STORE_FORMATS[fmt])
+    return serialise(triples, FORMATS[fmt][0] or "turtle")
 
 
 @bp.get("/doc/<path:rest>")
@@ -158,15 +164,18 @@ def document(rest: str) -> Response:
     offset = int_arg("incoming", 0) or 0
     path = f"/doc/{stem}"
     version, modified = data_version()
+    executor = executor_of(current_app)
+    if _conditional() and not executor.call("exists", iri=iri):
+        raise NotFound(f"no statement about {iri} in the graph", {"iri": iri})
 
     def make(fmt: str) -> str | bytes:
-        d: Description = executor_of(current_app).call(
-            "describe", iri=iri, base=base, incoming_offset=offset)
+        d: Description = executor.call("describe", iri=iri, base=base, incoming_offset=offset)
         host = request.host_url.rstrip("/")
         more = f"{path}.{fmt}?incoming={d.incoming_next}" if d.incoming_next is not None else None
         if fmt == "html":
             return render_template("doc.html", d=d, page=_page(d, base), path=path,
-                                   alternates=_alternates(path, "html"), lineage=_lineage(d),
+                                   alternates=_alternates(path, "html"),
+                                   lineage=executor.call("lineage_summary", iri=d.iri),
                                    jsonld=schema_org(d, host + path))
         return _serialised(to_rdf(d, host + path, host + more if more else None), fmt)
 
@@ -206,64 +215,19 @@ def void(ext: str | None = None) -> Response:
                        modified, make)
 
 
-#: Seconds counting the statistics may take (26 s at scale 10 on 2 cores).
+#: Seconds counting the statistics may take (30 s at scale 10 on 2 cores).
 STATISTICS_TIMEOUT = 600.0
 
 
 def _statistics(version: str) -> tuple[str, Statistics]:
-    """(the version they were counted at, the statistics).
-
-    Those of ``version`` when known (counted before, or saved by `ikg export`); else the last
-    ones known, while those of ``version`` are counted in the background (after a SPARQL
-    update, say: a large store takes longer to count than a request should wait); counted
-    now when there are none at all.
-    """
-    state = current_app.extensions["ikg"]
-    cached = state.get("void")
-    if cached is not None and cached[0] == version:
-        return cast(tuple[str, Statistics], cached)
-    saved = _saved_statistics()
-    if saved is not None and saved[0] == version:
-        state["void"] = saved
-        return saved
-    executor = executor_of(current_app)
-    stale = cached or saved
-    if stale is None:
-        state["void"] = (version, executor.call("void_statistics", call_timeout=STATISTICS_TIMEOUT))
-        return cast(tuple[str, Statistics], state["void"])
-    _count_in_background(state, executor, version)
-    return cast(tuple[str, Statistics], stale)
-
-
-def _count_in_background(state: dict[str, Any], executor: Executor, version: str) -> None:
-    with state["lock"]:
-        if state.get("void_counting") == version:
-            return
-        state["void_counting"] = version
-
-    def count() -> None:
-        try:
-            state["void"] = (version, executor.call("void_statistics",
-                                                    call_timeout=STATISTICS_TIMEOUT))
-        except IkgError as e:  # logged; the next request starts another count
-            log.warning("counting the statistics of version %s failed: %s", version, e)
-        finally:
-            state["void_counting"] = None
-
-    threading.Thread(target=count, name="ikg-void-statistics", daemon=True).start()
-
-
-def _saved_statistics() -> tuple[str, Statistics] | None:
-    """The statistics `ikg export` saved next to the dumps, with their version."""
+    """(the version they were counted at, the statistics): see :class:`StatisticsCache`."""
     from service.dumps import dumps_folder
 
-    folder = dumps_folder()
-    try:
-        saved = json.loads((folder / "statistics.json").read_text(encoding="utf8")) if folder else {}
-    except (OSError, ValueError):
-        return None
-    version = saved.pop("version", None)
-    return (str(version), Statistics(**saved)) if version else None
+    cache = current_app.extensions["ikg"].setdefault("statistics", StatisticsCache())
+    executor = executor_of(current_app)
+    return cast(StatisticsCache, cache).get(
+        version, lambda: executor.call("void_statistics", call_timeout=STATISTICS_TIMEOUT),
+        read_saved_statistics(dumps_folder()))
 
 
 def _dump_manifest() -> dict | None:
@@ -339,17 +303,6 @@ def _page(d: Description, base: str) -> dict[str, Any]:
         "incoming": group(d.incoming, False),
         "real": any(s.graph == real for s in d.outgoing),
     }
-
-
-def _lineage(d: Description) -> dict[str, Any] | None:
-    """The lineage summary of a practice (what it led to) or a change or instrument (what lies
-    behind it), from the lineage functions."""
-    executor = executor_of(current_app)
-    if IKG + "GoodPractice" in d.types:
-        return {"direction": "downstream", **executor.call("downstream", practice=d.iri)}
-    if IKG + "PolicyChange" in d.types or IKG + "PolicyInstrument" in d.types:
-        return {"direction": "upstream", **executor.call("upstream", iri=d.iri)}
-    return None
 
 
 @bp.app_template_filter("eur")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hmac
+import re
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
@@ -25,7 +26,19 @@ from service.negotiation import answer_response, negotiated_formats
 __all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__, url_prefix="/sparql")
-revalidate_by_version(bp)
+#: Functions and operations whose answers change without the data changing.
+VOLATILE = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE|SERVICE)\b", re.IGNORECASE)
+
+
+def _deterministic() -> bool:
+    """Whether the query in the request answers the same for the same data."""
+    text = " ".join(request.values.getlist("query"))
+    if (request.mimetype or "") == "application/sparql-query":
+        text += request.get_data(as_text=True, cache=True)
+    return not VOLATILE.search(text)
+
+
+revalidate_by_version(bp, _deterministic)
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")

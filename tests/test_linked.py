@@ -187,6 +187,48 @@ def test_unknown_iris_are_a_404(client, path):
 def test_a_malformed_page_is_a_400(client):
     assert_error(client.get("/doc/project/ALPHA?incoming=first"), 400, "bad_parameter")
     assert_error(client.get("/doc/project/ALPHA?incoming=-5"), 400, "bad_parameter")
+    assert_error(client.get(f"/doc/project/ALPHA?incoming={10**23}"), 400, "bad_parameter")
+
+
+@pytest.mark.parametrize("path", ["/id/project/a%09b", "/doc/project/a%09b", "/doc/project/a%00b",
+                                  "/id/project/%ZZ", "/doc/project/%ZZ.ttl",
+                                  "/api/lineage/downstream?practice=a:%09b"])
+def test_a_malformed_iri_is_a_400_not_a_crash(client, path):
+    assert_error(client.get(path), 400, "bad_parameter")
+
+
+def test_conditional_requests_for_missing_things_are_404s(client):
+    assert_error(client.get("/doc/project/NOPE", headers={"If-None-Match": "*"}), 404, "not_found")
+    assert_error(client.get("/doc/project/NOPE", headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}),
+                 404, "not_found")
+    assert client.get("/doc/project/ALPHA", headers={"If-None-Match": "*"}).status_code == 200
+    assert_error(client.get("/ontology/concept/topic/no-such-topic"), 404, "not_found")
+    assert_error(client.get("/ontology/concept/topic/so-1-1"), 404, "not_found")  # not in this graph
+
+
+def test_head_answers_like_get_without_a_body(client):
+    head = client.head("/doc/project/ALPHA.ttl")
+    assert head.status_code == 200 and head.data == b""
+    assert head.headers["ETag"] == client.get("/doc/project/ALPHA.ttl").headers["ETag"]
+
+
+def test_a_page_of_incoming_links_names_itself_and_its_alternates(default_client):
+    resp = default_client.get("/doc/nuts/DE?incoming=100", headers={"Accept": "text/turtle"})
+    assert resp.headers["Content-Location"] == "/doc/nuts/DE.ttl?incoming=100"
+    assert "</doc/nuts/DE.jsonld?incoming=100>" in resp.headers["Link"]
+    refused = default_client.get("/doc/nuts/DE", headers={"Accept": "image/png"})
+    assert_error(refused, 406, "not_acceptable")
+    assert "Accept" in refused.headers["Vary"]
+
+
+def test_rdf_documents_say_what_was_generated(default_client, default_kg):
+    iri, _ = one_of(default_kg, IKG + "Project")
+    gen = Graph().parse(data=default_client.get(doc_path(iri, BASE) + ".ttl").data, format="turtle")
+    doc = URIRef("http://localhost" + doc_path(iri, BASE))
+    assert "generated (synthetic)" in str(gen.value(doc, RDFS.comment))
+    real = Graph().parse(data=default_client.get("/doc/change/2014SI16MAOP001-C1.ttl").data, format="turtle")
+    change = str(real.value(URIRef("http://localhost/doc/change/2014SI16MAOP001-C1"), RDFS.comment))
+    assert "only those in the named graph" in change and f"{BASE}/graph/real" in change
 
 
 def test_conditional_requests_get_a_304_and_updates_change_the_etag(tiny_kg):
@@ -230,6 +272,8 @@ def test_query_and_api_answers_revalidate_against_the_store_version(tiny_kg):
                 headers={"Authorization": "Bearer t"})
     changed = client.get(url, headers={"Accept": "application/sparql-results+json", "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    volatile = client.get("/sparql", query_string={"query": "SELECT (RAND() AS ?r) WHERE {}"})
+    assert volatile.status_code == 200 and "ETag" not in volatile.headers  # answers vary anyway
 
 
 def test_answers_are_gzipped_when_the_client_accepts_it(default_client):
@@ -319,6 +363,6 @@ def test_the_ontology_is_served_at_its_namespace(client):
     assert client.get("/ontology.ttl", headers={"If-None-Match": etag}).status_code == 304
 
 
-def test_concept_iris_redirect_to_their_documents(client):
-    resp = client.get("/ontology/concept/topic/so-1-1")
+def test_concept_iris_redirect_to_their_documents(default_client):
+    resp = default_client.get("/ontology/concept/topic/so-1-1")
     assert resp.status_code == 303 and resp.headers["Location"] == "/doc/concept/topic/so-1-1"
