@@ -46,12 +46,8 @@ from rdflib import Graph, URIRef
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BIN, build_store, free_port, load_oxigraph, running  # noqa: E402
+from graph.linked import RECORD_KINDS  # noqa: E402
 
-KINDS = {"project": "Project", "practice": "GoodPractice", "change": "PolicyChange",
-         "organisation": "Organisation", "participation": "Participation",
-         "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
-         "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
-         "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun"}
 ACCEPTS = ("text/turtle", "text/html")
 TRIFID = Path(__file__).resolve().parent / "trifid"
 #: peer name -> Trifid configuration file in bench/trifid
@@ -124,7 +120,7 @@ def measure_ikg(store: Path, args: argparse.Namespace, notes: list) -> list[dict
         assert status == 200, status
         notes.append(("/.well-known/void, first request", time.perf_counter() - start))
         base = json.loads((current_build(store) / "build.json").read_text())["base_iri"]
-        for kind, cls in KINDS.items():
+        for kind, cls in RECORD_KINDS.items():
             path, incoming = busiest(port, cls)
             total, outgoing = triples(port, path, base + path)
             e = {"kind": kind, "path": path, "incoming": incoming,

@@ -14,7 +14,7 @@ from rdflib import RDF, RDFS, Literal, URIRef
 
 from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
-from graph.linked import MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
+from graph.linked import INCOMING_PAGE, MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
 from graph.ontology import ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
@@ -174,6 +174,7 @@ def document(rest: str) -> Response:
         more = f"{path}.{fmt}?incoming={d.incoming_next}" if d.incoming_next is not None else None
         if fmt == "html":
             return render_template("doc.html", d=d, page=_page(d, base), path=path,
+                                   page_size=INCOMING_PAGE,
                                    alternates=_alternates(path, "html"),
                                    lineage=executor.call("lineage_summary", iri=d.iri),
                                    jsonld=schema_org(d, host + path))

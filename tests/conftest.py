@@ -13,18 +13,13 @@ from pathlib import Path
 import pytest
 
 from graph.build import BuildOptions, build
+from graph.linked import RECORD_KINDS
 from graph.store import OxigraphGraph, StoreLocation, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
 GOLDEN = Path(__file__).parent / "golden"
 #: Each kind of record: the segment of its IRI (``{base}/id/{kind}/{key}``) and its class.
-KIND_CLASSES = {
-    "project": "Project", "practice": "GoodPractice", "change": "PolicyChange",
-    "organisation": "Organisation", "participation": "Participation",
-    "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
-    "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
-    "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun",
-}  # fmt: skip
+KIND_CLASSES = RECORD_KINDS
 
 
 def pytest_addoption(parser):

@@ -126,8 +126,9 @@ def test_no_dumps_yet_is_a_clear_404(tiny_kg, tmp_path):
 def _void(client, fmt="text/turtle") -> Graph:
     resp = client.get("/.well-known/void", headers={"Accept": fmt})
     assert resp.status_code == 200, resp.get_data(as_text=True)
-    return Graph().parse(data=resp.data, format={"text/turtle": "turtle",
-                                                 "application/ld+json": "json-ld"}[fmt])
+    return Graph().parse(data=resp.data, format={
+        "text/turtle": "turtle", "application/ld+json": "json-ld", "application/n-triples": "nt",
+        "application/rdf+xml": "xml"}[fmt])
 
 
 def _int(g: Graph, s, p) -> int:
@@ -153,7 +154,11 @@ def test_void_statistics_match_sparql_counts(dumps_client, default_kg):
              for part in g.objects(DS, VOID.propertyPartition)}
     assert props[URIRef(IKG + "region")] == count(
         default_kg, f"SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?o WHERE {{ ?s <{IKG}region> ?o }} }}")
-    assert sum(props.values()) == _int(g, DS, VOID.triples)
+    assert _int(g, DS, VOID.entities) == count(default_kg, f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{
+        ?s a ?c FILTER (STRSTARTS(STR(?c), "{IKG}") && ?c != <{IKG}Region>) }}""")
+    assert _int(g, DS, VOID.distinctObjects) == count(
+        default_kg, "SELECT (COUNT(DISTINCT ?o) AS ?n) WHERE { ?s ?p ?o }")
+    assert _int(g, DS, VOID.classes) == len(classes) and _int(g, DS, VOID.properties) == len(props)
     linkset = next(s for s in g.subjects(RDF.type, VOID.Linkset))
     assert _int(g, linkset, VOID.triples) == count(default_kg, f"""SELECT (COUNT(*) AS ?n) WHERE {{
         SELECT DISTINCT ?s ?p ?o WHERE {{ ?s ?p ?o FILTER (STRSTARTS(STR(?o), "{NUTS}"))
@@ -188,10 +193,90 @@ def test_void_statistics_saved_by_export_are_the_counted_ones(default_kg, defaul
     assert saved == json.loads(json.dumps(statistics(default_kg).__dict__))
 
 
-def test_void_is_cached_and_revalidated(dumps_client):
-    first = dumps_client.get("/.well-known/void.ttl")
-    assert dumps_client.get("/.well-known/void.ttl",
-                            headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+def test_void_in_every_rdf_format_says_the_same(dumps_client):
+    graphs = [_void(dumps_client, fmt) for fmt in ("text/turtle", "application/ld+json",
+                                                   "application/n-triples", "application/rdf+xml")]
+    counts = [_int(g, DS, VOID.triples) for g in graphs]
+    assert len(set(counts)) == 1 and all(len(g) == len(graphs[0]) for g in graphs)
+
+
+def test_void_is_counted_once_and_revalidated(tiny_kg, tmp_path, monkeypatch):
+    import graph.void
+    from service.app import create_app
+
+    calls = []
+    count = graph.void.statistics
+    monkeypatch.setattr(graph.void, "statistics", lambda kg: calls.append(1) or count(kg))
+    client = create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_DUMPS": str(tmp_path)}).test_client()
+    first = client.get("/.well-known/void.ttl")
+    assert client.get("/.well-known/void.jsonld").status_code == 200
+    assert client.get("/.well-known/void.html").status_code == 200
+    assert len(calls) == 1
+    assert client.get("/.well-known/void.ttl",
+                      headers={"If-None-Match": first.headers["ETag"]}).status_code == 304
+
+
+def test_statistics_cache_counts_once_for_concurrent_first_callers_and_drops_old_counts():
+    import threading
+
+    from graph.void import Statistics, StatisticsCache
+
+    def stats(n):
+        return Statistics(triples=n, entities=0, distinct_subjects=0, distinct_objects=0)
+
+    cache, calls, gate = StatisticsCache(), [], threading.Event()
+
+    def slow_count():
+        calls.append(1)
+        gate.wait(5)
+        return stats(1)
+
+    results = []
+    threads = [threading.Thread(target=lambda: results.append(cache.get("v1", slow_count)))
+               for _ in range(3)]
+    for t in threads:
+        t.start()
+    gate.set()
+    for t in threads:
+        t.join(5)
+    assert len(calls) == 1 and [r[0] for r in results] == ["v1"] * 3
+    # v2 and then v3 are asked for while v2 is still being counted: v2's late answer is dropped
+    hold2, done2 = threading.Event(), threading.Event()
+
+    def count2():
+        hold2.wait(5)
+        done2.set()
+        return stats(2)
+
+    assert cache.get("v2", count2)[0] == "v1"  # the last known, while v2 is counted
+    assert cache.get("v3", lambda: stats(3))[0] == "v1"
+    for _ in range(100):  # v3's count runs in its own thread
+        if cache.get("v3", lambda: stats(3))[0] == "v3":
+            break
+        threading.Event().wait(0.02)
+    hold2.set()
+    done2.wait(5)
+    threading.Event().wait(0.1)
+    assert cache.get("v3", lambda: stats(3)) == ("v3", stats(3))
+
+
+def test_dumps_of_an_older_version_are_flagged(dumps_client):
+    """The inline store's version is not the build's, so these dumps are not of the data."""
+    listing = dumps_client.get("/dumps/", headers={"Accept": "application/json"}).get_json()
+    assert listing["current"] is False and listing["data_version"] != listing["version"]
+    assert 'id="stale"' in dumps_client.get("/dumps/").get_data(as_text=True)
+    g = _void(dumps_client)
+    assert "older than the data served" in " ".join(str(c) for c in g.objects(DS, RDFS.comment))
+
+
+def test_dumps_of_the_build_served_are_current(server, default_dumps):
+    import urllib.request
+
+    req = urllib.request.Request(server + "/dumps/", headers={"Accept": "application/json"})
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        listing = json.loads(resp.read())
+        assert "Accept" in resp.headers["Vary"]
+    assert listing["current"] is True and listing["version"] == listing["data_version"]
 
 
 def test_after_an_update_void_serves_the_last_statistics_and_counts_again(tiny_kg, tmp_path, monkeypatch):

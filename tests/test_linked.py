@@ -304,6 +304,29 @@ def test_the_same_graph_serves_under_another_base_iri(tmp_path):
     assert 'href="/doc/participation/ALPHA-1"' in html
 
 
+def test_the_base_iri_of_the_build_served_wins_over_the_setting(tmp_path):
+    """A store built under another domain is served by path, whatever IKG_BASE_IRI says now."""
+    from graph.build import BuildOptions, build
+    from graph.store import StoreLocation
+    from service.app import create_app
+
+    loc = StoreLocation(tmp_path / "store")
+    build(loc, BuildOptions(scale=0.1, seed=3, base_iri="https://data.example.eu"))
+    app = create_app({"TESTING": True, "IKG_STORE": str(loc.root), "IKG_QUERY_WORKERS": 1})
+    client = app.test_client()
+    try:
+        resp = client.get("/id/programme/interreg-europe-2014-2020")
+        assert resp.status_code == 303
+        g = Graph().parse(data=client.get(resp.headers["Location"] + ".nt").data, format="nt")
+        assert (URIRef("https://data.example.eu/id/programme/interreg-europe-2014-2020"), RDF.type,
+                URIRef(IKG + "Programme")) in g
+        assert_error(client.get("/doc/programme/nope"), 404, "not_found")
+    finally:
+        from service.app import executor_of
+
+        executor_of(app).close()
+
+
 def test_html_page_reads_well_and_embeds_schema_org(default_client, default_kg):
     iri, label = one_of(default_kg, IKG + "Project")
     resp = default_client.get(doc_path(iri, BASE), headers={"Accept": "text/html"})
