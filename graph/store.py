@@ -294,6 +294,8 @@ def _acceptable(fmt: str | None, kind: str) -> str:
 
 
 def _serialise_triples(triples: list, name: str) -> bytes:
+    """Oxigraph triples in the graph format ``name`` (N-Quads: in the default graph); Turtle
+    and RDF/XML with :data:`SERIALISATION_PREFIXES`."""
     gfmt = GRAPH_FORMATS[name][0]
     if gfmt == ox.RdfFormat.N_QUADS:  # triples of the answer, in the default graph
         return cast(bytes, ox.serialize([ox.Quad(t.subject, t.predicate, t.object) for t in triples],
@@ -312,11 +314,9 @@ def serialise(triples: Iterable[tuple[Node, Node, Node]], fmt: str) -> bytes:
     StoreError
         When a term cannot be written in ``fmt``.
     """
-    gfmt = GRAPH_FORMATS[fmt][0]
-    prefixes = SERIALISATION_PREFIXES if gfmt in (ox.RdfFormat.TURTLE, ox.RdfFormat.RDF_XML) else None
     try:
-        out = [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples]  # type: ignore[arg-type]
-        return cast(bytes, ox.serialize(out, format=gfmt, prefixes=prefixes))
+        return _serialise_triples(
+            [ox.Triple(_to_ox(s), _to_ox(p), _to_ox(o)) for s, p, o in triples], fmt)  # type: ignore[arg-type]
     except (ValueError, TypeError, SyntaxError) as e:
         raise StoreError(f"cannot write the triples as {fmt}: {e}") from e
 
