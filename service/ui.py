@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, render_template, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
+from graph.errors import BadParameter
+from graph.linked import doc_path
 from graph.namespaces import PREFIXES, ROOT
 from graph.queries import load_catalogue
+from service.api import int_arg
+from service.app import executor_of
 
 __all__ = ["bp", "ASSETS", "YASGUI_BUILD"]
 
@@ -51,3 +55,22 @@ def asset(package: str, name: str) -> Response:
     if not (folder / name).is_file():
         abort(404, description=f"{package} is not installed: run `make setup` ({Path(name).name})")
     return send_from_directory(folder, name, max_age=86400)
+
+
+@bp.get("/networks")
+def networks() -> str:
+    """The exchange networks for people: a picture of a view, its size, the most central
+    regions, and links to the exports and analyses."""
+    view = request.args.get("view", "regions")
+    if view not in ("regions", "transfers"):
+        raise BadParameter("view must be regions or transfers", {"param": "view"})
+    colour = request.args.get("colour", "category")
+    filters = {"level": int_arg("level", 2), "call": int_arg("call", None)}
+    executor = executor_of(current_app)
+    summary = executor.call("view_metrics", view=view, metric="summary", **filters)["result"]
+    central = executor.call("view_metrics", view=view, metric="centrality", **filters)
+    top = sorted(central["result"].items(), key=lambda kv: -kv[1]["betweenness"])[:15]
+    rows = [{"iri": n, "href": doc_path(n, "") or n, **central["nodes"].get(n, {}), **m} for n, m in top]
+    query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
+    return render_template("networks.html", view=view, colour=colour, summary=summary, rows=rows,
+                           query=query, filters=filters)

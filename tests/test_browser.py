@@ -121,3 +121,26 @@ def test_ontology_dataset_and_dumps_pages_work_in_a_browser(browser, server, def
     assert "not_found" in page.content()
     assert elsewhere == []
     page.close()
+
+
+def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
+    page = browser.new_page(viewport={"width": 1200, "height": 900})
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page.goto(server + "/networks")
+    page.wait_for_function("document.getElementById('picture').complete", timeout=30_000)
+    assert page.evaluate("document.getElementById('picture').naturalWidth") > 0
+    assert page.locator("#central tr").count() == 16  # a header and the 15 most central regions
+    assert "regions" in page.locator("#summary").inner_text()
+    page.select_option("select[name=view]", "transfers")
+    page.select_option("select[name=level]", "0")
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert "view=transfers" in page.url and "Practice transfers" in page.locator("h1#label").inner_text()
+    page.wait_for_function("document.getElementById('picture').complete", timeout=30_000)
+    assert page.evaluate("document.getElementById('picture').naturalWidth") > 0
+    page.locator("#central a").first.click()
+    page.wait_for_load_state()
+    assert "/doc/nuts/" in page.url and page.locator("h1#label").is_visible()
+    assert elsewhere == []
+    page.close()

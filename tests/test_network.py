@@ -288,3 +288,8 @@ def test_pictures(default_kg, api, tmp_path):
 def default_location_root(kg) -> str:
     """The store folder of an open on-disk store (…/store/builds/<build>/oxigraph)."""
     return str(kg.path.parent.parent.parent)
+
+
+def test_networks_page_refuses_an_unknown_view(client):
+    assert_error(client.get("/networks?view=organisations"), 400, "bad_parameter")
+    assert_error(client.get("/networks?level=x"), 400, "bad_parameter")
