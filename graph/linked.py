@@ -132,6 +132,7 @@ class Description:
     incoming_offset: int
     incoming_more: bool = False  # links after this page
     labels: dict[str, str] = field(default_factory=dict)
+    label_literals: dict[str, Literal] = field(default_factory=dict)  # as stored, with language
     generated_by: str | None = None  # the generation run, for generated records
     sources: list[str] = field(default_factory=list)  # dcterms:source of real records
     graphs: dict[str, str] = field(default_factory=dict)  # role (real, inferred...) -> graph IRI
@@ -172,19 +173,19 @@ def _term(iri: str, name: str) -> URIRef:
     return URIRef(iri)
 
 
-def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, str]:
-    """Labels of ``iris``: rdfs:label, else skos:prefLabel, else dcterms:title (one query per
-    kind of label, each for the IRIs still without one)."""
-    out: dict[str, str] = {}
+def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, Literal]:
+    """The label of each of ``iris`` as stored (with its language): rdfs:label, else
+    skos:prefLabel, else dcterms:title (one query per kind, for the IRIs still without one)."""
+    out: dict[str, Literal] = {}
     todo = sorted(i for i in iris if _plain_iri(i))  # read from the store: all are
     for prop in LABELS:
-        found: dict[str, str] = {}
+        found: dict[str, Literal] = {}
         for start in range(0, len(todo), 400):
             values = " ".join(f"<{i}>" for i in todo[start:start + 400])
             for x, label in kg.query(P + f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {values} }} "
                                          f"?x {prop} ?l }}").rows:
-                if str(x) not in found or str(label) < found[str(x)]:  # the same one every time
-                    found[str(x)] = str(label)
+                if str(x) not in found or str(label) < str(found[str(x)]):  # the same one every time
+                    found[str(x)] = cast(Literal, label)
         out.update(found)
         todo = [i for i in todo if i not in out]
         if not todo:
@@ -254,14 +255,15 @@ def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
     types = sorted(str(s.node) for s in outgoing if s.predicate == str(RDF.type))
     linked = {str(s.node) for s in outgoing + incoming if isinstance(s.node, URIRef)}
     linked |= {s.predicate for s in outgoing + incoming} | {iri}
-    labels = _labels(kg, linked)
+    literals = _labels(kg, linked)
+    labels = {k: str(v) for k, v in literals.items()}
     run = next((str(s.node) for s in outgoing
                 if s.predicate == PREFIXES["prov"] + "wasGeneratedBy"), None)
     sources = sorted(str(s.node) for s in outgoing if s.predicate == PREFIXES["dcterms"] + "source")
     return Description(
         iri=iri, label=labels.get(iri), types=types, outgoing=outgoing, incoming=incoming,
         incoming_total=incoming_total, incoming_offset=incoming_offset,
-        incoming_more=len(page) > incoming_limit, labels=labels,
+        incoming_more=len(page) > incoming_limit, labels=labels, label_literals=literals,
         generated_by=run, sources=sources,
         graphs={"real": graphs.real, "generated": graphs.generated, "inferred": graphs.inferred,
                 "nuts": graphs.nuts, "ontology": graphs.ontology})
@@ -278,8 +280,8 @@ def to_rdf(d: Description, doc_url: str, next_url: str | None = None) -> list[Tr
     out: set[Triple] = {(s, URIRef(st.predicate), st.node) for st in d.outgoing}
     out |= {(st.node, URIRef(st.predicate), s) for st in d.incoming}
     for other in {st.node for st in d.outgoing + d.incoming if isinstance(st.node, URIRef)}:
-        if str(other) in d.labels and other != s:
-            out.add((other, RDFS.label, Literal(d.labels[str(other)])))
+        if str(other) in d.labels and other != s:  # rdfs:label, which skos:prefLabel entails
+            out.add((other, RDFS.label, d.label_literals.get(str(other), Literal(d.labels[str(other)]))))
     doc = URIRef(doc_url)
     out |= {(doc, RDF.type, FOAF.Document), (doc, FOAF.primaryTopic, s)}
     if d.generated_by:
