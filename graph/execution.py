@@ -47,7 +47,8 @@ def _functions() -> dict[str, Callable[..., Any]]:
             "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
             "entity_kind": lineage.entity_kind, "view_export": network.view_export,
             "view_metrics": network.view_metrics, "view_picture": network.view_picture,
-            "describe": linked.describe, "exists": linked.exists, "lineage_summary": lineage.summary,
+            "describe": linked.describe, "exists": linked.exists, "search": linked.search,
+            "lineage_summary": lineage.summary,
             "void_statistics": void.statistics}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 

@@ -140,6 +140,9 @@ class KnowledgeGraph(ABC):
     """The interface every engine offers. Use :func:`open_store` to get one."""
 
     engine = "abstract"
+    #: How many times this process changed the store (updates, loads): a key for caches of
+    #: what was read from it.
+    changes = 0
 
     @abstractmethod
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
@@ -377,6 +380,7 @@ class OxigraphGraph(KnowledgeGraph):
             return _streamed(res, request)
 
     def update(self, sparql: str) -> None:
+        self.changes += 1
         with _translated():
             self._store.update(sparql)
 
@@ -384,6 +388,7 @@ class OxigraphGraph(KnowledgeGraph):
         self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
     ) -> None:
         """Bulk-load a file; ``lenient`` skips IRI checks (for files this store wrote itself)."""
+        self.changes += 1
         try:
             self._store.bulk_load(
                 path=str(path),
@@ -505,6 +510,7 @@ class RdflibGraph(KnowledgeGraph):
                         iter([_serialise_triples(triples[:limit], name)]))
 
     def update(self, sparql: str) -> None:
+        self.changes += 1
         try:
             self._ds.update(sparql)
         except Exception as e:
@@ -515,6 +521,7 @@ class RdflibGraph(KnowledgeGraph):
     def load(
         self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
     ) -> None:
+        self.changes += 1
         name = FORMATS[fmt][1]
         if graph:
             self._ds.graph(URIRef(graph)).parse(str(path), format=name)

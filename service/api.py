@@ -60,6 +60,13 @@ def neighbourhood() -> Response:
         "neighbourhood", iri=_arg("iri"), hops=int_arg("k", 1)))
 
 
+@bp.get("/search")
+def search() -> Response:
+    """Things whose label contains q: projects, regions, organisations, practices, changes, instruments."""
+    return jsonify(executor_of(current_app).call(
+        "search", text=request.args.get("q", ""), limit=int_arg("limit", 50)))
+
+
 @bp.get("/docs")
 def docs() -> str:
     """A browsable page of the OpenAPI document (Swagger UI from npm)."""

@@ -101,6 +101,15 @@ def openapi_document(server: str) -> dict[str, Any]:
                                {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,
                                                                        "maximum": 3}}],
                 "responses": _json("nodes and edges") | _errors(400, 404, 503)}},
+            "/api/search": {"get": {
+                "summary": "Things whose label contains q (case-insensitive): projects, regions, "
+                           "organisations, practices, changes, instruments, action plans, calls",
+                "parameters": [{"name": "q", "in": "query", "required": True,
+                                "schema": {"type": "string", "minLength": 2, "maxLength": 100},
+                                "example": "Fab Lab"},
+                               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
+                                                                           "maximum": 200}}],
+                "responses": _json("iri, label and class of each match, best first") | _errors(400, 503)}},
             "/api/networks/{view}": {"get": {
                 "summary": "A network view (regions, transfers, organisations) as node-link JSON, "
                            "GraphML, GEXF or CSV",

@@ -12,6 +12,7 @@ from graph.namespaces import PREFIXES, ROOT
 from graph.queries import load_catalogue
 from service.api import int_arg
 from service.app import executor_of
+from service.linked import data_base
 
 __all__ = ["bp", "ASSETS", "YASGUI_BUILD"]
 
@@ -70,7 +71,19 @@ def networks() -> str:
     summary = executor.call("view_metrics", view=view, metric="summary", **filters)["result"]
     central = executor.call("view_metrics", view=view, metric="centrality", **filters)
     top = sorted(central["result"].items(), key=lambda kv: -kv[1]["betweenness"])[:15]
-    rows = [{"iri": n, "href": doc_path(n, "") or n, **central["nodes"].get(n, {}), **m} for n, m in top]
+    base = data_base()
+    rows = [{"iri": n, "href": doc_path(n, base) or n, **central["nodes"].get(n, {}), **m} for n, m in top]
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
     return render_template("networks.html", view=view, colour=colour, summary=summary, rows=rows,
                            query=query, filters=filters)
+
+
+@bp.get("/search")
+def search() -> str:
+    """Things by name: projects, regions, organisations, practices, changes, instruments."""
+    text = request.args.get("q", "")
+    results = executor_of(current_app).call("search", text=text, limit=int_arg("limit", 50))
+    base = data_base()
+    for r in results:
+        r["href"] = doc_path(r["iri"], base) or r["iri"]
+    return render_template("search.html", q=text, results=results)

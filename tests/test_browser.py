@@ -134,7 +134,7 @@ def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
     assert "regions" in page.locator("#summary").inner_text()
     page.select_option("select[name=view]", "transfers")
     page.select_option("select[name=level]", "0")
-    page.click("button[type=submit]")
+    page.click("main form button[type=submit]")
     page.wait_for_load_state()
     assert "view=transfers" in page.url and "Practice transfers" in page.locator("h1#label").inner_text()
     page.wait_for_function("document.getElementById('picture').complete", timeout=30_000)
@@ -142,5 +142,21 @@ def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
     page.locator("#central a").first.click()
     page.wait_for_load_state()
     assert "/doc/nuts/" in page.url and page.locator("h1#label").is_visible()
+    assert elsewhere == []
+    page.close()
+
+
+def test_search_box_finds_a_project_and_opens_its_page(browser, server):
+    page = browser.new_page()
+    elsewhere: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page.goto(server + "/doc/nuts/ITC4")  # any page with the navigation bar
+    page.fill("nav input[name=q]", "erudite")
+    page.click("nav button[type=submit]")
+    page.wait_for_load_state()
+    assert "/search?q=erudite" in page.url
+    page.locator("#results a").first.click()
+    page.wait_for_load_state()
+    assert page.url.endswith("/doc/project/ERUDITE") and page.locator("h1#label").inner_text() == "ERUDITE"
     assert elsewhere == []
     page.close()

@@ -389,3 +389,28 @@ def test_the_ontology_is_served_at_its_namespace(client):
 def test_concept_iris_redirect_to_their_documents(default_client):
     resp = default_client.get("/ontology/concept/topic/so-1-1")
     assert resp.status_code == 303 and resp.headers["Location"] == "/doc/concept/topic/so-1-1"
+
+
+def test_search_finds_things_by_name_best_first(default_client):
+    hits = default_client.get("/api/search?q=erudite").get_json()
+    assert hits[0] == {"iri": f"{BASE}/id/project/ERUDITE", "label": "ERUDITE", "class": IKG + "Project"}
+    assert all("erudite" in h["label"].lower() for h in hits)
+    regions = default_client.get("/api/search?q=Lombardia").get_json()
+    assert regions[0]["iri"] == NUTS + "ITC4"  # the exact name first
+    html = default_client.get("/search?q=fab+lab").get_data(as_text=True)
+    assert 'href="/doc/change/2014SI16MAOP001-C1"' in html
+    assert default_client.get("/api/search?q=zzzzqqq").get_json() == []
+    assert len(default_client.get("/api/search?q=an&limit=7").get_json()) == 7
+    for bad in ("/api/search?q=a", "/api/search", "/search?q=" + "x" * 101, "/api/search?q=ab&limit=0"):
+        assert_error(default_client.get(bad), 400, "bad_parameter")
+
+
+def test_search_sees_an_update_made_in_the_same_process(tiny_kg):
+    from service.app import create_app
+
+    client = create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_UPDATE_TOKEN": "t"}).test_client()
+    assert client.get("/api/search?q=gamma").get_json() == []
+    client.post("/sparql", data={"update": f"""INSERT DATA {{ GRAPH <{BASE}/graph/generated> {{
+        <{BASE}/id/project/GAMMA> a <{IKG}Project> ; <http://www.w3.org/2000/01/rdf-schema#label> "GAMMA" }} }}"""},
+                headers={"Authorization": "Bearer t"})
+    assert [h["label"] for h in client.get("/api/search?q=gamma").get_json()] == ["GAMMA"]
