@@ -27,10 +27,16 @@ def browser():
         b.close()
 
 
-def test_yasgui_runs_a_query_and_an_example_without_leaving_the_server(browser, server):
-    page = browser.new_page(viewport={"width": 1300, "height": 900})
+
+def _watched_page(browser, server: str, **options):
+    """A new page, and the list it fills with every request that leaves ``server``."""
+    page = browser.new_page(**options)
     elsewhere: list[str] = []
     page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    return page, elsewhere
+
+def test_yasgui_runs_a_query_and_an_example_without_leaving_the_server(browser, server):
+    page, elsewhere = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
     page.goto(server + "/")
     assert "ikg" in page.title()
     page.click(".yasqe_queryButton")
@@ -68,9 +74,7 @@ def _entity(kg, kind: str) -> tuple[str, str]:
 def test_entity_page_shows_its_label_and_a_working_link_without_leaving_the_server(
         browser, server, default_kg, kind):
     path, label = _entity(default_kg, kind)
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    elsewhere: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page, elsewhere = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
     resp = page.goto(server + path)
     assert resp is not None and resp.ok, path
     if not path.startswith("/doc/"):  # an IRI: the browser followed its 303
@@ -101,9 +105,7 @@ def test_lineage_summary_is_visible_on_a_practice_page(browser, server, default_
 
 
 def test_ontology_dataset_and_dumps_pages_work_in_a_browser(browser, server, default_dumps):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    elsewhere: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page, elsewhere = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
     page.goto(server + "/ontology#Call")
     section = page.locator("[id='Call']")
     assert section.is_visible() and "https://ikg.example.org/ontology#Call" in section.inner_text()
@@ -124,9 +126,7 @@ def test_ontology_dataset_and_dumps_pages_work_in_a_browser(browser, server, def
 
 
 def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
-    page = browser.new_page(viewport={"width": 1200, "height": 900})
-    elsewhere: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page, elsewhere = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
     page.goto(server + "/networks")
     page.wait_for_function("document.getElementById('picture').complete", timeout=30_000)
     assert page.evaluate("document.getElementById('picture').naturalWidth") > 0
@@ -147,9 +147,7 @@ def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
 
 
 def test_search_box_finds_a_project_and_opens_its_page(browser, server):
-    page = browser.new_page()
-    elsewhere: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
+    page, elsewhere = _watched_page(browser, server)
     page.goto(server + "/doc/nuts/ITC4")  # any page with the navigation bar
     page.fill("nav input[name=q]", "erudite")
     page.click("nav button[type=submit]")
