@@ -198,7 +198,7 @@ def _error(name: str, message: str, detail: dict) -> IkgError:
     return cls(message, detail)
 
 
-@dataclass
+@dataclass(eq=False)  # identity: workers go in sets
 class _Worker:
     process: Any
     conn: Connection
@@ -230,6 +230,7 @@ class QueryPool(Executor):
         self._lock = threading.Lock()
         self._closed = False
         self._all: list[_Worker] = []
+        self._maintenance: set[_Worker] = set()  # workers doing maintenance calls
         for _ in range(workers):
             self._idle.put(self._spawn())
 
@@ -245,13 +246,16 @@ class QueryPool(Executor):
         return worker
 
     def _replace(self, worker: _Worker) -> None:
-        """Kill ``worker`` (and the query it runs) and put a fresh one in the pool."""
+        """Kill ``worker`` (and the query it runs) and put a fresh one in the pool; a worker
+        already replaced is left alone."""
+        with self._lock:
+            if worker not in self._all:
+                return
+            self._all.remove(worker)
+            self._maintenance.discard(worker)
         worker.process.kill()
         worker.process.join(timeout=5)
         worker.conn.close()
-        with self._lock:
-            if worker in self._all:
-                self._all.remove(worker)
         if not self._closed:
             self._idle.put(self._spawn())
 
@@ -271,9 +275,11 @@ class QueryPool(Executor):
             self._replace(worker)
             raise StoreError(f"a query worker died: {e}") from e
 
-    def _dispatch(self, payload: object, timeout: float | None = None) -> tuple[_Worker, float, tuple]:
+    def _dispatch(self, payload: object, timeout: float | None = None,
+                  maintenance: bool = False) -> tuple[_Worker, float, tuple]:
         """Hand ``payload`` to an idle worker; (worker, deadline, its first message). The
-        deadline is ``timeout`` seconds away (default: the pool's timeout)."""
+        deadline is ``timeout`` seconds away (default: the pool's timeout). ``maintenance``
+        work (counting statistics) yields to updates: see :meth:`update`."""
         deadline = time.monotonic() + (timeout or self.timeout)
         try:
             worker = self._idle.get(timeout=self.timeout)
@@ -285,7 +291,15 @@ class QueryPool(Executor):
         except (OSError, ValueError) as e:
             self._replace(worker)
             raise StoreError(f"a query worker could not take the request: {e}") from e
-        return worker, deadline, self._recv(worker, deadline, timeout)
+        if not maintenance:
+            return worker, deadline, self._recv(worker, deadline, timeout)
+        with self._lock:
+            self._maintenance.add(worker)
+        try:
+            return worker, deadline, self._recv(worker, deadline, timeout)
+        finally:
+            with self._lock:
+                self._maintenance.discard(worker)
 
     def execute(self, request: QueryRequest) -> Streamed:
         worker, deadline, msg = self._dispatch(request)
@@ -323,7 +337,8 @@ class QueryPool(Executor):
     def call(self, function: str, call_timeout: float | None = None, **kwargs: Any) -> Any:
         if function not in _functions():
             raise ValueError(f"no graph function {function!r}")
-        worker, _, msg = self._dispatch(("call", function, kwargs), call_timeout)
+        worker, _, msg = self._dispatch(("call", function, kwargs), call_timeout,
+                                        maintenance=call_timeout is not None)
         self._idle.put(worker)
         if msg[0] == "error":
             raise _error(msg[1], msg[2], msg[3])
@@ -338,6 +353,12 @@ class QueryPool(Executor):
         """
         with self._lock:
             n = len(self._all)
+            doomed = list(self._maintenance)
+        for w in doomed:
+            # maintenance yields: the caller waiting on it sees the pipe close, replaces the
+            # worker (which the loop below then takes) and gets a StoreError, and may retry.
+            # (Closing the pipe here instead would leave that caller's poll() blocked.)
+            w.process.kill()
         taken: list[_Worker] = []
         try:
             for _ in range(n):

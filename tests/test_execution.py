@@ -100,3 +100,41 @@ def test_updates_run_in_their_own_process_and_are_seen_afterwards(tmp_path):
             pool.update("INSERT DATA { <urn:a> }")
     finally:
         pool.close()
+
+
+def test_an_update_stops_maintenance_work_instead_of_waiting_for_it(default_location, tmp_path):
+    """Counting statistics (about 3 s here) can take longer than an update may wait for a
+    worker (2 s): the count is stopped (its caller gets a StoreError and counts again later)
+    and the update runs."""
+    import shutil
+
+    from graph.errors import StoreError
+
+    shutil.copytree(default_location.root, tmp_path / "store")  # updated below: not the shared one
+    pool = QueryPool(store_path(tmp_path / "store"), workers=1, timeout=2.0)
+    try:
+        _text(pool.execute(QueryRequest(COUNT, "csv")))  # the worker has opened the store
+        outcome: dict = {}
+
+        def count() -> None:
+            start = time.monotonic()
+            try:
+                outcome["result"] = pool.call("void_statistics", call_timeout=60)
+            except StoreError as e:
+                outcome["error"] = e
+            except Exception as e:  # noqa: BLE001 - reported by the assertion below
+                outcome["other"] = repr(e)
+            outcome["seconds"] = time.monotonic() - start
+
+        t = threading.Thread(target=count)
+        t.start()
+        time.sleep(0.2)
+        assert pool._maintenance  # the count is running
+        pool.update("INSERT DATA { GRAPH <urn:g> { <urn:a> <urn:b> <urn:c> } }")
+        t.join(timeout=30)
+        assert "error" in outcome, outcome  # stopped, not finished
+        assert '"boolean": true' in _text(pool.execute(QueryRequest("ASK { <urn:a> <urn:b> <urn:c> }", "json")))
+        assert len(pool._all) == 1 and not pool._maintenance
+        assert pool.call("void_statistics", call_timeout=60).triples > 0  # counted again
+    finally:
+        pool.close()
