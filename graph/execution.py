@@ -47,6 +47,7 @@ def _functions() -> dict[str, Callable[..., Any]]:
             "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
             "entity_kind": lineage.entity_kind, "view_export": network.view_export,
             "view_metrics": network.view_metrics, "view_picture": network.view_picture,
+            "view_overview": network.view_overview,
             "describe": linked.describe, "exists": linked.exists, "search": linked.search,
             "lineage_summary": lineage.summary,
             "void_statistics": void.statistics}
@@ -93,6 +94,11 @@ class Executor:
     def build_info(self) -> dict[str, Any]:
         """What the build being served recorded about itself (``build.json``), or {}."""
         return {}
+
+    @property
+    def build_folder(self) -> Path | None:
+        """The folder of the build being served, or None for a store that is not a build."""
+        return None
 
     def graph_names(self) -> list[str]:
         """The IRIs of the store's named graphs."""
@@ -395,7 +401,6 @@ class QueryPool(Executor):
 
     @property
     def build_folder(self) -> Path:
-        """The folder of the build being served."""
         return Path(self.store_path).parent
 
     def _run_update(self, sparql: str) -> tuple:

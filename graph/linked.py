@@ -131,8 +131,7 @@ class Description:
     incoming_total: int  # at most INCOMING_COUNT_CAP + 1: see incoming_total_exact
     incoming_offset: int
     incoming_more: bool = False  # links after this page
-    labels: dict[str, str] = field(default_factory=dict)
-    label_literals: dict[str, Literal] = field(default_factory=dict)  # as stored, with language
+    labels: dict[str, Literal] = field(default_factory=dict)  # as stored, with their language
     generated_by: str | None = None  # the generation run, for generated records
     sources: list[str] = field(default_factory=list)  # dcterms:source of real records
     graphs: dict[str, str] = field(default_factory=dict)  # role (real, inferred...) -> graph IRI
@@ -157,7 +156,8 @@ class Description:
 
     def label_of(self, iri: str) -> str:
         """The label of a linked IRI, else its compact form."""
-        return self.labels.get(iri) or compact(iri)
+        label = self.labels.get(iri)
+        return str(label) if label is not None else compact(iri)
 
 
 def _plain_iri(iri: str) -> bool:
@@ -255,15 +255,15 @@ def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
     types = sorted(str(s.node) for s in outgoing if s.predicate == str(RDF.type))
     linked = {str(s.node) for s in outgoing + incoming if isinstance(s.node, URIRef)}
     linked |= {s.predicate for s in outgoing + incoming} | {iri}
-    literals = _labels(kg, linked)
-    labels = {k: str(v) for k, v in literals.items()}
+    labels = _labels(kg, linked)
     run = next((str(s.node) for s in outgoing
                 if s.predicate == PREFIXES["prov"] + "wasGeneratedBy"), None)
     sources = sorted(str(s.node) for s in outgoing if s.predicate == PREFIXES["dcterms"] + "source")
     return Description(
-        iri=iri, label=labels.get(iri), types=types, outgoing=outgoing, incoming=incoming,
+        iri=iri, label=str(labels[iri]) if iri in labels else None, types=types,
+        outgoing=outgoing, incoming=incoming,
         incoming_total=incoming_total, incoming_offset=incoming_offset,
-        incoming_more=len(page) > incoming_limit, labels=labels, label_literals=literals,
+        incoming_more=len(page) > incoming_limit, labels=labels,
         generated_by=run, sources=sources,
         graphs={"real": graphs.real, "generated": graphs.generated, "inferred": graphs.inferred,
                 "nuts": graphs.nuts, "ontology": graphs.ontology})
@@ -281,7 +281,7 @@ def to_rdf(d: Description, doc_url: str, next_url: str | None = None) -> list[Tr
     out |= {(st.node, URIRef(st.predicate), s) for st in d.incoming}
     for other in {st.node for st in d.outgoing + d.incoming if isinstance(st.node, URIRef)}:
         if str(other) in d.labels and other != s:  # rdfs:label, which skos:prefLabel entails
-            out.add((other, RDFS.label, d.label_literals.get(str(other), Literal(d.labels[str(other)]))))
+            out.add((other, RDFS.label, d.labels[str(other)]))
     doc = URIRef(doc_url)
     out |= {(doc, RDF.type, FOAF.Document), (doc, FOAF.primaryTopic, s)}
     if d.generated_by:

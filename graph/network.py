@@ -373,6 +373,19 @@ def view_metrics(kg: KnowledgeGraph, view: str, metric: str = "summary", k: int 
             "nodes": nodes if metric not in ("summary", "small-world", "category-mixing") else {}}
 
 
+def view_overview(kg: KnowledgeGraph, view: str, top: int = 15, **filters: Any) -> dict[str, Any]:
+    """What a page shows of a view, from one extraction: its size (:func:`summary`) and its
+    ``top`` brokers, the nodes with the highest betweenness, with their attributes and
+    centralities (:func:`graph.analysis.centrality`)."""
+    from graph import analysis
+
+    G = network(kg, view, _filters(**filters))
+    central = analysis.centrality(G)
+    brokers = sorted(central, key=lambda n: (-central[n]["betweenness"], n))[:top]
+    return {"view": view, "summary": summary(G),
+            "brokers": [{"iri": n, **G.nodes[n], **central[n]} for n in brokers]}
+
+
 def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Graph]]:
     """The network after each call (calls 1..n together): how it grew call by call, from one
     query whose rows carry their call."""

@@ -8,9 +8,9 @@ from pathlib import Path
 from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
 
 from graph.errors import NotFound
-from graph.execution import QueryPool
 from graph.export import DUMP_FILES, read_manifest
 from service.app import executor_of
+from service.caching import data_version
 
 __all__ = ["bp", "dumps_folder"]
 
@@ -22,8 +22,8 @@ def dumps_folder() -> Path | None:
     """``IKG_DUMPS``, else ``dumps/`` in the build being served (None when unknown)."""
     if current_app.config["IKG_DUMPS"]:
         return Path(current_app.config["IKG_DUMPS"])
-    executor = executor_of(current_app)
-    return executor.build_folder / "dumps" if isinstance(executor, QueryPool) else None
+    build = executor_of(current_app).build_folder
+    return build / "dumps" if build is not None else None
 
 
 def _manifest() -> tuple[Path, dict]:
@@ -38,8 +38,8 @@ def _manifest() -> tuple[Path, dict]:
 @bp.get("/")
 def index() -> Response:
     """The dump files with sizes and checksums (HTML, or JSON for clients that ask for it)."""
-    folder, manifest = _manifest()
-    version = executor_of(current_app).version()[0]
+    _, manifest = _manifest()
+    version, _ = data_version()
     manifest = {**manifest, "current": manifest.get("version") == version, "data_version": version}
     best = request.accept_mimetypes.best_match(["text/html", "application/json"])
     resp = (jsonify(manifest) if best == "application/json"
@@ -57,7 +57,10 @@ def dump(name: str) -> Response:
     path = folder / name
     if not path.is_file():
         raise NotFound(f"the dump file {name} is missing; run `ikg export` again", {"file": name})
-    sha = next((f["sha256"] for f in manifest["files"] if f["name"] == name), None)
+    entry = next((f for f in manifest["files"] if f["name"] == name), None)
+    # the manifest's SHA-256 is the ETag only if it still describes the file (an export
+    # landing after the manifest was read replaces both); else Werkzeug's own tag
+    sha = entry["sha256"] if entry and entry["bytes"] == path.stat().st_size else None
     resp = send_file(path, mimetype=FILES[name].media_type, conditional=True,
                      etag=sha or True, download_name=name, as_attachment=False,
                      last_modified=datetime.fromtimestamp(int(path.stat().st_mtime), UTC),

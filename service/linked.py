@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import logging
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
@@ -16,17 +15,17 @@ from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
 from graph.linked import INCOMING_PAGE, MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
-from graph.ontology import ontology_graph, ontology_html, ontology_version
+from graph.ontology import ONTOLOGY_FILE, ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
 from graph.void import Statistics, StatisticsCache, dataset_description, read_saved_statistics
 from service.api import int_arg
 from service.app import executor_of
 from service.caching import data_version, not_modified, stamp
+from service.dumps import dumps_folder
 
 __all__ = ["bp", "FORMATS", "negotiate", "data_base"]
 
 bp = Blueprint("linked", __name__)
-log = logging.getLogger("ikg.service")
 
 #: Extension -> (name of the format in :data:`graph.store.GRAPH_FORMATS`, whose serialiser
 #: writes it, or None for HTML; media type; name); order is preference for ``*/*``.
@@ -222,8 +221,6 @@ STATISTICS_TIMEOUT = 600.0
 
 def _statistics(version: str) -> tuple[str, Statistics]:
     """(the version they were counted at, the statistics): see :class:`StatisticsCache`."""
-    from service.dumps import dumps_folder
-
     cache = current_app.extensions["ikg"].setdefault("statistics", StatisticsCache())
     executor = executor_of(current_app)
     return cast(StatisticsCache, cache).get(
@@ -232,15 +229,11 @@ def _statistics(version: str) -> tuple[str, Statistics]:
 
 
 def _dump_manifest() -> dict | None:
-    from service.dumps import dumps_folder
-
     folder = dumps_folder()
     return read_manifest(folder) if folder is not None else None
 
 
 def _ontology_modified() -> datetime:
-    from graph.ontology import ONTOLOGY_FILE
-
     return datetime.fromtimestamp(int(ONTOLOGY_FILE.stat().st_mtime), UTC)
 
 

@@ -7,12 +7,10 @@ from pathlib import Path
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
 from graph.errors import BadParameter
-from graph.linked import doc_path
 from graph.namespaces import PREFIXES, ROOT
 from graph.queries import load_catalogue
 from service.api import int_arg
 from service.app import executor_of
-from service.linked import data_base
 
 __all__ = ["bp", "ASSETS", "YASGUI_BUILD"]
 
@@ -60,22 +58,19 @@ def asset(package: str, name: str) -> Response:
 
 @bp.get("/networks")
 def networks() -> str:
-    """The exchange networks for people: a picture of a view, its size, the most central
-    regions, and links to the exports and analyses."""
+    """The exchange networks for people: a picture of a view, its size, its brokers (the
+    regions with the highest betweenness), and links to the exports and analyses."""
     view = request.args.get("view", "regions")
     if view not in ("regions", "transfers"):
         raise BadParameter("view must be regions or transfers", {"param": "view"})
     colour = request.args.get("colour", "category")
+    if colour not in ("category", "community"):
+        raise BadParameter("colour must be category or community", {"param": "colour"})
     filters = {"level": int_arg("level", 2), "call": int_arg("call", None)}
-    executor = executor_of(current_app)
-    summary = executor.call("view_metrics", view=view, metric="summary", **filters)["result"]
-    central = executor.call("view_metrics", view=view, metric="centrality", **filters)
-    top = sorted(central["result"].items(), key=lambda kv: -kv[1]["betweenness"])[:15]
-    base = data_base()
-    rows = [{"iri": n, "href": doc_path(n, base) or n, **central["nodes"].get(n, {}), **m} for n, m in top]
+    overview = executor_of(current_app).call("view_overview", view=view, **filters)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
-    return render_template("networks.html", view=view, colour=colour, summary=summary, rows=rows,
-                           query=query, filters=filters)
+    return render_template("networks.html", view=view, colour=colour, summary=overview["summary"],
+                           rows=overview["brokers"], query=query, filters=filters)
 
 
 @bp.get("/search")
@@ -83,7 +78,4 @@ def search() -> str:
     """Things by name: projects, regions, organisations, practices, changes, instruments."""
     text = request.args.get("q", "")
     results = executor_of(current_app).call("search", text=text, limit=int_arg("limit", 50))
-    base = data_base()
-    for r in results:
-        r["href"] = doc_path(r["iri"], base) or r["iri"]
     return render_template("search.html", q=text, results=results)

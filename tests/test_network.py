@@ -293,3 +293,17 @@ def default_location_root(kg) -> str:
 def test_networks_page_refuses_an_unknown_view(client):
     assert_error(client.get("/networks?view=organisations"), 400, "bad_parameter")
     assert_error(client.get("/networks?level=x"), 400, "bad_parameter")
+    assert_error(client.get("/networks?colour=purple"), 400, "bad_parameter")
+
+
+def test_overview_is_the_summary_and_the_top_brokers_of_one_extraction(default_kg):
+    from graph.network import view_overview
+
+    overview = view_overview(default_kg, "regions", top=5, level=1)
+    assert overview["summary"] == view_metrics(default_kg, "regions", "summary", level=1)["result"]
+    central = view_metrics(default_kg, "regions", "centrality", level=1)
+    ranked = sorted(central["result"], key=lambda n: (-central["result"][n]["betweenness"], n))
+    assert [b["iri"] for b in overview["brokers"]] == ranked[:5]
+    first = overview["brokers"][0]
+    assert first["label"] == central["nodes"][first["iri"]]["label"]
+    assert first["betweenness"] == central["result"][first["iri"]]["betweenness"]
