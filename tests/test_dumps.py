@@ -40,6 +40,9 @@ def test_the_dumps_parse_back_to_exactly_the_store(default_kg, default_dumps):
                 f"{_ox(o)}" for s, p, o in default_kg.query(
                     "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }").rows}
     assert dumped(default_dumps / "ikg.nt.gz", ox.RdfFormat.N_TRIPLES) == expected
+    with gzip.open(default_dumps / "ikg.nt.gz", "rt", encoding="utf8") as lines:
+        assert sum(1 for _ in lines) == len(expected)  # one line a triple, none twice
+    assert json.loads((default_dumps / "manifest.json").read_text())["triples"] == len(expected)
     assert dumped(default_dumps / "ikg.ttl", ox.RdfFormat.TURTLE) == expected
     with gzip.open(default_dumps / "ikg.nq.gz", "rb") as f:
         quads = sum(1 for _ in ox.parse(f, ox.RdfFormat.N_QUADS))
