@@ -6,6 +6,7 @@ import gzip
 import hashlib
 from collections.abc import Callable
 from datetime import UTC, datetime
+from typing import cast
 
 from flask import Blueprint, Response, current_app, g, request
 
@@ -20,19 +21,24 @@ MIN_GZIP = 1024  # bytes: smaller answers are not worth compressing
 
 
 def data_version() -> tuple[str, datetime]:
-    """(tag, last modified) of the data being served: changes with each build and update."""
-    tag, modified = executor_of(current_app).version()
-    return tag, datetime.fromtimestamp(modified, UTC)
+    """(tag, last modified) of the data being served: changes with each build and update.
+    Read once per request."""
+    if "ikg_version" not in g:
+        tag, modified = executor_of(current_app).version()
+        g.ikg_version = (tag, datetime.fromtimestamp(modified, UTC))
+    return cast(tuple[str, datetime], g.ikg_version)
 
 
-def not_modified(etag: str, modified: datetime, vary: str = "Accept") -> Response | None:
-    """A 304 when the client's copy (If-None-Match, else If-Modified-Since) is current."""
+def not_modified(etag: str, modified: datetime, vary: str = "Accept",
+                 since: bool = True) -> Response | None:
+    """A 304 when the client's copy (If-None-Match, else, with ``since``, If-Modified-Since)
+    is current."""
     if request.if_none_match:
         # "*" would match whatever exists; answers are cheap enough to send instead
         current = not request.if_none_match.star_tag and request.if_none_match.contains_weak(etag)
     else:
-        since = request.if_modified_since
-        current = since is not None and since >= modified
+        current = (since and request.if_modified_since is not None
+                   and request.if_modified_since >= modified)
     if not current:
         return None
     return stamp(Response(status=304), etag, modified, vary)
@@ -90,8 +96,9 @@ def revalidate_by_version(bp: Blueprint, cacheable: Callable[[], bool] | None = 
         g.ikg_etag = _request_tag()
         if request.method == "POST":
             return None
-        _, modified = data_version()
-        return not_modified(g.ikg_etag, modified)
+        # only the ETag: it was given to a 200 answer of this very request, where a date could
+        # stand for a request that fails
+        return not_modified(g.ikg_etag, data_version()[1], since=False)
 
     @bp.after_request
     def _stamp(resp: Response) -> Response:

@@ -272,6 +272,9 @@ def test_query_and_api_answers_revalidate_against_the_store_version(tiny_kg):
                 headers={"Authorization": "Bearer t"})
     changed = client.get(url, headers={"Accept": "application/sparql-results+json", "If-None-Match": etag})
     assert changed.status_code == 200 and changed.headers["ETag"] != etag
+    # a date alone is no proof the client holds an answer to this request
+    assert_error(client.get(f"/api/lineage/downstream?practice={BASE}/id/practice/NOPE",
+                            headers={"If-Modified-Since": "Fri, 01 Jan 2100 00:00:00 GMT"}), 404, "not_found")
     volatile = client.get("/sparql", query_string={"query": "SELECT (RAND() AS ?r) WHERE {}"})
     assert volatile.status_code == 200 and "ETag" not in volatile.headers  # answers vary anyway
 
