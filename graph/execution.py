@@ -6,23 +6,45 @@ the deadline passes the worker is killed (the query stops with it) and a fresh w
 its place; the caller gets :class:`QueryTimeout`. Other requests are served meanwhile by the
 other workers. For stores that live in this process (in-memory graphs in tests),
 :class:`InlineExecutor` runs queries directly, without a timeout.
+
+What a public endpoint needs from this module, and where each is done:
+
+- Admission: idle workers are handed to waiting requests fairly between clients (the client
+  with the fewest running requests first), a client may keep only a few requests waiting
+  (more are :class:`TooManyRequests`), and a request's deadline starts when it gets its
+  worker, not while it waits for one.
+- Isolation: where the operating system allows it, query and update processes have no
+  network at all (a network namespace of their own), unless SERVICE/LOAD are allowed; they
+  run the engine on a thread with a large stack, so deep queries cannot crash them; and they
+  exit as soon as the server that started them is gone (a lifeline pipe), so a killed server
+  leaves no writer behind.
+- Updates: the answer says whether the update committed. The writer reports its commit
+  before it flushes and compacts the store; that work finishes outside the client's deadline
+  before fresh workers open the store. A writer stopped at the deadline, or killed, is
+  followed by a recovery that opens the store for writing once, so the next readers do not
+  replay a large write-ahead log.
 """
 
 from __future__ import annotations
 
+import contextlib
+import contextvars
+import ctypes
 import json
 import logging
 import multiprocessing as mp
-import queue
+import os
+import sys
 import threading
 import time
+from collections import Counter, deque
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal
 
-from graph import errors
+from graph import errors, guard
 from graph.errors import IkgError, StoreError
 from graph.store import (
     KnowledgeGraph,
@@ -34,9 +56,13 @@ from graph.store import (
     record_update,
 )
 
-__all__ = ["QueryTimeout", "ServerBusy", "Executor", "InlineExecutor", "QueryPool"]
+__all__ = ["QueryTimeout", "ServerBusy", "TooManyRequests", "Executor", "InlineExecutor",
+           "QueryPool", "client", "wal_bytes"]
 
 log = logging.getLogger("ikg.execution")
+
+#: Who is asking, for fair admission (the service sets the client's address per request).
+client: contextvars.ContextVar[str] = contextvars.ContextVar("ikg_client", default="")
 
 
 def _functions() -> dict[str, Callable[..., Any]]:
@@ -52,6 +78,15 @@ def _functions() -> dict[str, Callable[..., Any]]:
             "lineage_summary": lineage.summary,
             "void_statistics": void.statistics}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
+#: Stack of the thread that runs the engine in a worker: Oxigraph's parser and evaluator
+#: recurse once per nesting level, and 5,000 nested braces overflow the 8 MiB main stack
+#: (pyoxigraph 0.5.13: a segfault). Only the pages touched are committed.
+ENGINE_STACK = 512 * 1024 * 1024
+#: A write-ahead log larger than this is replayed once, for writing, before readers open the
+#: store (each read-only open replays it: 98 MB took 9 s).
+RECOVER_WAL_BYTES = 16 * 1024 * 1024
+#: Seconds a writer may take to flush and compact after it committed, and a recovery to run.
+FLUSH_LIMIT = 600.0
 
 
 class QueryTimeout(IkgError):
@@ -61,9 +96,15 @@ class QueryTimeout(IkgError):
 
 
 class ServerBusy(IkgError):
-    """Every worker stayed busy for the whole timeout."""
+    """No worker became free while the request could wait."""
 
     code = "server_busy"
+
+
+class TooManyRequests(IkgError):
+    """The client already has as many requests waiting as it may."""
+
+    code = "too_many_requests"
 
 
 class Executor:
@@ -111,11 +152,25 @@ class Executor:
         """Stop whatever the executor started."""
 
 
+def _stream(kg: KnowledgeGraph, request: QueryRequest, allow_network: bool) -> Streamed:
+    """The answer to ``request``, after refusing SERVICE where the network is not allowed."""
+    if not allow_network:
+        guard.refuse_network(request.query)
+    return kg.stream(request)
+
+
+def _update(kg: KnowledgeGraph, sparql: str, allow_network: bool) -> None:
+    if not allow_network:
+        guard.refuse_network(sparql, update=True)
+    kg.update(sparql)
+
+
 class InlineExecutor(Executor):
     """Runs queries in the calling thread on a store of this process (no timeout)."""
 
-    def __init__(self, kg: KnowledgeGraph) -> None:
+    def __init__(self, kg: KnowledgeGraph, allow_network: bool = False) -> None:
         self.kg = kg
+        self.allow_network = allow_network
         self._updates = 0
         self._modified = float(int(time.time()))
 
@@ -123,10 +178,10 @@ class InlineExecutor(Executor):
         return f"mem{id(self.kg):x}.{self._updates}", self._modified
 
     def execute(self, request: QueryRequest) -> Streamed:
-        return self.kg.stream(request)
+        return _stream(self.kg, request, self.allow_network)
 
     def update(self, sparql: str) -> None:
-        self.kg.update(sparql)
+        _update(self.kg, sparql, self.allow_network)
         self._updates += 1
         self._modified = max(self._modified + 1, float(int(time.time())))
 
@@ -134,11 +189,59 @@ class InlineExecutor(Executor):
         return _functions()[function](self.kg, **kwargs)
 
 
-# ----------------------------------------------------------------------------- workers
+# ----------------------------------------------------------------------------- child processes
+
+_CLONE_NEWUSER = 0x10000000
+_CLONE_NEWNET = 0x40000000
 
 
-def _worker_main(conn: Connection, store_path: str) -> None:
+def isolate_from_network() -> bool:
+    """Move this process into a network namespace of its own (no interface but a loopback
+    that is down), so nothing it runs can open a connection; True when that worked.
+
+    Must run before the process starts threads. Root (or CAP_SYS_ADMIN) may do it directly;
+    others may where unprivileged user namespaces are enabled.
+    """
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError:  # pragma: no cover - not Linux
+        return False
+    # any() stops at the first that works: root needs no user namespace
+    return any(libc.unshare(flags) == 0 for flags in (_CLONE_NEWNET, _CLONE_NEWUSER | _CLONE_NEWNET))
+
+
+def _start_child(lifeline: Connection, isolate: bool) -> None:
+    """What every query or update process does first: leave the network (when asked), and
+    exit at once when the server that started it is gone (its end of ``lifeline`` closes)."""
+    if isolate and not isolate_from_network():
+        log.warning("could not isolate a query process from the network; SERVICE and LOAD "
+                    "are refused by the parser check alone")
+
+    def watch() -> None:
+        with contextlib.suppress(OSError, EOFError):
+            lifeline.poll(None)  # the parent never writes: readable means closed
+        os._exit(0)
+
+    threading.Thread(target=watch, name="ikg-lifeline", daemon=True).start()
+
+
+def _on_big_stack(target: Callable[[], None]) -> None:
+    """Run ``target`` on a thread with :data:`ENGINE_STACK` bytes of stack and wait for it."""
+    threading.stack_size(ENGINE_STACK)
+    sys.setrecursionlimit(100_000)  # rdflib's parser, in the SERVICE check, recurses per level
+    t = threading.Thread(target=target, name="ikg-engine")
+    t.start()
+    t.join()
+
+
+def _worker_main(conn: Connection, lifeline: Connection, store_path: str,
+                 allow_network: bool) -> None:
     """A worker: open the store read-only, answer requests until the pipe closes."""
+    _start_child(lifeline, isolate=not allow_network)
+    _on_big_stack(lambda: _serve(conn, store_path, allow_network))
+
+
+def _serve(conn: Connection, store_path: str, allow_network: bool) -> None:
     kg: OxigraphGraph | None = None
     while True:
         try:
@@ -152,7 +255,7 @@ def _worker_main(conn: Connection, store_path: str) -> None:
                 _, name, kwargs = request
                 conn.send(("result", _functions()[name](kg, **kwargs)))
                 continue
-            answer = kg.stream(request)
+            answer = _stream(kg, request, allow_network)
             # small answers (most) go back in one message: each message costs a round of
             # context switches between the processes
             head: tuple[Literal["select", "ask", "graph"], str, bool] | None = (
@@ -178,13 +281,41 @@ def _worker_main(conn: Connection, store_path: str) -> None:
             conn.send(_error_message(e))
 
 
-def _update_main(conn: Connection, store_path: str, sparql: str) -> None:
-    """A one-off process: open the store for writing, run one update, report."""
+def _update_main(conn: Connection, lifeline: Connection, store_path: str, sparql: str,
+                 allow_network: bool) -> None:
+    """A one-off process: open the store for writing, run one update, report its commit
+    ("applied"), then flush and compact and report that ("flushed")."""
+    _start_child(lifeline, isolate=not allow_network)
+
+    def run() -> None:
+        try:
+            if not allow_network:  # before the store is opened: a refused update costs nothing
+                guard.refuse_network(sparql, update=True)
+            kg = OxigraphGraph(store_path)
+            kg.update(sparql)
+        except Exception as e:
+            conn.send(_error_message(e))
+            return
+        conn.send(("applied",))
+        try:
+            kg.flush(compact=False)
+            kg.close()
+            conn.send(("flushed",))
+        except Exception as e:
+            conn.send(_error_message(e))
+
+    _on_big_stack(run)
+
+
+def _recover_main(conn: Connection, lifeline: Connection, store_path: str) -> None:
+    """A one-off process: open the store for writing (which replays its write-ahead log),
+    flush and compact it, report."""
+    _start_child(lifeline, isolate=True)
     try:
         kg = OxigraphGraph(store_path)
-        kg.update(sparql)
         kg.flush()
-        conn.send(("done",))
+        kg.close()
+        conn.send(("flushed",))
     except Exception as e:
         conn.send(_error_message(e))
 
@@ -198,16 +329,134 @@ def _error_message(e: Exception) -> tuple:
 
 def _error(name: str, message: str, detail: dict) -> IkgError:
     """The worker's error, re-raised as the same ikg exception in the parent."""
-    cls = getattr(errors, name, None)
+    cls = getattr(errors, name, None) or getattr(guard, name, None)
     if not (isinstance(cls, type) and issubclass(cls, IkgError)):
         cls = StoreError
     return cls(message, detail)
+
+
+def wal_bytes(store_path: Path | str) -> int:
+    """Bytes of write-ahead log (RocksDB ``NNNNNN.log`` files) in an Oxigraph store folder."""
+    total = 0
+    try:
+        for p in Path(store_path).iterdir():
+            if p.suffix == ".log" and p.stem.isdigit():
+                total += p.stat().st_size
+    except OSError:
+        return 0
+    return total
 
 
 @dataclass(eq=False)  # identity: workers go in sets
 class _Worker:
     process: Any
     conn: Connection
+    lifeline: Connection
+    client: str | None = None  # whose request it runs
+
+
+@dataclass(eq=False)
+class _Waiter:
+    client: str
+    worker: _Worker | None = None
+
+
+@dataclass
+class _Admission:
+    """Idle workers and the requests waiting for one; see :class:`QueryPool`."""
+
+    client_waiting: int
+    cond: threading.Condition = field(default_factory=threading.Condition)
+    idle: list[_Worker] = field(default_factory=list)
+    waiting: dict[str, deque[_Waiter]] = field(default_factory=dict)
+    running: Counter[str] = field(default_factory=Counter)
+    drain: list[_Worker] | None = None  # an update collecting every worker
+
+    def acquire(self, who: str, wait: float, busy: Callable[[], IkgError]) -> _Worker:
+        """An idle worker for ``who``, waiting up to ``wait`` seconds for one.
+
+        Raises
+        ------
+        TooManyRequests
+            When ``who`` already has ``client_waiting`` requests waiting.
+        ServerBusy
+            (made by ``busy``) when no worker came free in time.
+        """
+        with self.cond:
+            if self.idle and self.drain is None and not self.waiting:
+                worker = self.idle.pop()
+                self._assign(worker, who)
+                return worker
+            queue = self.waiting.setdefault(who, deque())
+            if len(queue) >= self.client_waiting:
+                if not queue:
+                    del self.waiting[who]
+                raise TooManyRequests(
+                    f"this client already has {len(queue)} requests waiting for a query "
+                    "worker; wait for their answers before sending more",
+                    {"waiting": len(queue), "limit": self.client_waiting})
+            me = _Waiter(who)
+            queue.append(me)
+            deadline = time.monotonic() + wait
+            while me.worker is None:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    queue.remove(me)
+                    if not queue:
+                        del self.waiting[who]
+                    raise busy()
+                self.cond.wait(remaining)
+            return me.worker
+
+    def _assign(self, worker: _Worker, who: str) -> None:
+        worker.client = who
+        self.running[who] += 1
+
+    def forget(self, worker: _Worker) -> None:
+        """``worker`` no longer runs a client's request (it finished, or was stopped)."""
+        with self.cond:
+            who, worker.client = worker.client, None
+            if who is not None:
+                self.running[who] -= 1
+                if self.running[who] <= 0:
+                    del self.running[who]
+
+    def give(self, worker: _Worker) -> None:
+        """Hand a free worker to an update collecting workers, else to the waiting request of
+        the client with the fewest running requests (the earliest among equals), else idle."""
+        with self.cond:
+            self.forget(worker)
+            if self.drain is not None:
+                self.drain.append(worker)
+            elif self.waiting:
+                who = min(self.waiting, key=lambda c: self.running[c])
+                queue = self.waiting[who]
+                me = queue.popleft()
+                if not queue:
+                    del self.waiting[who]
+                me.worker = worker
+                self._assign(worker, who)
+            else:
+                self.idle.append(worker)
+            self.cond.notify_all()
+
+    def take_all(self, n: int, wait: float) -> list[_Worker] | None:
+        """Collect ``n`` workers (idle ones now, busy ones as they come free, before any
+        waiting request); None (and nothing taken) when that took longer than ``wait``."""
+        with self.cond:
+            self.drain = list(self.idle)
+            self.idle.clear()
+            deadline = time.monotonic() + wait
+            while len(self.drain) < n:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    taken, self.drain = self.drain, None
+                    for w in taken:
+                        self.give(w)
+                    return None
+                self.cond.wait(remaining)
+            taken, self.drain = self.drain, None
+            return taken
 
 
 class QueryPool(Executor):
@@ -220,36 +469,67 @@ class QueryPool(Executor):
     workers : int
         How many queries may run at once.
     timeout : float
-        Seconds a query may take, from the moment it is accepted to its last byte.
+        Seconds a query may run, from the moment a worker takes it to its last byte.
+    queue_timeout : float, optional
+        Seconds a request may wait for a free worker (default: ``timeout``); then
+        :class:`ServerBusy`.
+    client_waiting : int
+        Requests one client (see :data:`client`) may have waiting for a worker; one more is
+        :class:`TooManyRequests`.
+    allow_network : bool
+        Whether queries may use SERVICE and updates LOAD; when not (the default), they are
+        refused, and the processes have no network where the operating system allows it.
     """
 
     timeout: float
 
-    def __init__(self, store_path: Path | str, workers: int = 2, timeout: float = 30.0) -> None:
+    def __init__(self, store_path: Path | str, workers: int = 2, timeout: float = 30.0,
+                 queue_timeout: float | None = None, client_waiting: int = 4,
+                 allow_network: bool = False) -> None:
         if workers < 1:
             raise ValueError("a query pool needs at least one worker")
         self.store_path = str(store_path)
         self.timeout = timeout
+        self.queue_timeout = timeout if queue_timeout is None else queue_timeout
+        self.allow_network = allow_network
+        self.workers = workers
         # spawn, not fork: the parent runs server threads and holds a RocksDB handle
         self._ctx = mp.get_context("spawn")
-        self._idle: queue.Queue[_Worker] = queue.Queue()
+        self._admission = _Admission(client_waiting)
         self._lock = threading.Lock()
         self._closed = False
         self._all: list[_Worker] = []
         self._maintenance: set[_Worker] = set()  # workers doing maintenance calls
+        self._writing = threading.Lock()  # one update (and its flush) at a time
+        self._recover_if_needed("at start-up")
         for _ in range(workers):
-            self._idle.put(self._spawn())
+            self._admission.give(self._spawn())
 
-    def _spawn(self) -> _Worker:
+    # -- processes
+
+    def _child(self, target: Callable[..., None], name: str, *args: Any) -> tuple[Any, Connection, Connection]:
         parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_worker_main, args=(child, self.store_path),
-                                 name="ikg-query-worker", daemon=True)
+        life_r, life_w = self._ctx.Pipe(duplex=False)
+        proc = self._ctx.Process(target=target, args=(child, life_r, *args), name=name, daemon=True)
         proc.start()
         child.close()
-        worker = _Worker(proc, parent)
+        life_r.close()
+        return proc, parent, life_w
+
+    def _spawn(self) -> _Worker:
+        proc, conn, lifeline = self._child(_worker_main, "ikg-query-worker", self.store_path,
+                                           self.allow_network)
+        worker = _Worker(proc, conn, lifeline)
         with self._lock:
             self._all.append(worker)
         return worker
+
+    @staticmethod
+    def _stop(worker: _Worker) -> None:
+        worker.process.kill()
+        worker.process.join(timeout=5)
+        worker.conn.close()
+        worker.lifeline.close()
 
     def _replace(self, worker: _Worker) -> None:
         """Kill ``worker`` (and the query it runs) and put a fresh one in the pool; a worker
@@ -259,11 +539,43 @@ class QueryPool(Executor):
                 return
             self._all.remove(worker)
             self._maintenance.discard(worker)
-        worker.process.kill()
-        worker.process.join(timeout=5)
-        worker.conn.close()
+        self._admission.forget(worker)
+        self._stop(worker)
         if not self._closed:
-            self._idle.put(self._spawn())
+            self._admission.give(self._spawn())
+
+    def _recover_if_needed(self, when: str, force: bool = False) -> None:
+        """Replay a large (or, with ``force``, any) write-ahead log once, for writing, so that
+        readers open the store quickly; logged."""
+        size = wal_bytes(self.store_path)
+        if not force and size < RECOVER_WAL_BYTES:
+            return
+        log.warning("recovering the store %s %s (write-ahead log: %.1f MB) ...", self.store_path,
+                    when, size / 1e6)
+        started = time.monotonic()
+        proc, conn, lifeline = self._child(_recover_main, "ikg-recover", self.store_path)
+        try:
+            if not conn.poll(FLUSH_LIMIT):
+                proc.kill()
+                log.error("recovering the store took longer than %g s and was stopped", FLUSH_LIMIT)
+                return
+            msg = conn.recv()
+            if msg[0] == "error":
+                log.error("recovering the store failed: %s", msg[2])
+            else:
+                log.warning("recovered the store in %.1f s", time.monotonic() - started)
+        except (EOFError, OSError) as e:
+            log.error("the recovery process died: %s", e)
+        finally:
+            proc.join(timeout=5)
+            conn.close()
+            lifeline.close()
+
+    # -- queries
+
+    def _busy(self) -> IkgError:
+        return ServerBusy(f"every query worker stayed busy for {self.queue_timeout:g} s; try again",
+                          {"timeout_seconds": self.queue_timeout})
 
     def _recv(self, worker: _Worker, deadline: float, timeout: float | None = None) -> tuple:
         remaining = deadline - time.monotonic()
@@ -283,15 +595,12 @@ class QueryPool(Executor):
 
     def _dispatch(self, payload: object, timeout: float | None = None,
                   maintenance: bool = False) -> tuple[_Worker, float, tuple]:
-        """Hand ``payload`` to an idle worker; (worker, deadline, its first message). The
-        deadline is ``timeout`` seconds away (default: the pool's timeout). ``maintenance``
-        work (counting statistics) yields to updates: see :meth:`update`."""
+        """Hand ``payload`` to a worker once one is free for this client; (worker, deadline,
+        its first message). The deadline is ``timeout`` seconds (default: the pool's) after
+        the worker took the request. ``maintenance`` work (counting statistics) yields to
+        updates: see :meth:`update`."""
+        worker = self._admission.acquire(client.get(), self.queue_timeout, self._busy)
         deadline = time.monotonic() + (timeout or self.timeout)
-        try:
-            worker = self._idle.get(timeout=self.timeout)
-        except queue.Empty:
-            raise ServerBusy(f"every query worker stayed busy for {self.timeout:g} s; try again",
-                             {"timeout_seconds": self.timeout}) from None
         try:
             worker.conn.send(payload)
         except (OSError, ValueError) as e:
@@ -307,14 +616,17 @@ class QueryPool(Executor):
             with self._lock:
                 self._maintenance.discard(worker)
 
+    def _release(self, worker: _Worker) -> None:
+        self._admission.give(worker)
+
     def execute(self, request: QueryRequest) -> Streamed:
         worker, deadline, msg = self._dispatch(request)
         if msg[0] == "error":
-            self._idle.put(worker)
+            self._release(worker)
             _, name, message, detail = msg
             raise _error(name, message, detail)
         if msg[0] == "whole":
-            self._idle.put(worker)
+            self._release(worker)
             _, kind, media_type, truncated, body = msg
             return Streamed(kind, media_type, truncated, iter([body]))
         _, kind, media_type, truncated = msg
@@ -335,7 +647,7 @@ class QueryPool(Executor):
                 yield msg[1]
         finally:
             if finished:
-                self._idle.put(worker)
+                self._release(worker)
             elif worker.process.is_alive():
                 # the client went away (or the deadline passed) mid-answer: stop the worker
                 self._replace(worker)
@@ -345,50 +657,121 @@ class QueryPool(Executor):
             raise ValueError(f"no graph function {function!r}")
         worker, _, msg = self._dispatch(("call", function, kwargs), call_timeout,
                                         maintenance=call_timeout is not None)
-        self._idle.put(worker)
+        self._release(worker)
         if msg[0] == "error":
             raise _error(msg[1], msg[2], msg[3])
         return msg[1]
+
+    # -- updates
 
     def update(self, sparql: str) -> None:
         """Run an update in a process that opens the store for writing, within the timeout.
 
         Oxigraph's read-only readers must not be open while another process writes, so the
-        update first takes every worker out of the pool (waiting for running queries up to
-        the timeout) and stops them; fresh workers, which see the change, start afterwards.
+        update first takes every worker out of the pool (before any waiting request, waiting
+        for running queries up to the timeout) and stops them; fresh workers, which see the
+        change, start once the writer has flushed. The update's own deadline covers running
+        it up to its commit; the flush and compaction that follow do not count against it
+        (requests wait for a worker meanwhile, as they wait for any busy worker).
+
+        Raises
+        ------
+        ServerBusy
+            Queries kept the workers busy for the whole timeout; the update was not run.
+        QueryTimeout
+            The update ran past the timeout before it committed and was stopped: nothing was
+            changed. (The data version moves all the same, in case the stop came in the
+            instant between the engine's commit and its report.)
         """
+        self._writing.acquire()  # released once fresh workers are in the pool
+        try:
+            n = self._take_every_worker()
+        except BaseException:
+            self._writing.release()
+            raise
+        proc, conn, lifeline = self._child(_update_main, "ikg-update", self.store_path, sparql,
+                                           self.allow_network)
+        try:
+            self._await_commit(proc, conn)
+        except BaseException:
+            proc.join(timeout=5)
+            conn.close()
+            lifeline.close()
+            self._respawn(n)
+            self._writing.release()
+            raise
+        self._count_update()  # committed: before any worker answers with the new data
+        threading.Thread(target=self._after_commit, args=(proc, conn, lifeline, n),
+                         name="ikg-update-flush", daemon=True).start()
+
+    def _take_every_worker(self) -> int:
+        """Stop every worker (maintenance work at once, queries as they finish); how many."""
         with self._lock:
             n = len(self._all)
             doomed = list(self._maintenance)
         for w in doomed:
             # maintenance yields: the caller waiting on it sees the pipe close, replaces the
-            # worker (which the loop below then takes) and gets a StoreError, and may retry.
-            # (Closing the pipe here instead would leave that caller's poll() blocked.)
+            # worker (which the collection below then takes) and gets a StoreError.
             w.process.kill()
-        taken: list[_Worker] = []
-        try:
-            for _ in range(n):
-                taken.append(self._idle.get(timeout=self.timeout))
-        except queue.Empty:
-            for w in taken:
-                self._idle.put(w)
-            raise ServerBusy(f"queries kept every worker busy for {self.timeout:g} s; the update "
-                             "was not run", {"timeout_seconds": self.timeout}) from None
+        taken = self._admission.take_all(n, self.timeout)
+        if taken is None:
+            raise ServerBusy(f"queries kept every worker busy for {self.timeout:g} s; the "
+                             "update was not run", {"timeout_seconds": self.timeout})
         for w in taken:
-            w.process.kill()
-            w.process.join(timeout=5)
-            w.conn.close()
             with self._lock:
-                self._all.remove(w)
+                if w in self._all:
+                    self._all.remove(w)
+            self._stop(w)
+        return n
+
+    def _await_commit(self, proc: Any, conn: Connection) -> None:
+        """Return when the writer reports its commit; raise what stopped it otherwise."""
         try:
-            msg = self._run_update(sparql)
-            if msg[0] != "error":
-                self._count_update()  # before any worker answers with the new data
-        finally:
-            for _ in range(n):
-                self._idle.put(self._spawn())
+            if not conn.poll(self.timeout):
+                proc.kill()
+                proc.join(timeout=5)
+                self._count_update()
+                self._recover_if_needed("after a stopped update", force=True)
+                raise QueryTimeout(f"the update ran longer than the {self.timeout:g} s timeout "
+                                   "and was stopped before it committed; nothing was changed",
+                                   {"timeout_seconds": self.timeout, "committed": False})
+            msg = conn.recv()
+        except (EOFError, OSError) as e:
+            proc.join(timeout=5)
+            self._count_update()
+            self._recover_if_needed("after the update process died", force=True)
+            raise StoreError(f"the update process died: {e}") from e
         if msg[0] == "error":
             raise _error(msg[1], msg[2], msg[3])
+
+    def _after_commit(self, proc: Any, conn: Connection, lifeline: Connection, n: int) -> None:
+        """Wait (outside the client's deadline) for the writer to flush, then start fresh
+        workers and let the next update in."""
+        try:
+            if conn.poll(FLUSH_LIMIT):
+                msg = conn.recv()
+                if msg[0] == "error":
+                    log.error("flushing the store after an update failed: %s", msg[2])
+            else:
+                log.error("flushing the store after an update took longer than %g s", FLUSH_LIMIT)
+        except (EOFError, OSError) as e:
+            log.error("the update process died while flushing: %s", e)
+        finally:
+            proc.join(timeout=5)
+            if proc.is_alive():
+                proc.kill()
+                proc.join(timeout=5)
+            conn.close()
+            lifeline.close()
+            self._recover_if_needed("after an update")
+            self._respawn(n)
+            self._writing.release()
+
+    def _respawn(self, n: int) -> None:
+        if self._closed:
+            return
+        for _ in range(n):
+            self._admission.give(self._spawn())
 
     def _count_update(self) -> None:
         record_update(Path(self.store_path).parent)
@@ -403,25 +786,6 @@ class QueryPool(Executor):
     def build_folder(self) -> Path:
         return Path(self.store_path).parent
 
-    def _run_update(self, sparql: str) -> tuple:
-        parent, child = self._ctx.Pipe()
-        proc = self._ctx.Process(target=_update_main, args=(child, self.store_path, sparql),
-                                 name="ikg-update", daemon=True)
-        proc.start()
-        child.close()
-        try:
-            if not parent.poll(self.timeout):
-                proc.kill()
-                raise QueryTimeout(f"the update ran longer than the {self.timeout:g} s timeout "
-                                   "and was stopped; nothing was changed",
-                                   {"timeout_seconds": self.timeout})
-            return parent.recv()
-        except (EOFError, OSError) as e:
-            raise StoreError(f"the update process died: {e}") from e
-        finally:
-            proc.join(timeout=5)
-            parent.close()
-
     def close(self) -> None:
         self._closed = True
         with self._lock:
@@ -429,5 +793,6 @@ class QueryPool(Executor):
         for w in workers:
             w.process.kill()
             w.conn.close()
+            w.lifeline.close()
         for w in workers:
             w.process.join(timeout=5)

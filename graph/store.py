@@ -441,11 +441,13 @@ class OxigraphGraph(KnowledgeGraph):
         except (OSError, RuntimeError) as e:
             raise StoreError(f"cannot write the graph as {fmt}: {e}") from e
 
-    def flush(self) -> None:
-        """Write everything to disk (after bulk loads)."""
+    def flush(self, compact: bool = True) -> None:
+        """Write everything to disk; ``compact`` also compacts the whole store (after bulk
+        loads; an update needs only its own writes flushed, which keeps the log short)."""
         try:
             self._store.flush()
-            self._store.optimize()
+            if compact:
+                self._store.optimize()
         except OSError as e:
             raise StoreError(f"the store failed: {e}") from e
 

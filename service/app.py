@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import Flask, Response, g, request
 
+from graph import execution
 from graph.execution import Executor, InlineExecutor, QueryPool
 from graph.store import store_path
 from service.errors import register_error_handlers
@@ -42,6 +43,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     @app.before_request
     def _start_timer() -> None:
         g.started = time.perf_counter()
+        execution.client.set(request.remote_addr or "")  # for fair admission to the workers
 
     @app.after_request
     def _cors_and_log(resp: Response) -> Response:
@@ -93,11 +95,15 @@ def executor_of(app: Flask) -> Executor:
     with state["lock"]:
         if state["executor"] is None:
             if state["kg"] is not None:
-                state["executor"] = InlineExecutor(state["kg"])
+                state["executor"] = InlineExecutor(
+                    state["kg"], allow_network=app.config["IKG_ALLOW_SERVICE"])
             else:
                 path = store_path(app.config["IKG_STORE"])
                 pool = QueryPool(path, workers=app.config["IKG_QUERY_WORKERS"],
-                                 timeout=app.config["IKG_QUERY_TIMEOUT"])
+                                 timeout=app.config["IKG_QUERY_TIMEOUT"],
+                                 queue_timeout=app.config["IKG_QUEUE_TIMEOUT"],
+                                 client_waiting=app.config["IKG_CLIENT_WAITING"],
+                                 allow_network=app.config["IKG_ALLOW_SERVICE"])
                 atexit.register(pool.close)
                 state["executor"] = pool
         return state["executor"]

@@ -18,7 +18,6 @@ __all__ = [
     "UnsupportedMediaType",
     "UpdateForbidden",
     "Unauthorized",
-    "NetworkNotAllowed",
 ]
 
 log = logging.getLogger("ikg.service")
@@ -51,12 +50,6 @@ class Unauthorized(IkgError):
     code = "unauthorized"
 
 
-class NetworkNotAllowed(IkgError):
-    """SERVICE or LOAD while outgoing network is not allowed."""
-
-    code = "service_not_allowed"
-
-
 #: Domain error codes to HTTP statuses. Codes are API: never rename one.
 STATUS: dict[str, int] = {
     "sparql_syntax": 400,
@@ -70,6 +63,9 @@ STATUS: dict[str, int] = {
     "update_forbidden": 403,
     "unauthorized": 401,
     "service_not_allowed": 400,
+    "query_too_complex": 400,
+    "query_too_large": 413,
+    "too_many_requests": 429,
     "query_timeout": 503,
     "server_busy": 503,
     "store_not_found": 503,

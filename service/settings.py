@@ -41,11 +41,26 @@ SETTINGS: tuple[Setting, ...] = (
             "Base of the data IRIs (`{base}/id/{type}/{key}`) minted by `ikg build`."),
     Setting("IKG_HOST", "127.0.0.1", str, "Address `ikg serve` listens on."),
     Setting("IKG_PORT", 8000, int, "Port `ikg serve` listens on."),
-    Setting("IKG_THREADS", 8, int, "Worker threads of the WSGI server (waitress)."),
+    Setting("IKG_THREADS", 24, int,
+            "Worker threads of the WSGI server (waitress): requests handled at once, including "
+            "those waiting for a query worker."),
     Setting("IKG_QUERY_TIMEOUT", 30.0, float,
             "Seconds a `/sparql` query may run; then it is stopped and the client gets a 503."),
-    Setting("IKG_QUERY_WORKERS", 2, int,
-            "Worker processes that run `/sparql` queries (how many run at once)."),
+    Setting("IKG_QUERY_WORKERS", 4, int,
+            "Worker processes that run queries (how many run at once); each request's deadline "
+            "starts when a worker takes it."),
+    Setting("IKG_QUEUE_TIMEOUT", 10.0, float,
+            "Seconds a request may wait for a free query worker; then it gets a 503 "
+            "`server_busy`."),
+    Setting("IKG_CLIENT_WAITING", 4, int,
+            "Requests one client address may have waiting for a query worker; one more gets a "
+            "429 `too_many_requests`. Free workers go to the client running the fewest."),
+    Setting("IKG_MAX_QUERY_CHARS", 262_144, int,
+            "Longest SPARQL query accepted, in characters (a longer one is a 413); updates are "
+            "bounded by the request body limit."),
+    Setting("IKG_MAX_NESTING", 64, int,
+            "Deepest nesting of `{`, `(` and `[` in a query or update (checked before the engine "
+            "sees it); deeper is a 400 `query_too_complex`."),
     Setting("IKG_ROW_LIMIT", 100_000, int,
             "Most rows (or triples) an answer carries; a longer one is cut and says so."),
     Setting("IKG_UPDATE_TOKEN", "", str,

@@ -10,13 +10,12 @@ from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF
 
 from graph.errors import NotAcceptable
-from graph.guard import network_operations
+from graph.guard import Limits, check_shape
 from graph.store import GRAPH_FORMATS, QueryRequest
 from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.errors import (
     MissingQuery,
-    NetworkNotAllowed,
     Unauthorized,
     UnsupportedMediaType,
     UpdateForbidden,
@@ -100,10 +99,8 @@ def sparql() -> Response:
     assert text is not None
     if kind == "update":
         return _update(text)
-    if not config["IKG_ALLOW_SERVICE"] and network_operations(text):
-        raise NetworkNotAllowed(
-            "this endpoint does not fetch other endpoints: SERVICE is not allowed",
-            {"operations": network_operations(text)})
+    check_shape(text, Limits(config["IKG_MAX_QUERY_CHARS"], config["IKG_MAX_NESTING"]))
+    # SERVICE is refused by the executor, on the parsed query, in the worker (under the deadline)
     result_format, graph_format = negotiated_formats()
     default_graphs, named_graphs = _graph_params()
     answer = executor_of(current_app).execute(QueryRequest(
@@ -120,9 +117,8 @@ def _update(text: str) -> Response:
     given = request.headers.get("Authorization", "")
     if not hmac.compare_digest(given.encode(), f"Bearer {token}".encode()):
         raise Unauthorized("SPARQL Update needs 'Authorization: Bearer <token>'", {})
-    if not current_app.config["IKG_ALLOW_SERVICE"] and network_operations(text):
-        raise NetworkNotAllowed("this endpoint does not fetch URLs: LOAD and SERVICE are not "
-                                "allowed", {"operations": network_operations(text)})
+    # SERVICE and LOAD are refused by the executor, on the parsed update, in the writer
+    check_shape(text, Limits(None, current_app.config["IKG_MAX_NESTING"]))
     executor_of(current_app).update(text)
     return Response(status=204)
 

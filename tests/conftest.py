@@ -103,6 +103,19 @@ def server(default_location):
     proc.wait(timeout=10)
 
 
+def wait_for(condition, limit: float = 120.0, what: str = "the condition"):
+    """Poll ``condition`` until it is true (returning its value), failing after ``limit``
+    seconds: for events on a busy machine, instead of a fixed sleep."""
+    deadline = time.monotonic() + limit
+    while True:
+        value = condition()
+        if value:
+            return value
+        if time.monotonic() > deadline:
+            raise AssertionError(f"{what} did not happen within {limit:g} s")
+        time.sleep(0.02)
+
+
 def assert_error(resp, status: int, code: str) -> dict:
     """Every non-2xx answer has the one error shape; returns its JSON."""
     assert resp.status_code == status, resp.get_data(as_text=True)
