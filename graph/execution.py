@@ -243,6 +243,11 @@ def _worker_main(conn: Connection, lifeline: Connection, store_path: str,
 
 def _serve(conn: Connection, store_path: str, allow_network: bool) -> None:
     kg: OxigraphGraph | None = None
+    try:  # open before saying ready: no request is charged for a worker's start
+        kg = OxigraphGraph(store_path, read_only=True)
+        conn.send(("ready",))
+    except Exception as e:
+        conn.send(_error_message(e))  # requests will try again, and see the error
     while True:
         try:
             request = conn.recv()
@@ -503,7 +508,7 @@ class QueryPool(Executor):
         self._writing = threading.Lock()  # one update (and its flush) at a time
         self._recover_if_needed("at start-up")
         for _ in range(workers):
-            self._admission.give(self._spawn())
+            self._spawn()
 
     # -- processes
 
@@ -516,13 +521,24 @@ class QueryPool(Executor):
         life_r.close()
         return proc, parent, life_w
 
-    def _spawn(self) -> _Worker:
+    def _spawn(self) -> None:
+        """Start a worker; it joins the pool once it has opened the store."""
         proc, conn, lifeline = self._child(_worker_main, "ikg-query-worker", self.store_path,
                                            self.allow_network)
         worker = _Worker(proc, conn, lifeline)
         with self._lock:
             self._all.append(worker)
-        return worker
+        threading.Thread(target=self._join_when_ready, args=(worker,), name="ikg-worker-start",
+                         daemon=True).start()
+
+    def _join_when_ready(self, worker: _Worker) -> None:
+        try:
+            msg = worker.conn.recv()
+        except (EOFError, OSError):
+            return  # killed while starting (an update, or close): nothing to join
+        if msg[0] == "error":
+            log.error("a query worker could not open the store: %s", msg[2])
+        self._admission.give(worker)
 
     @staticmethod
     def _stop(worker: _Worker) -> None:
@@ -542,7 +558,7 @@ class QueryPool(Executor):
         self._admission.forget(worker)
         self._stop(worker)
         if not self._closed:
-            self._admission.give(self._spawn())
+            self._spawn()
 
     def _recover_if_needed(self, when: str, force: bool = False) -> None:
         """Replay a large (or, with ``force``, any) write-ahead log once, for writing, so that
@@ -771,7 +787,7 @@ class QueryPool(Executor):
         if self._closed:
             return
         for _ in range(n):
-            self._admission.give(self._spawn())
+            self._spawn()
 
     def _count_update(self) -> None:
         record_update(Path(self.store_path).parent)
