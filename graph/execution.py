@@ -24,6 +24,7 @@ from typing import Any, Literal
 
 from graph import errors
 from graph.errors import IkgError, StoreError
+from graph.leases import lease
 from graph.store import (
     KnowledgeGraph,
     OxigraphGraph,
@@ -221,6 +222,12 @@ class QueryPool(Executor):
         How many queries may run at once.
     timeout : float
         Seconds a query may take, from the moment it is accepted to its last byte.
+
+    Raises
+    ------
+    StoreError
+        When the build folder holding ``store_path`` cannot be leased (it was removed): the
+        pool leases it until :meth:`close`, so that no build removes it meanwhile.
     """
 
     timeout: float
@@ -229,6 +236,8 @@ class QueryPool(Executor):
         if workers < 1:
             raise ValueError("a query pool needs at least one worker")
         self.store_path = str(store_path)
+        # held until close(): no build's clean-up removes the build being served
+        self._lease = lease(Path(store_path).parent)
         self.timeout = timeout
         # spawn, not fork: the parent runs server threads and holds a RocksDB handle
         self._ctx = mp.get_context("spawn")
@@ -431,3 +440,4 @@ class QueryPool(Executor):
             w.conn.close()
         for w in workers:
             w.process.join(timeout=5)
+        self._lease.release()
