@@ -583,7 +583,7 @@ class StoreLocation:
         Raises
         ------
         StoreError
-            When the folder cannot be made.
+            When the folder cannot be made, or ``builds/`` cannot be read.
         """
         try:
             self.builds.mkdir(parents=True, exist_ok=True)
@@ -601,7 +601,11 @@ class StoreLocation:
             return path
 
         held = leases.lease_new(make)
-        self.clean()
+        try:
+            self.clean()
+        except StoreError:
+            held.release()
+            raise
         return held
 
     def lease(self, build: Path) -> Lease:
@@ -621,7 +625,15 @@ class StoreLocation:
 
     def switch(self, build: Path) -> None:
         """Make ``build`` the store in use and record the one it replaces as ``PREVIOUS``
-        (each pointer replaced atomically), then :meth:`clean`."""
+        (each pointer replaced atomically), then :meth:`clean`.
+
+        Raises
+        ------
+        OSError
+            When a pointer cannot be written (``CURRENT`` then names the build it named).
+        StoreError
+            When ``builds/`` cannot be read after the switch.
+        """
         before = self.current()
         if before is not None and before.name != build.name:
             # PREVIOUS first: a switch cut short between the two leaves CURRENT as it was
@@ -642,12 +654,19 @@ class StoreLocation:
 
         The pointers are read again under each folder's exclusive lock: a build that
         switched and then let its folder go is never taken for a leftover.
+
+        Raises
+        ------
+        StoreError
+            When ``builds/`` cannot be read.
         """
         removed: list[str] = []
         try:
             folders = sorted(p for p in self.builds.iterdir() if p.is_dir() and not p.is_symlink())
         except FileNotFoundError:
             return removed
+        except OSError as e:
+            raise StoreError(f"cannot read {self.builds}: {e}") from e
         for p in folders:
             with leases.exclusive(p) as free:
                 if free and p.name not in self._kept():
