@@ -2,7 +2,9 @@
 
 A build writes into a new folder of the store location and makes it the one in use only after
 loading and validation succeeded; on any failure the new folder is removed and the store in
-use is left exactly as it was.
+use is left exactly as it was. The new folder is leased while the build runs (see
+:mod:`graph.leases`), so no other process's clean-up takes it for a leftover; the folders of
+builds that were killed are removed when the next build starts and when it switches.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from typing import cast
 from graph.entailment import alignments
 from graph.errors import BuildError, IkgError, ValidationFailed
 from graph.generate import GENERATOR_VERSION, generate
+from graph.leases import Lease
 from graph.namespaces import ONTOLOGY_DIR, Graphs
 from graph.quads import QuadWriter
 from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
@@ -108,7 +111,8 @@ def build(
         Any other failure; the new folder is removed and the store in use is unchanged.
     """
     say = progress or (lambda _: None)
-    folder = location.new_build()
+    held = location.new_build()  # leased until the build has switched or failed
+    folder = held.folder
     seconds: dict[str, float] = {}
     graphs = Graphs(options.base_iri)
     kg: OxigraphGraph | None = None
@@ -182,14 +186,17 @@ def build(
         say(f"switched {location.root} to {folder.name}")
         return result, report
     except IkgError:
-        _abandon(kg, location, folder)
+        _abandon(kg, location, held)
         raise
     except Exception as e:
-        _abandon(kg, location, folder)
+        _abandon(kg, location, held)
         raise BuildError(f"the build failed: {e}; the store in use is unchanged") from e
+    finally:
+        held.release()
 
 
-def _abandon(kg: OxigraphGraph | None, location: StoreLocation, folder: Path) -> None:
+def _abandon(kg: OxigraphGraph | None, location: StoreLocation, held: Lease) -> None:
     if kg is not None:
         kg.close()
-    location.discard(folder)
+    held.release()  # a leased folder is never removed, by this process either
+    location.discard(held.folder)

@@ -46,6 +46,7 @@ from typing import Any, Literal
 
 from graph import errors, guard
 from graph.errors import IkgError, StoreError
+from graph.leases import lease
 from graph.store import (
     KnowledgeGraph,
     OxigraphGraph,
@@ -484,6 +485,12 @@ class QueryPool(Executor):
     allow_network : bool
         Whether queries may use SERVICE and updates LOAD; when not (the default), they are
         refused, and the processes have no network where the operating system allows it.
+
+    Raises
+    ------
+    StoreError
+        When the build folder holding ``store_path`` cannot be leased (it was removed): the
+        pool leases it until :meth:`close`, so that no build removes it meanwhile.
     """
 
     timeout: float
@@ -494,6 +501,8 @@ class QueryPool(Executor):
         if workers < 1:
             raise ValueError("a query pool needs at least one worker")
         self.store_path = str(store_path)
+        # held until close(): no build's clean-up removes the build being served
+        self._lease = lease(Path(store_path).parent)
         self.timeout = timeout
         self.queue_timeout = timeout if queue_timeout is None else queue_timeout
         self.allow_network = allow_network
@@ -812,3 +821,4 @@ class QueryPool(Executor):
             w.lifeline.close()
         for w in workers:
             w.process.join(timeout=5)
+        self._lease.release()

@@ -15,7 +15,10 @@ A dump folder holds:
 - ``statistics.json``: the counts of the VoID description (:func:`graph.void.statistics`),
   so that ``/.well-known/void`` need not count a large store on its first request.
 
-The folder is written next to it and renamed into place, so readers never see half a dump.
+The files are written into a working folder next to the dump folder (``.dumps.export-*``),
+leased while the export runs (see :mod:`graph.leases`), and renamed into place, so readers never
+see half a dump. Each export first removes the working folders of exports that died (those no
+running export leases), putting back a previous dump that one of them had moved aside.
 """
 
 from __future__ import annotations
@@ -23,13 +26,14 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
-import os
 import shutil
+import tempfile
 import time
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from graph.errors import StoreError
+from graph.leases import Lease, exclusive, lease_new, remove_folder
 from graph.namespaces import ONTOLOGY_DIR
 from graph.store import OxigraphGraph
 from graph.validate import validate_store
@@ -96,10 +100,16 @@ def export_dumps(kg: OxigraphGraph, folder: Path, version: str, build: dict | No
     """
     say = progress or (lambda _msg: None)
     folder = Path(folder)
-    tmp = folder.with_name(f".{folder.name}.{os.getpid()}")
-    shutil.rmtree(tmp, ignore_errors=True)
-    tmp.mkdir(parents=True)
     try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as e:
+        raise StoreError(f"cannot write the dumps to {folder}: {e}") from e
+    _clean_leftovers(folder)
+    work = lease_new(lambda: Path(tempfile.mkdtemp(prefix=f".{folder.name}.export-",
+                                                   dir=folder.parent)))
+    tmp = work.folder / "new"
+    try:
+        tmp.mkdir()
         started = time.perf_counter()
         say("writing ikg.nt.gz ...")
         with gzip.open(tmp / "ikg.nt.gz", "wb", compresslevel=6) as f:
@@ -134,18 +144,39 @@ def export_dumps(kg: OxigraphGraph, folder: Path, version: str, build: dict | No
             "seconds": round(time.perf_counter() - started, 1),
         }
         (tmp / "manifest.json").write_text(json.dumps(manifest, indent=2), encoding="utf8")
-        old = folder.with_name(f".{folder.name}.old.{os.getpid()}")
         if folder.exists():
-            folder.rename(old)
+            # moved into the leased working folder: an export killed before the next rename
+            # leaves it where the next export finds it and puts it back
+            folder.rename(work.folder / "old")
         tmp.rename(folder)
-        shutil.rmtree(old, ignore_errors=True)
         return manifest
     except OSError as e:
-        shutil.rmtree(tmp, ignore_errors=True)
         raise StoreError(f"cannot write the dumps to {folder}: {e}") from e
-    except BaseException:
-        shutil.rmtree(tmp, ignore_errors=True)
-        raise
+    finally:
+        _drop(work)
+
+
+def _clean_leftovers(folder: Path) -> None:
+    """Remove the working folders of exports of ``folder`` that died (no lease on them); a
+    previous dump that one of them had moved aside, and not replaced, is put back first."""
+    prefix = f".{folder.name}."
+    for p in sorted(folder.parent.iterdir()):
+        if not p.name.startswith(prefix) or not p.is_dir() or p.is_symlink():
+            continue
+        with exclusive(p) as free:
+            if not free:
+                continue
+            if not folder.exists() and (p / "old" / "manifest.json").is_file():
+                (p / "old").rename(folder)
+            remove_folder(p)
+
+
+def _drop(work: Lease) -> None:
+    """Let go of an export's working folder and remove it."""
+    work.release()
+    with exclusive(work.folder) as free:
+        if free:
+            remove_folder(work.folder)
 
 
 def read_manifest(folder: Path) -> dict | None:

@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import shutil
 import time
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
@@ -27,7 +26,9 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import IdentifiedNode, Identifier, Node
 
+from graph import leases
 from graph.errors import BadParameter, NotAcceptable, QuerySyntaxError, StoreError, StoreNotFound
+from graph.leases import Lease
 from graph.namespaces import PREFIXES
 from graph.results import RESULT_MEDIA_TYPES, ask_chunk, select_chunks
 
@@ -542,56 +543,148 @@ class RdflibGraph(KnowledgeGraph):
 
 
 class StoreLocation:
-    """A store folder: ``builds/<name>/`` Oxigraph stores and ``CURRENT`` naming the one in use.
+    """A store folder: ``builds/<name>/`` Oxigraph stores, ``CURRENT`` naming the one in use and
+    ``PREVIOUS`` the one in use before it.
 
     A build writes a new folder and switches ``CURRENT`` only after it succeeded, so the store
-    being served is never touched by a build.
+    being served is never touched by a build. What is kept is decided from facts, never from
+    modification times: the build in use, the one before it (for a rollback) and every build
+    a running process leases (see :mod:`graph.leases`: a server on the build it serves, a
+    build on its new folder, an export on the build it reads). Every other folder under
+    ``builds/``, such as one half written by a build that was killed, is removed by
+    :meth:`switch` and by :meth:`clean`, which a build calls as it starts.
     """
-
-    KEEP = 2  # builds kept: the one in use and the one before it
 
     def __init__(self, root: Path | str) -> None:
         self.root = Path(root).resolve()
         self.builds = self.root / "builds"
         self.pointer = self.root / "CURRENT"
+        self.previous_pointer = self.root / "PREVIOUS"
 
-    def current(self) -> Path | None:
-        """The folder of the store in use, or None when nothing was built yet."""
+    def _named(self, pointer: Path) -> Path | None:
         try:
-            name = self.pointer.read_text(encoding="utf8").strip()
+            name = pointer.read_text(encoding="utf8").strip()
         except FileNotFoundError:
             return None
         path = self.builds / name
-        return path if path.is_dir() else None
+        return path if name and path.is_dir() else None
 
-    def new_build(self) -> Path:
-        """A fresh, empty folder for a build."""
-        self.builds.mkdir(parents=True, exist_ok=True)
-        stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
-        path = self.builds / f"{stamp}-{os.getpid()}"
-        n = 1
-        while path.exists():
-            path = self.builds / f"{stamp}-{os.getpid()}-{n}"
-            n += 1
-        path.mkdir()
-        return path
+    def current(self) -> Path | None:
+        """The folder of the store in use, or None when nothing was built yet."""
+        return self._named(self.pointer)
+
+    def previous(self) -> Path | None:
+        """The folder of the build that was in use before the current one, or None."""
+        return self._named(self.previous_pointer)
+
+    def new_build(self) -> Lease:
+        """A fresh, empty, leased folder for a build (``.folder``), after removing the
+        leftovers of builds that died (see :meth:`clean`). Release the lease when the build
+        has finished or failed.
+
+        Raises
+        ------
+        StoreError
+            When the folder cannot be made, or ``builds/`` cannot be read.
+        """
+        try:
+            self.builds.mkdir(parents=True, exist_ok=True)
+        except OSError as e:
+            raise StoreError(f"cannot make {self.builds}: {e}") from e
+
+        def make() -> Path:
+            stamp = time.strftime("%Y%m%dT%H%M%S", time.gmtime())
+            path = self.builds / f"{stamp}-{os.getpid()}"
+            n = 1
+            while path.exists():
+                path = self.builds / f"{stamp}-{os.getpid()}-{n}"
+                n += 1
+            path.mkdir()
+            return path
+
+        held = leases.lease_new(make)
+        try:
+            self.clean()
+        except StoreError:
+            held.release()
+            raise
+        return held
+
+    def lease(self, build: Path) -> Lease:
+        """Lease ``build`` for as long as this process uses it: no switch or clean-up removes
+        it meanwhile (see :mod:`graph.leases`).
+
+        Raises
+        ------
+        StoreError
+            When the build folder does not exist (any more).
+        """
+        return leases.lease(build)
+
+    def in_use(self, build: Path) -> bool:
+        """Whether a process (this one included) leases ``build``."""
+        return leases.in_use(build)
 
     def switch(self, build: Path) -> None:
-        """Make ``build`` the store in use (atomically), then drop builds beyond :attr:`KEEP`."""
-        tmp = self.root / f".CURRENT.{os.getpid()}"
-        tmp.write_text(build.name + "\n", encoding="utf8")
-        os.replace(tmp, self.pointer)
-        keep = {build.name}
-        others = sorted((p for p in self.builds.iterdir() if p.is_dir() and p != build),
-                        key=lambda p: p.stat().st_mtime, reverse=True)
-        keep.update(p.name for p in others[: self.KEEP - 1])
-        for p in others:
-            if p.name not in keep:
-                shutil.rmtree(p, ignore_errors=True)
+        """Make ``build`` the store in use and record the one it replaces as ``PREVIOUS``
+        (each pointer replaced atomically), then :meth:`clean`.
+
+        Raises
+        ------
+        OSError
+            When a pointer cannot be written (``CURRENT`` then names the build it named).
+        StoreError
+            When ``builds/`` cannot be read after the switch.
+        """
+        before = self.current()
+        if before is not None and before.name != build.name:
+            # PREVIOUS first: a switch cut short between the two leaves CURRENT as it was
+            self._point(self.previous_pointer, build, before.name)
+        self._point(self.pointer, build, build.name)
+        self.clean()
+
+    def _point(self, pointer: Path, build: Path, name: str) -> None:
+        # written in the new build's folder and renamed into place: a process killed before
+        # the rename leaves no file in the store folder (the build folder goes as a whole)
+        tmp = build / f".{pointer.name}.{os.getpid()}"
+        tmp.write_text(name + "\n", encoding="utf8")
+        os.replace(tmp, pointer)
+
+    def clean(self) -> list[str]:
+        """Remove every build folder that is neither in use (``CURRENT``), nor the one before
+        it (``PREVIOUS``), nor leased by a running process; returns the names removed.
+
+        The pointers are read again under each folder's exclusive lock: a build that
+        switched and then let its folder go is never taken for a leftover.
+
+        Raises
+        ------
+        StoreError
+            When ``builds/`` cannot be read.
+        """
+        removed: list[str] = []
+        try:
+            folders = sorted(p for p in self.builds.iterdir() if p.is_dir() and not p.is_symlink())
+        except FileNotFoundError:
+            return removed
+        except OSError as e:
+            raise StoreError(f"cannot read {self.builds}: {e}") from e
+        for p in folders:
+            with leases.exclusive(p) as free:
+                if free and p.name not in self._kept():
+                    leases.remove_folder(p)
+                    removed.append(p.name)
+        return removed
+
+    def _kept(self) -> set[str]:
+        return {p.name for p in (self.current(), self.previous()) if p is not None}
 
     def discard(self, build: Path) -> None:
-        """Remove a failed build's folder."""
-        shutil.rmtree(build, ignore_errors=True)
+        """Remove a failed build's folder (once its own lease is released), unless another
+        process leases it or a pointer names it."""
+        with leases.exclusive(build) as free:
+            if free and build.name not in self._kept():
+                leases.remove_folder(build)
 
     def metadata(self) -> dict[str, object]:
         """What the build in use recorded about itself (``build.json``), or {}."""

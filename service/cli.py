@@ -78,20 +78,20 @@ def export(store: Path | None, out: Path | None, if_missing: bool) -> None:
     """Write the dumps: N-Triples (gzip), Turtle, N-Quads (gzip), ontology, shapes, SHACL
     report, SHA-256 checksums and a manifest."""
     from graph.export import export_dumps, read_manifest
-    from graph.store import build_version, read_build_info, store_path
+    from graph.store import OxigraphGraph, StoreLocation, build_version, read_build_info, store_path
 
     try:
-        path = store_path(store or _settings()["IKG_STORE"])
+        root = store or _settings()["IKG_STORE"]
+        path = store_path(root)
         build = path.parent
         folder = out or build / "dumps"
         if if_missing and read_manifest(folder) is not None:
             click.echo(f"{folder} already has dumps; nothing to do")
             return
-        from graph.store import OxigraphGraph
-
-        kg = OxigraphGraph(path, read_only=True)
-        manifest = export_dumps(kg, folder, build_version(build)[0], read_build_info(build),
-                                progress=click.echo)
+        with StoreLocation(root).lease(build):  # no build removes it while it is read
+            kg = OxigraphGraph(path, read_only=True)
+            manifest = export_dumps(kg, folder, build_version(build)[0], read_build_info(build),
+                                    progress=click.echo)
     except IkgError as e:
         _fail(e)
         return

@@ -97,6 +97,7 @@ def test_a_new_build_switches_and_keeps_one_previous(small_location):
     build(small_location, BuildOptions(scale=0.3, seed=5))
     names = sorted(p.name for p in small_location.builds.iterdir())
     assert len(names) == 2 and first.name not in names
+    assert small_location.previous() == second  # recorded, not guessed from times
     assert json.loads((small_location.current() / "build.json").read_text())["seed"] == 5
 
 

@@ -8,6 +8,7 @@ for the time it waited for a worker.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
 import signal
@@ -106,10 +107,8 @@ def test_a_large_write_ahead_log_is_recovered_at_start_up_with_a_message(store, 
 def _children(pid: int) -> set[int]:
     out = set()
     for tid in os.listdir(f"/proc/{pid}/task"):
-        try:
+        with contextlib.suppress(OSError):
             out |= {int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()}
-        except OSError:
-            pass
     return out
 
 
@@ -144,10 +143,8 @@ def test_a_server_killed_during_an_update_leaves_no_writer_and_nothing_committed
         def send() -> None:
             req = urllib.request.Request(url, data=big_insert(150_000).encode(), method="POST", headers={
                 "Content-Type": "application/sparql-update", "Authorization": "Bearer secret"})
-            try:
+            with contextlib.suppress(OSError):  # the server is killed under it
                 urllib.request.urlopen(req, timeout=300).read()
-            except OSError:
-                pass  # the server is killed under it
 
         threading.Thread(target=send, daemon=True).start()
         # the writer: a new spawned child, once the workers were stopped for it
@@ -221,7 +218,6 @@ def test_a_client_may_keep_only_so_many_requests_waiting_and_a_wait_has_a_limit(
     adm = _Admission(client_waiting=1)
     adm.give(_fake())
     adm.acquire("a", 1, _busy)
-    t = threading.Thread(target=lambda: pytest.raises(ServerBusy, adm.acquire, "a", 120, _busy), daemon=True)
     holder: dict = {}
 
     def wait_long() -> None:
