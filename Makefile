@@ -6,7 +6,7 @@ VENV ?= .venv
 BIN = $(VENV)/bin
 STAMP = $(VENV)/.installed-$(shell cat pyproject.toml ui/package-lock.json | cksum | cut -d' ' -f1)
 
-.PHONY: setup serve build test bench lint clean
+.PHONY: setup browser serve build test bench lint clean
 
 $(STAMP): pyproject.toml ui/package-lock.json
 	$(PYTHON) -m venv $(VENV)
@@ -26,7 +26,15 @@ build: $(STAMP)
 	$(BIN)/ikg build
 	$(BIN)/ikg export
 
-test: $(STAMP)
+# The UI tests drive Debian's Chromium (no test tool downloads a browser of its own): installed
+# here when missing, so that `make test` alone sets up a fresh machine. Failing to install it
+# fails the target: the browser tests must not be skipped.
+SUDO = $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
+
+test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
 bench: $(STAMP)
