@@ -69,15 +69,23 @@ def test_an_update_stopped_before_its_commit_says_so_changes_nothing_and_moves_t
         pool.close()
 
 
-def test_a_large_update_commits_answers_and_moves_the_version_with_the_flush_outside_its_deadline(store):
+@pytest.mark.parametrize("kill_the_flush", [False, True], ids=["flushed", "writer-killed-while-flushing"])
+def test_a_large_update_commits_answers_and_moves_the_version_with_the_flush_outside_its_deadline(
+        store, kill_the_flush):
     """The audit's 150,000-triple INSERT DATA answered 503 "nothing was changed" although
-    it had committed: the deadline covered the flush and compaction after the commit."""
-    pool = QueryPool(store_path(store), workers=2, timeout=120, queue_timeout=120)
+    it had committed: the deadline covered the flush and compaction after the commit. And a
+    writer killed after its commit, while it flushes, loses nothing: the pool recovers the
+    store before fresh workers open it."""
+    pool = QueryPool(store_path(store), workers=2, timeout=120, queue_timeout=300)
     try:
         version = build_version(store / "builds" / "tiny")[0]
         pool.update(big_insert(150_000))
+        if kill_the_flush:
+            for pid in _children(os.getpid()):
+                if "spawn_main" in _cmdline(pid) and pid not in {w.process.pid for w in pool._all}:
+                    os.kill(pid, signal.SIGKILL)  # the writer, flushing (if it has not finished)
         assert build_version(store / "builds" / "tiny")[0] != version
-        assert _ask(pool)  # waits for the flush and fresh workers, then sees the data
+        assert _ask(pool)  # waits for the flush (or recovery) and fresh workers, then sees the data
         count = _text(pool.execute(QueryRequest(
             "SELECT (COUNT(*) AS ?n) { GRAPH <urn:big> { ?s ?p ?o } }", "csv")))
         assert count.split() == ["n", "150000"]
