@@ -14,6 +14,7 @@ from flask import Flask, Response, g, request
 from graph.execution import Executor, InlineExecutor, QueryPool
 from graph.store import store_path
 from service.errors import register_error_handlers
+from service.security import register_security
 from service.settings import load_settings
 
 __all__ = ["create_app", "executor_of"]
@@ -42,6 +43,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     @app.before_request
     def _start_timer() -> None:
         g.started = time.perf_counter()
+
+    register_security(app)
 
     @app.after_request
     def _cors_and_log(resp: Response) -> Response:

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
 from markupsafe import Markup
 from rdflib import RDF, RDFS, Literal, URIRef
 
@@ -17,7 +17,7 @@ from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
 from graph.linked import INCOMING_PAGE, MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
-from graph.ontology import ONTOLOGY_FILE, ontology_graph, ontology_html, ontology_version
+from graph.ontology import ONTOLOGY_FILE, PYLODE_STYLESHEET, ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
 from graph.void import Statistics, StatisticsCache, dataset_description, read_saved_statistics
 from service.api import int_arg
@@ -189,9 +189,14 @@ def document(rest: str) -> Response:
 def ontology(ext: str | None = None) -> Response:
     """The ontology at its namespace: Turtle, JSON-LD, N-Triples, RDF/XML, or its HTML
     documentation (pyLODE), with an anchor per class and property (``/ontology#Project``)."""
+
+    def make(fmt: str) -> str | bytes:
+        if fmt == "html":  # pyLODE's stylesheet linked, not inline: see service/security.py
+            return ontology_html(url_for("ui.asset", package="pylode", name=PYLODE_STYLESHEET.name))
+        return _serialised(sorted(ontology_graph()), fmt)
+
     return _negotiated("/ontology", ext, f"ontology-{ontology_version()}", _ontology_modified(),
-                       lambda fmt: ontology_html() if fmt == "html"
-                       else _serialised(sorted(ontology_graph()), fmt))
+                       make)
 
 
 @bp.get("/.well-known/void")
