@@ -44,7 +44,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     def _start_timer() -> None:
         g.started = time.perf_counter()
 
-    register_security(app)
+    register_security(app)  # after the timer: a refused request is logged with its duration
 
     @app.after_request
     def _cors_and_log(resp: Response) -> Response:

@@ -24,6 +24,7 @@ from service.api import int_arg
 from service.app import executor_of
 from service.caching import data_version, not_modified, stamp
 from service.dumps import dumps_folder
+from service.negotiation import best_offer
 
 __all__ = ["bp", "FORMATS", "negotiate", "data_base", "link_target"]
 
@@ -54,10 +55,7 @@ def negotiate(extension: str | None) -> str:
     """
     if extension:
         return extension
-    offers = [media for _, media, _ in FORMATS.values()] + list(ALIASES)
-    if not request.headers.get("Accept"):
-        return "ttl"
-    best = request.accept_mimetypes.best_match(offers)
+    best = best_offer([media for _, media, _ in FORMATS.values()] + list(ALIASES))
     if best is None:
         raise NotAcceptable("this document is available as " + ", ".join(
             f"{name} ({media})" for _, media, name in FORMATS.values()),

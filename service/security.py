@@ -1,10 +1,12 @@
-"""What every answer carries for browsers: the security headers, the Content-Security-Policy."""
+"""What every answer carries for browsers (security headers) and what a request may send (sizes)."""
 
 from __future__ import annotations
 
-from flask import Flask, Response
+from flask import Flask, Response, current_app, request
 
-__all__ = ["CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "register_security"]
+from service.errors import HeaderTooLarge
+
+__all__ = ["CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "NEGOTIATED_HEADERS", "register_security"]
 
 #: The one inline stylesheet allowed, by its hash: the table view of YASGUI 4.6.2 (its
 #: column-resizer) inserts this constant ``<style>`` (``.grip-resizable{table-layout:fixed;}
@@ -43,9 +45,29 @@ SECURITY_HEADERS: dict[str, str] = {
     "Referrer-Policy": "strict-origin-when-cross-origin",
 }
 
+#: Request headers the app parses to negotiate (the work grows with their length), and so
+#: bounded by ``IKG_MAX_ACCEPT_BYTES``.
+NEGOTIATED_HEADERS = ("Accept", "Accept-Encoding")
+
 
 def register_security(app: Flask) -> None:
-    """Put :data:`SECURITY_HEADERS` on every answer."""
+    """Bound request bodies by ``IKG_MAX_BODY_BYTES`` (Flask refuses a longer one with a 413
+    when the view reads it), refuse over-long negotiation headers before any view runs, and
+    put :data:`SECURITY_HEADERS` on every answer."""
+    limit = app.config["IKG_MAX_BODY_BYTES"]
+    app.config["MAX_CONTENT_LENGTH"] = limit
+    # Flask 3.1 also caps each field of a multipart form at 500 kB by default: an update
+    # POSTed as multipart/form-data gets the same room as one sent in any other way
+    app.config["MAX_FORM_MEMORY_SIZE"] = limit
+
+    @app.before_request
+    def _bounded_headers() -> None:
+        most = current_app.config["IKG_MAX_ACCEPT_BYTES"]
+        for name in NEGOTIATED_HEADERS:
+            size = len(request.headers.get(name, ""))
+            if size > most:
+                raise HeaderTooLarge(f"the {name} header is {size:,} bytes long; this server "
+                                     f"reads at most {most:,}", {"header": name, "limit": most})
 
     @app.after_request
     def _security_headers(resp: Response) -> Response:

@@ -56,6 +56,13 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of the dumps served at `/dumps/`; empty (the default) means `dumps/` in the "
             "build in use, where `ikg export` writes them."),
     Setting("IKG_CORS_ORIGIN", "*", str, "Value of Access-Control-Allow-Origin on every answer."),
+    Setting("IKG_MAX_BODY_BYTES", 32 * 1024 * 1024, int,
+            "Largest request body (a POSTed query or update, a form): a longer one is refused "
+            "with a 413. 32 MiB holds an `INSERT DATA` of some 200,000 "
+            "triples; bigger loads belong to `ikg build`."),
+    Setting("IKG_MAX_ACCEPT_BYTES", 4096, int,
+            "Longest `Accept` (or `Accept-Encoding`) header: a longer one is refused with a 431 "
+            "before any negotiation. Browsers send some 100 bytes."),
 )  # fmt: skip
 
 

@@ -1,4 +1,5 @@
-"""Safe to leave running in public: security headers on every answer, pages without inline code."""
+"""Safe to leave running in public: security headers on every answer, pages without inline code,
+limits on request bodies and negotiation headers (the server's own limits are in test_serve.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +8,11 @@ from html.parser import HTMLParser
 
 import pytest
 
+from service.app import create_app
 from service.security import SECURITY_HEADERS
+from tests.conftest import assert_error
+
+COUNT = "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"
 
 # ----------------------------------------------------------------------------- headers
 
@@ -70,3 +75,48 @@ def test_pages_have_no_inline_script_or_style_and_load_only_the_servers_assets(c
     assert page.blocked == [], path
     for asset in re.findall(r'(?:src|href)="(/(?:static|ui)/[^"]+)"', resp.get_data(as_text=True)):
         assert client.get(asset).status_code == 200, asset
+
+
+# ----------------------------------------------------------------------------- request limits
+
+
+@pytest.fixture()
+def small_client(tiny_kg):
+    return create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_MAX_BODY_BYTES": 1000}).test_client()
+
+
+def test_a_body_over_the_limit_is_a_413(small_client):
+    padded = COUNT + " #" + "x" * 1000
+    body = assert_error(small_client.post("/sparql", data=padded, content_type="application/sparql-query"),
+                        413, "request_too_large")
+    assert "<" not in body["error"]
+    assert_error(small_client.post("/sparql", data={"query": padded}), 413, "request_too_large")
+    assert_error(small_client.post("/sparql", data=padded, content_type="application/sparql-update"),
+                 413, "request_too_large")
+    ok = small_client.post("/sparql", data=COUNT + " #" + "x" * 800, content_type="application/sparql-query")
+    assert ok.status_code == 200
+
+
+@pytest.mark.parametrize("content_type", ["application/x-www-form-urlencoded", "multipart/form-data"])
+def test_a_form_under_the_limit_is_read_whole(client, content_type):
+    # Flask 3.1 caps a multipart field at 500 kB unless told otherwise: the body limit is the limit
+    resp = client.post("/sparql", data={"query": COUNT + " #" + "x" * 600_000, "format": "csv"},
+                       content_type=content_type)
+    assert resp.status_code == 200 and resp.get_data(as_text=True).split()[0] == "n"
+
+
+@pytest.mark.parametrize("header", ["Accept", "Accept-Encoding"])
+def test_an_overlong_negotiation_header_is_refused_before_negotiation(client, header):
+    many = ", ".join(f"text/x-{i};q=0.5" for i in range(10_000))
+    body = assert_error(client.get("/sparql", query_string={"query": COUNT}, headers={header: many}),
+                        431, "header_too_large")
+    assert body["detail"] == {"header": header, "limit": 4096}
+    assert_error(client.get("/doc/project/ALPHA", headers={header: many}), 431, "header_too_large")
+
+
+def test_an_accept_header_at_the_limit_is_negotiated(client):
+    accept = "text/csv" + ", text/x-a;q=0.1" * 250 + ", text/x-"
+    accept += "b" * (4096 - len(accept))
+    assert len(accept) == 4096
+    resp = client.get("/sparql", query_string={"query": COUNT}, headers={"Accept": accept})
+    assert resp.status_code == 200 and resp.mimetype == "text/csv"
