@@ -14,6 +14,7 @@ from flask import Flask, Response, g, request
 from graph.execution import Executor, InlineExecutor, QueryPool
 from graph.store import store_path
 from service.errors import register_error_handlers
+from service.negotiation import head_response
 from service.security import register_security
 from service.settings import load_settings
 
@@ -60,7 +61,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                 "Ikg-Result-Truncated, ETag, Last-Modified, Link, Content-Location, Location")
         if resp.status_code == 406:  # the answer depended on Accept
             resp.vary.add("Accept")
-        resp = compress(resp)
+        resp = head_response(compress(resp))
         ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info("%s %s %s %.1f ms", request.method, request.full_path.rstrip("?"),
                  resp.status_code, ms)

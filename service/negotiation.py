@@ -1,5 +1,5 @@
 """Content negotiation: Accept with q-values (for every route), format parameters and the
-response of query answers."""
+response of query answers, and HEAD answers."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from flask import Response, request
 from graph.store import GRAPH_FORMATS, RESULT_FORMATS, Streamed
 
 __all__ = ["accepted_ranges", "best_offer", "negotiated_formats", "answer_response",
-           "FORMAT_PARAMS", "RESERVED_PARAMS"]
+           "head_response", "FORMAT_PARAMS", "RESERVED_PARAMS"]
 
 #: Media types (without parameters) to format names, for Accept negotiation.
 RESULT_MEDIA = {media.split(";")[0]: name for name, (_, _, media) in RESULT_FORMATS.items()}
@@ -121,3 +121,15 @@ def answer_response(answer: Streamed, row_limit: int) -> Response:
         resp.headers["Ikg-Result-Truncated"] = f"true; limit={row_limit}"
     return resp
 
+
+def head_response(resp: Response) -> Response:
+    """A HEAD answer as GET would have it, without its body: a streamed answer is produced
+    and its bytes counted for ``Content-Length``. Without one, waitress 3.0.2 would announce a
+    chunked body and send its terminator as the body of the HEAD answer."""
+    if (request.method != "HEAD" or "Content-Length" in resp.headers
+            or resp.status_code in (204, 304) or resp.status_code < 200):
+        return resp
+    length = sum(len(chunk) for chunk in resp.iter_encoded())
+    resp.response = []
+    resp.headers["Content-Length"] = str(length)
+    return resp
