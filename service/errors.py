@@ -89,8 +89,8 @@ STATUS: dict[str, int] = {
 }
 
 
-#: Codes of the errors that HTTP itself raises (Werkzeug's), by status; another status gets
-#: ``http_<status>``.
+#: Codes of the errors that HTTP itself raises (Werkzeug in the app, waitress before it), by
+#: status; another status gets ``http_<status>``.
 HTTP_CODES: dict[int, str] = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
                               413: "request_too_large", 415: "unsupported_media_type",
                               431: "header_too_large"}

@@ -8,6 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -76,14 +79,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(default_location):
-    """A real `ikg serve` process on the default graph (query timeout 3 s), on a free port."""
+@dataclass(frozen=True)
+class Served:
+    """A running `ikg serve`: its base URL and its process."""
+
+    url: str
+    proc: subprocess.Popen
+
+
+@contextmanager
+def running_server(store: Path, env: dict[str, str] | None = None,
+                   preexec_fn: Callable[[], None] | None = None) -> Iterator[Served]:
+    """A real `ikg serve` process on the store folder ``store``, on a free port, with the
+    settings of ``env`` (and ``preexec_fn`` run in it before it starts), once it answers."""
     port = _free_port()
     proc = subprocess.Popen(
-        [IKG, "serve", "--store", str(default_location.root), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env=dict(os.environ, IKG_QUERY_TIMEOUT="3", IKG_QUERY_WORKERS="2"),
+        [IKG, "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})),
+        preexec_fn=preexec_fn,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
@@ -98,9 +111,33 @@ def server(default_location):
     else:
         proc.kill()
         raise RuntimeError("ikg serve did not start in 30 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=10)
+    try:
+        yield Served(url, proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def server(default_location):
+    """A real `ikg serve` process on the default graph (query timeout 3 s), on a free port."""
+    with running_server(default_location.root,
+                        {"IKG_QUERY_TIMEOUT": "3", "IKG_QUERY_WORKERS": "2"}) as served:
+        yield served.url
+
+
+@pytest.fixture(scope="session")
+def tiny_location(tmp_path_factory) -> StoreLocation:
+    """A store folder whose build in use holds tests/fixtures/tiny.trig: `ikg serve` starts
+    on it in a second."""
+    loc = StoreLocation(tmp_path_factory.mktemp("tiny-store"))
+    build = loc.new_build()
+    kg = OxigraphGraph(build / "oxigraph")
+    kg.load(FIXTURES / "tiny.trig", "trig")
+    kg.flush()
+    kg.close()
+    loc.switch(build)
+    return loc
 
 
 def assert_error(resp, status: int, code: str) -> dict:
