@@ -15,6 +15,8 @@ from graph import execution
 from graph.execution import Executor, InlineExecutor, QueryPool
 from graph.store import store_path
 from service.errors import register_error_handlers
+from service.negotiation import head_response
+from service.security import register_security
 from service.settings import load_settings
 
 __all__ = ["create_app", "executor_of"]
@@ -45,6 +47,8 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
         g.started = time.perf_counter()
         execution.client.set(request.remote_addr or "")  # for fair admission to the workers
 
+    register_security(app)  # after the timer: a refused request is logged with its duration
+
     @app.after_request
     def _cors_and_log(resp: Response) -> Response:
         resp.headers["Access-Control-Allow-Origin"] = app.config["IKG_CORS_ORIGIN"]
@@ -59,7 +63,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
                 "Ikg-Result-Truncated, ETag, Last-Modified, Link, Content-Location, Location")
         if resp.status_code == 406:  # the answer depended on Accept
             resp.vary.add("Accept")
-        resp = compress(resp)
+        resp = head_response(compress(resp))
         ms = (time.perf_counter() - g.get("started", time.perf_counter())) * 1000
         log.info("%s %s %s %.1f ms", request.method, request.full_path.rstrip("?"),
                  resp.status_code, ms)

@@ -366,10 +366,10 @@ def network(view: str, metric: str | None, fmt: str, level: int, call: int | Non
 @click.option("--threads", type=int, default=None, help="Worker threads (default: IKG_THREADS).")
 def serve(store: Path | None, host: str | None, port: int | None, threads: int | None) -> None:
     """Serve the store in use over HTTP with waitress (a production WSGI server)."""
-    import waitress
-
     from service.app import create_app, executor_of
+    from service.server import make_server, raise_open_files_limit
 
+    open_files, _ = raise_open_files_limit()
     s = _settings()
     overrides = {"IKG_STORE": str(store or s["IKG_STORE"])}
     app = create_app(overrides)
@@ -381,10 +381,16 @@ def serve(store: Path | None, host: str | None, port: int | None, threads: int |
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     host, port = host or s["IKG_HOST"], port or s["IKG_PORT"]
+    connections = app.config["IKG_CONNECTION_LIMIT"]
     click.echo(f"serving {len(names)} named graphs from {overrides['IKG_STORE']} on "
                f"http://{host}:{port}/ (query timeout {app.config['IKG_QUERY_TIMEOUT']:g} s, "
-               f"{app.config['IKG_QUERY_WORKERS']} query workers)")
-    waitress.serve(app, host=host, port=port, threads=threads or s["IKG_THREADS"], ident="ikg")
+               f"{app.config['IKG_QUERY_WORKERS']} query workers, up to {connections} "
+               f"connections, idle ones closed after {app.config['IKG_CHANNEL_TIMEOUT']} s)")
+    if open_files < connections + 100:
+        click.echo(f"warning: this process may open only {open_files} files, fewer than "
+                   f"IKG_CONNECTION_LIMIT={connections} connections need (raise `ulimit -Hn`)",
+                   err=True)
+    make_server(app, host, port, threads or s["IKG_THREADS"]).run()
 
 
 def main() -> None:

@@ -5,12 +5,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, request, send_file
+from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
 
 from graph.errors import NotFound
 from graph.export import DUMP_FILES, read_manifest
 from service.app import executor_of
 from service.caching import data_version
+from service.negotiation import best_offer
 
 __all__ = ["bp", "dumps_folder"]
 
@@ -41,7 +42,7 @@ def index() -> Response:
     _, manifest = _manifest()
     version, _ = data_version()
     manifest = {**manifest, "current": manifest.get("version") == version, "data_version": version}
-    best = request.accept_mimetypes.best_match(["text/html", "application/json"])
+    best = best_offer(["text/html", "application/json"])
     resp = (jsonify(manifest) if best == "application/json"
             else Response(render_template("dumps.html", manifest=manifest), mimetype="text/html"))
     resp.vary.add("Accept")

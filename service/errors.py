@@ -12,12 +12,15 @@ from graph.errors import IkgError
 
 __all__ = [
     "STATUS",
+    "HTTP_CODES",
+    "error_body",
     "error_response",
     "register_error_handlers",
     "MissingQuery",
     "UnsupportedMediaType",
     "UpdateForbidden",
     "Unauthorized",
+    "HeaderTooLarge",
 ]
 
 log = logging.getLogger("ikg.service")
@@ -50,6 +53,12 @@ class Unauthorized(IkgError):
     code = "unauthorized"
 
 
+class HeaderTooLarge(IkgError):
+    """A request header longer than the server reads (``IKG_MAX_ACCEPT_BYTES``)."""
+
+    code = "header_too_large"
+
+
 #: Domain error codes to HTTP statuses. Codes are API: never rename one.
 STATUS: dict[str, int] = {
     "sparql_syntax": 400,
@@ -60,6 +69,8 @@ STATUS: dict[str, int] = {
     "method_not_allowed": 405,
     "not_acceptable": 406,
     "unsupported_media_type": 415,
+    "request_too_large": 413,
+    "header_too_large": 431,
     "update_forbidden": 403,
     "unauthorized": 401,
     "service_not_allowed": 400,
@@ -74,10 +85,21 @@ STATUS: dict[str, int] = {
 }
 
 
-def error_response(status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> Response:
+#: Codes of the errors that HTTP itself raises (Werkzeug in the app, waitress before it), by
+#: status; another status gets ``http_<status>``.
+HTTP_CODES: dict[int, str] = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
+                              413: "request_too_large", 415: "unsupported_media_type",
+                              431: "header_too_large"}
+
+
+def error_body(status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> dict[str, Any]:
     """The one error shape: ``{"ok": false, "status", "code", "error", "detail"}``."""
-    resp = jsonify({"ok": False, "status": status, "code": code, "error": message,
-                    "detail": detail or {}})
+    return {"ok": False, "status": status, "code": code, "error": message, "detail": detail or {}}
+
+
+def error_response(status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> Response:
+    """The error shape of :func:`error_body` as a JSON answer."""
+    resp = jsonify(error_body(status, code, message, detail))
     resp.status_code = status
     return resp
 
@@ -98,8 +120,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> Response:
         status = e.code or 500
-        code = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-                415: "unsupported_media_type"}.get(status, f"http_{status}")
+        code = HTTP_CODES.get(status, f"http_{status}")
         resp = error_response(status, code, e.description or e.name)
         if status == 405 and e.get_headers():
             for k, v in e.get_headers():

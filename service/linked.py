@@ -3,27 +3,30 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from flask import Blueprint, Response, current_app, g, render_template, request
+from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from markupsafe import Markup
 from rdflib import RDF, RDFS, Literal, URIRef
 
 from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
 from graph.linked import INCOMING_PAGE, MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
-from graph.ontology import ONTOLOGY_FILE, ontology_graph, ontology_html, ontology_version
+from graph.ontology import ONTOLOGY_FILE, PYLODE_STYLESHEET, ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
 from graph.void import Statistics, StatisticsCache, dataset_description, read_saved_statistics
 from service.api import int_arg
 from service.app import executor_of
 from service.caching import data_version, not_modified, stamp
 from service.dumps import dumps_folder
+from service.negotiation import best_offer
 
-__all__ = ["bp", "FORMATS", "negotiate", "data_base"]
+__all__ = ["bp", "FORMATS", "negotiate", "data_base", "link_target"]
 
 bp = Blueprint("linked", __name__)
 
@@ -52,10 +55,7 @@ def negotiate(extension: str | None) -> str:
     """
     if extension:
         return extension
-    offers = [media for _, media, _ in FORMATS.values()] + list(ALIASES)
-    if not request.headers.get("Accept"):
-        return "ttl"
-    best = request.accept_mimetypes.best_match(offers)
+    best = best_offer([media for _, media, _ in FORMATS.values()] + list(ALIASES))
     if best is None:
         raise NotAcceptable("this document is available as " + ", ".join(
             f"{name} ({media})" for _, media, name in FORMATS.values()),
@@ -172,7 +172,7 @@ def document(rest: str) -> Response:
         host = request.host_url.rstrip("/")
         more = f"{path}.{fmt}?incoming={d.incoming_next}" if d.incoming_next is not None else None
         if fmt == "html":
-            return render_template("doc.html", d=d, page=_page(d, base), path=path,
+            return render_template("doc.html", d=d, page=_page(d), path=path,
                                    page_size=INCOMING_PAGE,
                                    alternates=_alternates(path, "html"),
                                    lineage=executor.call("lineage_summary", iri=d.iri),
@@ -187,9 +187,14 @@ def document(rest: str) -> Response:
 def ontology(ext: str | None = None) -> Response:
     """The ontology at its namespace: Turtle, JSON-LD, N-Triples, RDF/XML, or its HTML
     documentation (pyLODE), with an anchor per class and property (``/ontology#Project``)."""
+
+    def make(fmt: str) -> str | bytes:
+        if fmt == "html":  # pyLODE's stylesheet linked, not inline: see service/security.py
+            return ontology_html(url_for("ui.asset", package="pylode", name=PYLODE_STYLESHEET.name))
+        return _serialised(sorted(ontology_graph()), fmt)
+
     return _negotiated("/ontology", ext, f"ontology-{ontology_version()}", _ontology_modified(),
-                       lambda fmt: ontology_html() if fmt == "html"
-                       else _serialised(sorted(ontology_graph()), fmt))
+                       make)
 
 
 @bp.get("/.well-known/void")
@@ -240,8 +245,22 @@ def _ontology_modified() -> datetime:
 # ----------------------------------------------------------------------------- HTML pages
 
 
-def _href(iri: str, base: str) -> str:
-    return doc_path(iri, base) or iri
+#: IRIs a page may link to, besides the documents of this server: a ``javascript:`` (or
+#: ``data:``, ``vbscript:``...) IRI in the data would run in the reader's browser if it
+#: became a link, so any other scheme is shown as text.
+LINKABLE = re.compile(r"(?:https?|mailto):", re.IGNORECASE)
+
+
+def link_target(iri: str, base: str) -> str | None:
+    """Where a link to ``iri`` leads: its document on this server, else the IRI itself for
+    ``http``, ``https`` and ``mailto``, else None (no link).
+
+    >>> link_target("https://ikg.example.org/id/project/ALPHA", "https://ikg.example.org")
+    '/doc/project/ALPHA'
+    >>> link_target("javascript:alert(1)", "https://ikg.example.org") is None
+    True
+    """
+    return doc_path(iri, base) or (iri if LINKABLE.match(iri) else None)
 
 
 def _money(value: Any) -> str:
@@ -253,10 +272,10 @@ def _money(value: Any) -> str:
     return "EUR " + (text[:-3] if text.endswith(".00") else text)
 
 
-def _value(d: Description, predicate: str, node: Any, base: str) -> dict[str, Any]:
-    """How one value reads on a page: text, link, and the IRI or datatype behind it."""
+def _value(d: Description, predicate: str, node: Any) -> dict[str, Any]:
+    """How one value reads on a page: text, and the IRI (a link) or datatype behind it."""
     if isinstance(node, URIRef):
-        return {"text": d.label_of(str(node)), "href": _href(str(node), base), "title": str(node)}
+        return {"text": d.label_of(str(node)), "iri": str(node)}
     if isinstance(node, Literal):
         value = node.toPython()
         if predicate in MONEY:
@@ -267,7 +286,7 @@ def _value(d: Description, predicate: str, node: Any, base: str) -> dict[str, An
     return {"text": str(node), "title": "blank node"}
 
 
-def _page(d: Description, base: str) -> dict[str, Any]:
+def _page(d: Description) -> dict[str, Any]:
     """The page's view of a description: statements grouped by property, asserted apart from
     inferred, each value readable; incoming links grouped the same way."""
     real, inferred = d.graphs["real"], d.graphs["inferred"]
@@ -279,17 +298,15 @@ def _page(d: Description, base: str) -> dict[str, Any]:
             if outgoing and st.predicate in skip:
                 continue
             row = rows.setdefault(st.predicate, {
-                "label": d.label_of(st.predicate), "href": _href(st.predicate, base),
-                "iri": st.predicate, "values": []})
-            v = _value(d, st.predicate, st.node, base)
+                "label": d.label_of(st.predicate), "iri": st.predicate, "values": []})
+            v = _value(d, st.predicate, st.node)
             v["real"] = st.graph == real
             if v not in row["values"]:
                 row["values"].append(v)
         return sorted(rows.values(), key=lambda r: r["label"].lower())
 
-    types = [{"text": d.label_of(t), "href": _href(t, base), "iri": t} for t in d.types
-             if t.startswith(IKG)] or [{"text": d.label_of(t), "href": _href(t, base), "iri": t}
-                                      for t in d.types[:1]]
+    types = [{"text": d.label_of(t), "iri": t}
+             for t in ([t for t in d.types if t.startswith(IKG)] or d.types[:1])]
     return {
         "types": types,
         "asserted": group([s for s in d.outgoing if s.graph != inferred], True),
@@ -304,9 +321,15 @@ def _eur_filter(value: Any) -> str:
     return _money(value)
 
 
-@bp.app_template_filter("doc")
-def _doc_filter(iri: str) -> str:
-    return _href(iri, data_base())
+@bp.app_template_filter("link")
+def _link_filter(iri: str, text: Any = None, title: str | None = None) -> Markup:
+    """Every link to an IRI on the pages: ``<a>`` to :func:`link_target`, or, for an IRI that
+    is no link, a ``<span>``; ``text`` and ``title`` default to the IRI."""
+    href = link_target(str(iri), data_base())
+    text, title = (iri if text is None else text), (iri if title is None else title)
+    if href is None:
+        return Markup('<span title="{}">{}</span>').format(title, text)
+    return Markup('<a href="{}" title="{}">{}</a>').format(href, title, text)
 
 
 @bp.app_template_filter("jsonld")

@@ -71,6 +71,22 @@ SETTINGS: tuple[Setting, ...] = (
             "Folder of the dumps served at `/dumps/`; empty (the default) means `dumps/` in the "
             "build in use, where `ikg export` writes them."),
     Setting("IKG_CORS_ORIGIN", "*", str, "Value of Access-Control-Allow-Origin on every answer."),
+    Setting("IKG_MAX_BODY_BYTES", 32 * 1024 * 1024, int,
+            "Largest request body (a POSTed query or update, a form): a longer one is refused "
+            "with a 413 before it is read. 32 MiB holds an `INSERT DATA` of some 200,000 "
+            "triples; bigger loads belong to `ikg build`."),
+    Setting("IKG_MAX_HEADER_BYTES", 64 * 1024, int,
+            "Largest request line and headers together (waitress's limit; a longer request is "
+            "refused with a 431). A query longer than this must be POSTed."),
+    Setting("IKG_MAX_ACCEPT_BYTES", 4096, int,
+            "Longest `Accept` (or `Accept-Encoding`) header: a longer one is refused with a 431 "
+            "before any negotiation. Browsers send some 100 bytes."),
+    Setting("IKG_CONNECTION_LIMIT", 1000, int,
+            "Connections `ikg serve` holds open at once (idle and slow ones included); beyond "
+            "it, new connections wait in the listen queue."),
+    Setting("IKG_CHANNEL_TIMEOUT", 30, int,
+            "Seconds `ikg serve` keeps a connection that sends nothing (an idle keep-alive "
+            "connection, or a client stalled in the middle of a request)."),
 )  # fmt: skip
 
 

@@ -51,7 +51,7 @@ SD_RESULT_FORMATS = [FORMATS_NS.SPARQL_Results_JSON, FORMATS_NS.SPARQL_Results_X
 def _operation() -> tuple[str, str | None]:
     """("query" | "update" | "description", text) from the request, per the protocol."""
     ctype = (request.mimetype or "").lower()
-    if request.method == "GET":
+    if request.method in ("GET", "HEAD"):  # HEAD: the headers of the same GET
         if "update" in request.args:
             raise UpdateForbidden("SPARQL Update must be POSTed", {})
         values = request.args.getlist("query")

@@ -8,6 +8,7 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 
 from graph.errors import BadParameter
 from graph.namespaces import PREFIXES, ROOT
+from graph.ontology import PYLODE_STYLESHEET
 from graph.queries import load_catalogue
 from service.api import int_arg
 from service.app import executor_of
@@ -17,13 +18,14 @@ __all__ = ["bp", "ASSETS", "YASGUI_BUILD"]
 bp = Blueprint("ui", __name__)
 
 #: Front-end packages, installed from npm by `make setup` (dependencies, not copied into the
-#: repo), and the files of theirs the pages load.
+#: repo), and pyLODE's stylesheet (from PyPI), with the files of theirs the pages load.
 NODE_MODULES = ROOT / "ui" / "node_modules"
 ASSETS = {
     "yasgui": (NODE_MODULES / "@zazuko" / "yasgui" / "build",
                {"yasgui.min.js", "yasgui.min.css", "yasgui.min.js.map"}),
     "swagger-ui-dist": (NODE_MODULES / "swagger-ui-dist",
                         {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-bundle.js.map"}),
+    "pylode": (PYLODE_STYLESHEET.parent, {PYLODE_STYLESHEET.name}),
 }
 YASGUI_BUILD = ASSETS["yasgui"][0]
 UI_PREFIXES = ("ikg", "ikgc", "nuts", "prov", "skos", "dcterms", "rdfs", "xsd")

@@ -8,6 +8,9 @@ import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -76,13 +79,24 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(root, **env: str):
-    """A real `ikg serve` process on the store under ``root``, on a free port, with extra
-    environment; yields its URL and stops it afterwards."""
+@dataclass(frozen=True)
+class Served:
+    """A running `ikg serve`: its base URL and its process."""
+
+    url: str
+    proc: subprocess.Popen
+
+
+@contextmanager
+def running_server(store: Path, env: dict[str, str] | None = None,
+                   preexec_fn: Callable[[], None] | None = None) -> Iterator[Served]:
+    """A real `ikg serve` process on the store folder ``store``, on a free port, with the
+    settings of ``env`` (and ``preexec_fn`` run in it before it starts), once it answers."""
     port = _free_port()
     proc = subprocess.Popen(
-        [IKG, "serve", "--store", str(root), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, **env),
+        [IKG, "serve", "--store", str(store), "--port", str(port)],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})),
+        preexec_fn=preexec_fn,
     )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
@@ -97,22 +111,42 @@ def start_server(root, **env: str):
     else:
         proc.kill()
         raise RuntimeError("ikg serve did not start in 120 s")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        yield Served(url, proc)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
 def server(default_location):
     """A real `ikg serve` process on the default graph, on a free port (a timeout that a
     loaded machine meets for every named query)."""
-    yield from start_server(default_location.root, IKG_QUERY_TIMEOUT="120", IKG_QUERY_WORKERS="2")
+    with running_server(default_location.root,
+                        {"IKG_QUERY_TIMEOUT": "120", "IKG_QUERY_WORKERS": "2"}) as served:
+        yield served.url
 
 
 @pytest.fixture(scope="session")
 def short_timeout_server(default_location):
     """A real `ikg serve` process on the default graph whose queries stop after 3 s."""
-    yield from start_server(default_location.root, IKG_QUERY_TIMEOUT="3", IKG_QUERY_WORKERS="2")
+    with running_server(default_location.root,
+                        {"IKG_QUERY_TIMEOUT": "3", "IKG_QUERY_WORKERS": "2"}) as served:
+        yield served.url
+
+
+@pytest.fixture(scope="session")
+def tiny_location(tmp_path_factory) -> StoreLocation:
+    """A store folder whose build in use holds tests/fixtures/tiny.trig: `ikg serve` starts
+    on it in a second."""
+    loc = StoreLocation(tmp_path_factory.mktemp("tiny-store"))
+    with loc.new_build() as lease:
+        kg = OxigraphGraph(lease.folder / "oxigraph")
+        kg.load(FIXTURES / "tiny.trig", "trig")
+        kg.flush()
+        kg.close()
+        loc.switch(lease.folder)
+    return loc
 
 
 def wait_for(condition, limit: float = 120.0, what: str = "the condition"):

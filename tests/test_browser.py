@@ -27,16 +27,22 @@ def browser():
         b.close()
 
 
-
 def _watched_page(browser, server: str, **options):
-    """A new page, and the list it fills with every request that leaves ``server``."""
+    """A new page, and the list it fills with what must not happen: every request that leaves
+    ``server``, and every breach of the Content-Security-Policy (Chromium reports each on the
+    console, and the page's ``securitypolicyviolation`` event is logged there too)."""
     page = browser.new_page(**options)
-    elsewhere: list[str] = []
-    page.on("request", lambda r: None if r.url.startswith(server) else elsewhere.append(r.url))
-    return page, elsewhere
+    problems: list[str] = []
+    page.on("request", lambda r: None if r.url.startswith(server) else problems.append(r.url))
+    page.on("console", lambda m: problems.append(m.text)
+            if "Content Security Policy" in m.text or m.text.startswith("CSP violation") else None)
+    page.add_init_script("document.addEventListener('securitypolicyviolation', e => console.error("
+                         "'CSP violation', e.violatedDirective, e.blockedURI, e.sourceFile))")
+    return page, problems
+
 
 def test_yasgui_runs_a_query_and_an_example_without_leaving_the_server(browser, server):
-    page, elsewhere = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
     page.goto(server + "/")
     assert "ikg" in page.title()
     page.click(".yasqe_queryButton")
@@ -47,7 +53,7 @@ def test_yasgui_runs_a_query_and_an_example_without_leaving_the_server(browser, 
     page.wait_for_selector(".tabPanel.active .yasr table tbody tr", timeout=20_000)
     text = page.locator(".tabPanel.active .yasr table").inner_text()
     assert "interreg-europe-2014-2020-call-4" in text
-    assert elsewhere == []
+    assert problems == []
     page.close()
 
 
@@ -74,7 +80,7 @@ def _entity(kg, kind: str) -> tuple[str, str]:
 def test_entity_page_shows_its_label_and_a_working_link_without_leaving_the_server(
         browser, server, default_kg, kind):
     path, label = _entity(default_kg, kind)
-    page, elsewhere = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
+    page, problems = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
     resp = page.goto(server + path)
     assert resp is not None and resp.ok, path
     if not path.startswith("/doc/"):  # an IRI: the browser followed its 303
@@ -87,7 +93,7 @@ def test_entity_page_shows_its_label_and_a_working_link_without_leaving_the_serv
     page.wait_for_load_state()
     assert page.url.split("?")[0].endswith(target.split("?")[0]), (target, page.url)
     assert page.locator("h1#label").inner_text().strip()
-    assert elsewhere == []
+    assert problems == []
     page.close()
 
 
@@ -96,16 +102,28 @@ def test_lineage_summary_is_visible_on_a_practice_page(browser, server, default_
 
     practice = default_kg.query(f"""SELECT ?p WHERE {{ ?c a <{IKG}PolicyChange> ; <{IKG}inspiredBy> ?p }}
         ORDER BY ?p LIMIT 1""").rows[0][0]
-    page = browser.new_page()
+    page, problems = _watched_page(browser, server)
     page.goto(server + str(practice)[len("https://ikg.example.org"):])
     summary = page.locator("#lineage")
     assert summary.is_visible() and "policy change(s)" in summary.inner_text()
     assert "EUR " in summary.inner_text()
+    assert problems == []
+    page.close()
+
+
+def test_api_docs_show_the_operations_without_leaving_the_server(browser, server):
+    page, problems = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
+    page.goto(server + "/api/docs")
+    page.wait_for_selector(".opblock-summary", timeout=20_000)
+    assert "/sparql" in page.locator("#swagger-ui").inner_text()
+    page.locator(".opblock-summary").first.click()
+    page.wait_for_selector(".opblock-body", timeout=20_000)
+    assert problems == []
     page.close()
 
 
 def test_ontology_dataset_and_dumps_pages_work_in_a_browser(browser, server, default_dumps):
-    page, elsewhere = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
+    page, problems = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
     page.goto(server + "/ontology#Call")
     section = page.locator("[id='Call']")
     assert section.is_visible() and "https://ikg.example.org/ontology#Call" in section.inner_text()
@@ -121,12 +139,12 @@ def test_ontology_dataset_and_dumps_pages_work_in_a_browser(browser, server, def
     assert "ikg.nt.gz" in {f["name"] for f in manifest["files"]}
     page.goto(server + "/doc/project/" + "NOT-A-PROJECT")
     assert "not_found" in page.content()
-    assert elsewhere == []
+    assert problems == []
     page.close()
 
 
 def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
-    page, elsewhere = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
+    page, problems = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
     page.goto(server + "/networks")
     page.wait_for_function("document.getElementById('picture').complete", timeout=30_000)
     assert page.evaluate("document.getElementById('picture').naturalWidth") > 0
@@ -142,12 +160,12 @@ def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
     page.locator("#central a").first.click()
     page.wait_for_load_state()
     assert "/doc/nuts/" in page.url and page.locator("h1#label").is_visible()
-    assert elsewhere == []
+    assert problems == []
     page.close()
 
 
 def test_search_box_finds_a_project_and_opens_its_page(browser, server):
-    page, elsewhere = _watched_page(browser, server)
+    page, problems = _watched_page(browser, server)
     page.goto(server + "/doc/nuts/ITC4")  # any page with the navigation bar
     page.fill("nav input[name=q]", "erudite")
     page.click("nav button[type=submit]")
@@ -156,5 +174,5 @@ def test_search_box_finds_a_project_and_opens_its_page(browser, server):
     page.locator("#results a").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/doc/project/ERUDITE") and page.locator("h1#label").inner_text() == "ERUDITE"
-    assert elsewhere == []
+    assert problems == []
     page.close()

@@ -417,3 +417,24 @@ def test_search_sees_an_update_made_in_the_same_process(tiny_kg):
         <{BASE}/id/project/GAMMA> a <{IKG}Project> ; <http://www.w3.org/2000/01/rdf-schema#label> "GAMMA" }} }}"""},
                 headers={"Authorization": "Bearer t"})
     assert [h["label"] for h in client.get("/api/search?q=gamma").get_json()] == ["GAMMA"]
+
+
+def test_iris_of_other_schemes_are_text_not_links(tiny_kg):
+    from service.app import create_app
+
+    tiny_kg.update(f"""INSERT DATA {{ GRAPH <{BASE}/graph/generated> {{
+        <{BASE}/id/project/ALPHA> <http://www.w3.org/2000/01/rdf-schema#seeAlso> <javascript:alert(document.domain)>,
+            <https://example.org/alpha>, <mailto:alpha@example.org>, <data:text/html,hello> ;
+          <javascript:alert(2)> "a value under a javascript: property" .
+        <vbscript:msgbox(3)> <https://ikg.example.org/ontology#hasParticipation> <{BASE}/id/project/ALPHA> .
+    }} }}""")
+    client = create_app({"TESTING": True, "IKG_KG": tiny_kg}).test_client()
+    for path in ("/doc/project/ALPHA.html", "/.well-known/void.html"):
+        html = client.get(path).get_data(as_text=True)
+        hrefs = re.findall(r'href="([^"]*)"', html)
+        assert hrefs and all(re.match(r"(/|#|https?:|mailto:)", h) for h in hrefs), (path, hrefs)
+    html = client.get("/doc/project/ALPHA.html").get_data(as_text=True)
+    for text in ("javascript:alert(document.domain)", "data:text/html,hello", "vbscript:msgbox(3)"):
+        assert f'<span title="{text}">{text}</span>' in html
+    assert '<a href="https://example.org/alpha"' in html and '<a href="mailto:alpha@example.org"' in html
+    assert '<a href="/doc/participation/ALPHA-1"' in html  # the app's own links stay links

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import resource
+import socket
 import time
 import urllib.parse
 import urllib.request
+from pathlib import Path
 
 import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
+
+from tests.conftest import running_server
 
 COUNT = ("PREFIX ikg: <https://ikg.example.org/ontology#> "
          "SELECT (COUNT(DISTINCT ?project) AS ?n) WHERE { ?project a ikg:Project }")
@@ -156,3 +162,116 @@ def test_lineage_through_the_worker_pool(server):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(missing, timeout=30)
     assert e.value.code == 404 and json.load(e.value)["code"] == "not_found"
+
+
+# ----------------------------------------------------------------------------- left in public
+# A server on the tiny graph whose soft limit of open files starts at 256 (`ikg serve` must
+# raise it) and whose request bodies may be 100 kB at most.
+
+BODY_LIMIT = 100_000
+
+
+def _few_open_files() -> None:
+    _, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (256, hard))
+
+
+@pytest.fixture(scope="module")
+def public(tiny_location):
+    with running_server(tiny_location.root, {"IKG_MAX_BODY_BYTES": str(BODY_LIMIT)},
+                        preexec_fn=_few_open_files) as served:
+        yield served
+
+
+def _raw(url: str, request: bytes, timeout: float = 30) -> bytes:
+    """Send ``request`` whole over a socket, then read the answer until the server closes."""
+    host, port = urllib.parse.urlsplit(url).netloc.split(":")
+    with socket.create_connection((host, int(port)), timeout=timeout) as s:
+        s.sendall(request)
+        answer = b""
+        while chunk := s.recv(65536):
+            answer += chunk
+    return answer
+
+
+def _parts(answer: bytes) -> tuple[str, dict[str, str], bytes]:
+    head, _, body = answer.partition(b"\r\n\r\n")
+    status, *lines = head.decode("latin-1").split("\r\n")
+    return status, {k.lower(): v.strip() for k, _, v in (line.partition(":") for line in lines)}, body
+
+
+def test_serve_raises_its_soft_limit_of_open_files_to_the_hard_one(public):
+    limits = Path(f"/proc/{public.proc.pid}/limits").read_text()
+    soft, hard = re.search(r"Max open files\s+(\d+)\s+(\d+)", limits).groups()
+    assert soft == hard and int(soft) > 256
+
+
+def test_hundreds_of_stalled_connections_do_not_lock_out_a_normal_request(public):
+    host, port = urllib.parse.urlsplit(public.url).netloc.split(":")
+    stalled = []
+    try:
+        for _ in range(300):  # more than waitress's default limit (100) and the 256 files
+            s = socket.create_connection((host, int(port)), timeout=10)
+            s.sendall(b"GET /sparql HTTP/1.1\r\nHost: slow\r\n")  # and never the end of it
+            stalled.append(s)
+        with urllib.request.urlopen(public.url + "/sparql?" + urllib.parse.urlencode(
+                {"query": COUNT, "format": "csv"}), timeout=20) as resp:
+            assert resp.read().decode().split() == ["n", "2"]
+    finally:
+        for s in stalled:
+            s.close()
+
+
+def test_an_idle_connection_is_closed_after_the_channel_timeout(tiny_location):
+    with running_server(tiny_location.root, {"IKG_CHANNEL_TIMEOUT": "1"}) as served:
+        host, port = urllib.parse.urlsplit(served.url).netloc.split(":")
+        with socket.create_connection((host, int(port)), timeout=30) as s:
+            s.sendall(b"GET / HTTP/1.1\r\nHost: slow\r\n")
+            assert s.recv(1024) == b""  # the server closed it (well before the 30 s timeout)
+
+
+@pytest.mark.parametrize("size", [2_000_000, 8_000_000])
+def test_an_overlong_url_gets_a_431_the_client_can_read(public, size):
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(public.url + "/?" + "a" * size, timeout=30)
+    assert e.value.code == 431 and e.value.headers["X-Content-Type-Options"] == "nosniff"
+    body = json.load(e.value)
+    assert body["ok"] is False and body["status"] == 431 and body["code"] == "header_too_large"
+    status, headers, body = _parts(_raw(public.url, b"GET /?" + b"a" * size + b" HTTP/1.1\r\nHost: x\r\n\r\n"))
+    assert " 431 " in status and json.loads(body)["code"] == "header_too_large"
+
+
+def test_a_body_over_the_limit_is_refused_before_it_is_read(public):
+    # a gigabyte announced and never sent: the answer comes at once
+    status, headers, body = _parts(_raw(public.url, (
+        b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+        b"Content-Length: 1000000000\r\n\r\nSELECT")))
+    assert " 413 " in status and headers["content-type"] == "application/json"
+    assert json.loads(body)["code"] == "request_too_large"
+    # sent whole, just over the limit: refused, and the client reads why
+    req = urllib.request.Request(public.url + "/sparql", data=b"#" * (BODY_LIMIT + 1),
+                                 headers={"Content-Type": "application/sparql-query"})
+    with pytest.raises(urllib.error.HTTPError) as e:
+        urllib.request.urlopen(req, timeout=30)
+    assert e.value.code == 413 and json.load(e.value)["code"] == "request_too_large"
+    # at the limit: read and answered
+    query = (COUNT + " #").encode()
+    req = urllib.request.Request(public.url + "/sparql?format=csv", headers={
+        "Content-Type": "application/sparql-query"}, data=query + b"x" * (BODY_LIMIT - len(query)))
+    with urllib.request.urlopen(req, timeout=30) as resp:
+        assert resp.read().decode().split() == ["n", "2"]
+
+
+@pytest.mark.parametrize("path, media", [
+    ("/sparql", "text/turtle"),  # the service description
+    ("/sparql?" + urllib.parse.urlencode({"query": COUNT}), "application/sparql-results+json"),
+    ("/queries/projects-by-call", "application/sparql-results+json"),  # streamed
+    ("/doc/project/ALPHA", "text/turtle"),
+    ("/ui/yasgui/yasgui.min.js", "text/javascript"),
+])
+def test_head_over_the_wire_sends_headers_and_nothing_else(public, path, media):
+    status, headers, body = _parts(_raw(public.url, (
+        f"HEAD {path} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").encode()))
+    assert status.startswith("HTTP/1.1 200 ") and headers["content-type"].startswith(media)
+    assert "transfer-encoding" not in headers and int(headers["content-length"]) > 0
+    assert body == b""
