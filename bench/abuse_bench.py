@@ -10,7 +10,10 @@ loopback only; every loop is bounded in time.
 Scenarios:
 - baseline: lookups alone;
 - storm: 3 runaway clients, each sending cross products back to back (the audit's finding 5:
-  lookups fell to 33% answered, p50 5 s);
+  lookups fell to 33% answered, p50 5 s); and the same storm sent from the lookups' own
+  address (behind a proxy that hides clients' addresses, say), where admission cannot tell
+  the abusers from the lookups; and one client sending cross products on 8 connections at
+  once;
 - nesting: 2 clients sending 5,000 nested braces, 10,000 nested parentheses, 10,000 UNIONs and
   a 10,000-step path (finding 6: 93 workers killed, lookups 178/s to 10/s); the statuses they got;
 - slow clients: 300 connections that send half a request and stall (finding 7);
@@ -262,6 +265,10 @@ def main() -> None:
                 ("baseline", lambda: scenario(port, args.seconds, args.lookup_clients, [])),
                 ("storm of 3 runaway clients", lambda: scenario(
                     port, args.seconds, args.lookup_clients, [(f"127.0.0.{i}", [CROSS]) for i in (2, 3, 4)])),
+                ("one client with 8 runaway connections", lambda: scenario(
+                    port, args.seconds, args.lookup_clients, [("127.0.0.7", [CROSS])] * 8)),
+                ("storm of 3 runaway clients from the lookups' own address", lambda: scenario(
+                    port, args.seconds, args.lookup_clients, [("127.0.0.1", [CROSS])] * 3)),
                 ("2 clients sending deep nesting", lambda: scenario(
                     port, args.seconds, args.lookup_clients, [(f"127.0.0.{i}", NESTED) for i in (5, 6)])),
                 ("300 slow connections", lambda: slow_clients(port, args.seconds, args.lookup_clients)),

@@ -9,10 +9,11 @@ other workers. For stores that live in this process (in-memory graphs in tests),
 
 What a public endpoint needs from this module, and where each is done:
 
-- Admission: idle workers are handed to waiting requests fairly between clients (the client
-  with the fewest running requests first), a client may keep only a few requests waiting
-  (more are :class:`TooManyRequests`), and a request's deadline starts when it gets its
-  worker, not while it waits for one.
+- Admission: a client (an address) runs at most a few requests at once, however many
+  workers are idle, so one client cannot take them all; free workers go to waiting requests
+  fairly between clients (the client with the fewest running requests first); a client may
+  keep only a few requests waiting (more are :class:`TooManyRequests`); and a request's
+  deadline starts when it gets its worker, not while it waits for one.
 - Isolation: where the operating system allows it, query and update processes have no
   network at all (a network namespace of their own), unless SERVICE/LOAD are allowed; they
   run the engine on a thread with a large stack, so deep queries cannot crash them; and they
@@ -369,14 +370,23 @@ class _Waiter:
 
 @dataclass
 class _Admission:
-    """Idle workers and the requests waiting for one; see :class:`QueryPool`."""
+    """Idle workers and the requests waiting for one; see :class:`QueryPool`.
+
+    A client (an address) runs at most ``client_running`` requests at once, however many
+    workers are idle, so one client cannot take every worker; it may have ``client_waiting``
+    more waiting. A free worker goes to the waiting client that runs the fewest requests.
+    """
 
     client_waiting: int
+    client_running: int = 2
     cond: threading.Condition = field(default_factory=threading.Condition)
     idle: list[_Worker] = field(default_factory=list)
     waiting: dict[str, deque[_Waiter]] = field(default_factory=dict)
     running: Counter[str] = field(default_factory=Counter)
     drain: list[_Worker] | None = None  # an update collecting every worker
+
+    def _eligible(self) -> list[str]:
+        return [c for c in self.waiting if self.running[c] < self.client_running]
 
     def acquire(self, who: str, wait: float, busy: Callable[[], IkgError]) -> _Worker:
         """An idle worker for ``who``, waiting up to ``wait`` seconds for one.
@@ -389,7 +399,8 @@ class _Admission:
             (made by ``busy``) when no worker came free in time.
         """
         with self.cond:
-            if self.idle and self.drain is None and not self.waiting:
+            if (self.idle and self.drain is None and self.running[who] < self.client_running
+                    and not self._eligible()):
                 worker = self.idle.pop()
                 self._assign(worker, who)
                 return worker
@@ -403,6 +414,7 @@ class _Admission:
                     {"waiting": len(queue), "limit": self.client_waiting})
             me = _Waiter(who)
             queue.append(me)
+            self._match()
             deadline = time.monotonic() + wait
             while me.worker is None:
                 remaining = deadline - time.monotonic()
@@ -418,33 +430,48 @@ class _Admission:
         worker.client = who
         self.running[who] += 1
 
+    def _match(self) -> None:
+        """Hand idle workers to waiting requests: the client running the fewest first (the
+        earliest among equals), none to a client at its ``client_running``."""
+        if self.drain is not None:
+            return
+        while self.idle:
+            eligible = self._eligible()
+            if not eligible:
+                break
+            who = min(eligible, key=lambda c: self.running[c])
+            queue = self.waiting[who]
+            me = queue.popleft()
+            if not queue:
+                del self.waiting[who]
+            me.worker = self.idle.pop()
+            self._assign(me.worker, who)
+        self.cond.notify_all()
+
+    def _forget(self, worker: _Worker) -> None:
+        who, worker.client = worker.client, None
+        if who is not None:
+            self.running[who] -= 1
+            if self.running[who] <= 0:
+                del self.running[who]
+
     def forget(self, worker: _Worker) -> None:
-        """``worker`` no longer runs a client's request (it finished, or was stopped)."""
+        """``worker`` no longer runs a client's request (it was stopped)."""
         with self.cond:
-            who, worker.client = worker.client, None
-            if who is not None:
-                self.running[who] -= 1
-                if self.running[who] <= 0:
-                    del self.running[who]
+            self._forget(worker)
+            self._match()
 
     def give(self, worker: _Worker) -> None:
-        """Hand a free worker to an update collecting workers, else to the waiting request of
-        the client with the fewest running requests (the earliest among equals), else idle."""
+        """A free worker: to an update collecting workers, else to a waiting request (see
+        :meth:`_match`), else idle."""
         with self.cond:
-            self.forget(worker)
+            self._forget(worker)
             if self.drain is not None:
                 self.drain.append(worker)
-            elif self.waiting:
-                who = min(self.waiting, key=lambda c: self.running[c])
-                queue = self.waiting[who]
-                me = queue.popleft()
-                if not queue:
-                    del self.waiting[who]
-                me.worker = worker
-                self._assign(worker, who)
-            else:
-                self.idle.append(worker)
-            self.cond.notify_all()
+                self.cond.notify_all()
+                return
+            self.idle.append(worker)
+            self._match()
 
     def take_all(self, n: int, wait: float) -> list[_Worker] | None:
         """Collect ``n`` workers (idle ones now, busy ones as they come free, before any
@@ -482,6 +509,8 @@ class QueryPool(Executor):
     client_waiting : int
         Requests one client (see :data:`client`) may have waiting for a worker; one more is
         :class:`TooManyRequests`.
+    client_running : int
+        Requests one client may have running at once, however many workers are idle.
     allow_network : bool
         Whether queries may use SERVICE and updates LOAD; when not (the default), they are
         refused, and the processes have no network where the operating system allows it.
@@ -497,7 +526,7 @@ class QueryPool(Executor):
 
     def __init__(self, store_path: Path | str, workers: int = 2, timeout: float = 30.0,
                  queue_timeout: float | None = None, client_waiting: int = 4,
-                 allow_network: bool = False) -> None:
+                 client_running: int = 2, allow_network: bool = False) -> None:
         if workers < 1:
             raise ValueError("a query pool needs at least one worker")
         self.store_path = str(store_path)
@@ -509,7 +538,7 @@ class QueryPool(Executor):
         self.workers = workers
         # spawn, not fork: the parent runs server threads and holds a RocksDB handle
         self._ctx = mp.get_context("spawn")
-        self._admission = _Admission(client_waiting)
+        self._admission = _Admission(client_waiting, client_running)
         self._lock = threading.Lock()
         self._closed = False
         self._all: list[_Worker] = []

@@ -107,6 +107,7 @@ def executor_of(app: Flask) -> Executor:
                                  timeout=app.config["IKG_QUERY_TIMEOUT"],
                                  queue_timeout=app.config["IKG_QUEUE_TIMEOUT"],
                                  client_waiting=app.config["IKG_CLIENT_WAITING"],
+                                 client_running=app.config["IKG_CLIENT_RUNNING"],
                                  allow_network=app.config["IKG_ALLOW_SERVICE"])
                 atexit.register(pool.close)
                 state["executor"] = pool

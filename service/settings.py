@@ -55,6 +55,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IKG_CLIENT_WAITING", 4, int,
             "Requests one client address may have waiting for a query worker; one more gets a "
             "429 `too_many_requests`. Free workers go to the client running the fewest."),
+    Setting("IKG_CLIENT_RUNNING", 2, int,
+            "Requests one client address may have running at once, however many query workers "
+            "are idle: one client cannot take every worker."),
     Setting("IKG_MAX_QUERY_CHARS", 262_144, int,
             "Longest SPARQL query accepted, in characters (a longer one is a 413); updates are "
             "bounded by the request body limit."),

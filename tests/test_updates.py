@@ -196,7 +196,7 @@ def _busy() -> ServerBusy:
 
 
 def test_a_free_worker_goes_to_the_client_running_fewest_not_the_first_in_line():
-    adm = _Admission(client_waiting=4)
+    adm = _Admission(client_waiting=4, client_running=4)
     w1, w2, w3 = _fake(), _fake(), _fake()
     for w in (w1, w2, w3):
         adm.give(w)
@@ -220,6 +220,26 @@ def test_a_free_worker_goes_to_the_client_running_fewest_not_the_first_in_line()
     adm.give(a1)
     greedy.join(timeout=60)
     assert got["greedy"] is a1
+
+
+def test_a_client_runs_at_most_so_many_requests_however_many_workers_are_idle():
+    adm = _Admission(client_waiting=4, client_running=2)
+    workers = [_fake() for _ in range(4)]
+    for w in workers:
+        adm.give(w)
+    adm.acquire("greedy", 1, _busy)
+    second = adm.acquire("greedy", 1, _busy)
+    with pytest.raises(ServerBusy):
+        adm.acquire("greedy", 0.05, _busy)  # two idle workers, none for a third request
+    assert len(adm.idle) == 2
+    assert adm.acquire("other", 1, _busy) in workers  # kept for the others
+    got: dict = {}
+    t = threading.Thread(target=lambda: got.setdefault("w", adm.acquire("greedy", 120, _busy)))
+    t.start()
+    wait_for(lambda: "greedy" in adm.waiting)
+    adm.give(second)  # greedy runs one now: its waiting request may take an idle worker
+    t.join(timeout=60)
+    assert got["w"] in workers and len(adm.idle) == 1
 
 
 def test_a_client_may_keep_only_so_many_requests_waiting_and_a_wait_has_a_limit():
