@@ -37,6 +37,11 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.extensions["ikg"] = {"kg": app.config.get("IKG_KG"), "executor": None,
                              "catalogue": None, "lock": threading.Lock()}
     register_error_handlers(app)
+    if app.config["IKG_PROXY_HOPS"] > 0:  # the client's address, as the trusted proxies saw it
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = app.config["IKG_PROXY_HOPS"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops)  # type: ignore[method-assign]
     from service.caching import compress
     from service.sparql import bp as sparql_bp
 

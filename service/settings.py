@@ -58,6 +58,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IKG_CLIENT_RUNNING", 2, int,
             "Requests one client address may have running at once, however many query workers "
             "are idle: one client cannot take every worker."),
+    Setting("IKG_PROXY_HOPS", 0, int,
+            "Reverse proxies in front of `ikg serve` whose `X-Forwarded-For` is trusted: with 1, "
+            "the client address (for admission and the log) is the one the proxy saw."),
     Setting("IKG_MAX_QUERY_CHARS", 262_144, int,
             "Longest SPARQL query accepted, in characters (a longer one is a 413); updates are "
             "bounded by the request body limit."),

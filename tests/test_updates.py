@@ -302,3 +302,24 @@ def test_stop_signal_is_not_needed_for_workers_to_exit_with_their_pool(store):
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
     wait_for(lambda: not any(_alive(p) for p in pids), what="the workers exiting")
+
+
+def test_behind_a_trusted_proxy_the_client_is_the_address_it_forwards(tiny_kg):
+    """Admission counts clients by address: behind a proxy every request would come from
+    the proxy, unless its X-Forwarded-For is trusted (IKG_PROXY_HOPS)."""
+    from flask import request
+
+    from graph import execution
+    from service.app import create_app
+
+    seen = {}
+    for hops in (0, 1):
+        app = create_app({"TESTING": True, "IKG_KG": tiny_kg, "IKG_PROXY_HOPS": hops})
+
+        @app.route("/whoami")
+        def whoami() -> str:
+            return f"{request.remote_addr} {execution.client.get()}"
+
+        seen[hops] = app.test_client().get("/whoami", headers={"X-Forwarded-For": "203.0.113.9"},
+                                           environ_base={"REMOTE_ADDR": "127.0.0.1"}).get_data(as_text=True)
+    assert seen == {0: "127.0.0.1 127.0.0.1", 1: "203.0.113.9 203.0.113.9"}
