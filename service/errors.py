@@ -12,6 +12,8 @@ from graph.errors import IkgError
 
 __all__ = [
     "STATUS",
+    "HTTP_CODES",
+    "codes_of",
     "error_response",
     "register_error_handlers",
     "MissingQuery",
@@ -78,6 +80,20 @@ STATUS: dict[str, int] = {
 }
 
 
+#: Codes of the HTTP errors Werkzeug raises here: routing and methods, a malformed or too large
+#: form (over 500 kB a field), a range beyond a file. Any other would be ``http_<status>``.
+HTTP_CODES: dict[int, str] = {400: "http_400", 404: "not_found", 405: "method_not_allowed",
+                              406: "not_acceptable", 413: "http_413", 415: "unsupported_media_type",
+                              416: "http_416"}
+
+
+def codes_of(status: int) -> list[str]:
+    """Every code an error answer of ``status`` can carry (for the OpenAPI document). A 500
+    can also carry the code of any domain error missing from :data:`STATUS`."""
+    werkzeug = {HTTP_CODES[status]} if status in HTTP_CODES else set()
+    return sorted({c for c, s in STATUS.items() if s == status} | werkzeug)
+
+
 def error_response(status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> Response:
     """The one error shape: ``{"ok": false, "status", "code", "error", "detail"}``."""
     resp = jsonify({"ok": False, "status": status, "code": code, "error": message,
@@ -102,8 +118,7 @@ def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(HTTPException)
     def _http(e: HTTPException) -> Response:
         status = e.code or 500
-        code = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-                415: "unsupported_media_type"}.get(status, f"http_{status}")
+        code = HTTP_CODES.get(status, f"http_{status}")
         resp = error_response(status, code, e.description or e.name)
         if status == 405 and e.get_headers():
             for k, v in e.get_headers():
