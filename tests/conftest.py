@@ -77,14 +77,22 @@ def _free_port() -> int:
 
 
 @pytest.fixture(scope="session")
-def server(default_location):
-    """A real `ikg serve` process on the default graph (query timeout 3 s), on a free port."""
+def server_log(tmp_path_factory) -> Path:
+    """The log of the `server` process: a line per request, and the trace of every 500."""
+    return tmp_path_factory.mktemp("serve") / "serve.log"
+
+
+@pytest.fixture(scope="session")
+def server(default_location, server_log):
+    """A real `ikg serve` process on the default graph (query timeout 3 s), on a free port.
+    It logs to ``server_log`` (a pipe that nobody read would fill up and stall it)."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [IKG, "serve", "--store", str(default_location.root), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-        env=dict(os.environ, IKG_QUERY_TIMEOUT="3", IKG_QUERY_WORKERS="2"),
-    )
+    with open(server_log, "wb") as log:
+        proc = subprocess.Popen(
+            [IKG, "serve", "--store", str(default_location.root), "--port", str(port)],
+            stdout=log, stderr=subprocess.STDOUT,
+            env=dict(os.environ, IKG_QUERY_TIMEOUT="3", IKG_QUERY_WORKERS="2"),
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 30
     while time.monotonic() < deadline:
@@ -93,7 +101,7 @@ def server(default_location):
             break
         except OSError as e:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from e
+                raise RuntimeError(server_log.read_text(errors="replace")) from e
             time.sleep(0.2)
     else:
         proc.kill()
