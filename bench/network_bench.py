@@ -26,10 +26,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import build_store  # noqa: E402
 from graph.errors import StoreError, StoreNotFound  # noqa: E402
-from graph.network import METRICS, view_export, view_metrics  # noqa: E402
+from graph.network import VIEW_METRICS, view_export, view_metrics  # noqa: E402
 from graph.store import KnowledgeGraph, open_store  # noqa: E402
-
-DIRECTED_ONLY = {"net-flows", "reach"}
 
 
 def timed(fn, repeats: int) -> float:
@@ -74,9 +72,7 @@ def main() -> None:
                 print(f"  {view} view: {t:.3f} s", flush=True)
                 if view == "organisations":
                     continue  # organisation-level, not a region-level view
-                for metric in METRICS:
-                    if metric in DIRECTED_ONLY and view != "transfers":
-                        continue
+                for metric in VIEW_METRICS[view]:
                     t = timed(lambda kg=kg, view=view, metric=metric: view_metrics(kg, view, metric, seed=1),
                               args.repeats)
                     rows.append((scale, view, metric, t))

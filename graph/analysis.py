@@ -6,6 +6,7 @@ are read from the ``weight`` attribute (and ``eur`` for transfers).
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 from typing import Any
@@ -232,12 +233,13 @@ def net_flows(D: nx.DiGraph) -> dict[Any, dict[str, float]]:
 
 
 def category_mixing(G: nx.Graph, attribute: str = "category", seed: int = 0,
-                    permutations: int = 200) -> dict[str, float]:
+                    permutations: int = 200) -> dict[str, float | None]:
     """Share of (weighted) ties between nodes of different categories, against random mixing.
 
     The expectation and the p-value come from permuting the category labels over the nodes
     (``permutations`` times, seeded); ``p_value`` is the share of permutations with at least
-    the observed cross-category share. Also returns the attribute assortativity coefficient.
+    the observed cross-category share. Also returns the attribute assortativity coefficient,
+    None where it is undefined (no edge, or a single category: 0/0).
 
     Examples
     --------
@@ -251,7 +253,7 @@ def category_mixing(G: nx.Graph, attribute: str = "category", seed: int = 0,
     edges = [(a, b, d.get("weight", 1)) for a, b, d in U.edges(data=True)]
     total = sum(w for _, _, w in edges)
     if not total:
-        return {"observed": 0.0, "expected": 0.0, "p_value": 1.0, "assortativity": 0.0}
+        return {"observed": 0.0, "expected": 0.0, "p_value": 1.0, "assortativity": None}
 
     def cross(lab: dict) -> float:
         return sum(w for a, b, w in edges if lab[a] != lab[b]) / total
@@ -265,10 +267,14 @@ def category_mixing(G: nx.Graph, attribute: str = "category", seed: int = 0,
         shares.append(cross(dict(zip(nodes, values))))
     expected = sum(shares) / len(shares)
     p = sum(1 for s in shares if s >= observed) / len(shares)
+    r: float | None
     try:
-        r = nx.attribute_assortativity_coefficient(U, attribute)
+        with np.errstate(invalid="ignore", divide="ignore"):
+            r = float(nx.attribute_assortativity_coefficient(U, attribute))
     except (ZeroDivisionError, ValueError):
-        r = 0.0
+        r = None
+    if r is not None and math.isnan(r):  # a NaN would make the JSON answer invalid
+        r = None
     return {"observed": observed, "expected": expected, "p_value": p, "assortativity": r}
 
 

@@ -20,7 +20,7 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.errors import BadParameter, NotFound
-from graph.namespaces import IKG, prefix_block
+from graph.namespaces import IKG, iri_term, prefix_block
 from graph.store import KnowledgeGraph
 
 __all__ = [
@@ -55,13 +55,6 @@ KINDS = {
 }
 
 
-def _iri(value: str, name: str) -> URIRef:
-    if not value or any(c in value for c in ' <>"{}|\\^`\n') or ":" not in value:
-        raise BadParameter(f"{name} must be an absolute IRI, not {value!r}",
-                           {"param": name, "value": value})
-    return URIRef(value)
-
-
 def _rows(kg: KnowledgeGraph, query: str, **bindings: Node) -> list[dict[str, Any]]:
     return kg.query(P + query, bindings).records()
 
@@ -76,7 +69,7 @@ def entity_kind(kg: KnowledgeGraph, iri: str) -> str:
     NotFound
         When the graph has no typed entity with that IRI.
     """
-    node = _iri(iri, "iri")
+    node = iri_term(iri, "iri")
     rows = _rows(kg, "SELECT ?entity ?type WHERE { ?entity a ?type }", entity=node)
     kinds = sorted({KINDS[r["type"]] for r in rows if r["type"] in KINDS})
     if not kinds:
@@ -370,7 +363,7 @@ def shortest_path(kg: KnowledgeGraph, source: str, target: str, max_hops: int = 
     if not 1 <= max_hops <= 10:
         raise BadParameter("max_hops must be between 1 and 10", {"param": "max_hops"})
     for name, iri in (("from", source), ("to", target)):
-        _iri(iri, name)
+        iri_term(iri, name)
         if not kg.query("ASK { { ?s ?p ?o } UNION { ?o ?p ?s } }", {"s": URIRef(iri)}).boolean:
             raise NotFound(f"no entity {iri} in the graph", {"iri": iri})
     if source == target:

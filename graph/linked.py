@@ -27,7 +27,7 @@ from rdflib import RDF, RDFS, Literal, Namespace, URIRef
 from rdflib.term import Node
 
 from graph.errors import BadParameter, NotFound
-from graph.namespaces import IKG, IKGC, NUTS, PREFIXES, Graphs, prefix_block
+from graph.namespaces import IKG, IKGC, NUTS, PREFIXES, Graphs, iri_term, is_iri, prefix_block
 from graph.store import KnowledgeGraph
 
 __all__ = ["Statement", "Description", "Triple", "RECORD_KINDS", "describe", "exists", "doc_path",
@@ -160,24 +160,11 @@ class Description:
         return str(label) if label is not None else compact(iri)
 
 
-def _plain_iri(iri: str) -> bool:
-    """Whether ``iri`` may stand between ``<`` and ``>`` in SPARQL: absolute, and without the
-    characters IRIREF excludes (space, controls, ``<>"{}|\\^```)."""
-    return (":" in iri and not any(c in iri for c in '<>"{}|\\^`')
-            and all(ord(c) > 0x20 and ord(c) != 0x7F for c in iri))
-
-
-def _term(iri: str, name: str) -> URIRef:
-    if not _plain_iri(iri):
-        raise BadParameter(f"{name} must be an absolute IRI, not {iri!r:.200}", {"param": name})
-    return URIRef(iri)
-
-
 def _labels(kg: KnowledgeGraph, iris: set[str]) -> dict[str, Literal]:
     """The label of each of ``iris`` as stored (with its language): rdfs:label, else
     skos:prefLabel, else dcterms:title (one query per kind, for the IRIs still without one)."""
     out: dict[str, Literal] = {}
-    todo = sorted(i for i in iris if _plain_iri(i))  # read from the store: all are
+    todo = sorted(i for i in iris if is_iri(i))  # read from the store: all are
     for prop in LABELS:
         found: dict[str, Literal] = {}
         for start in range(0, len(todo), 400):
@@ -201,7 +188,7 @@ def exists(kg: KnowledgeGraph, iri: str) -> bool:
     BadParameter
         When ``iri`` is not an absolute IRI.
     """
-    return bool(kg.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {"s": _term(iri, "iri")}).rows)
+    return bool(kg.query("SELECT ?s WHERE { ?s ?p ?o } LIMIT 1", {"s": iri_term(iri, "iri")}).rows)
 
 
 def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
@@ -225,7 +212,7 @@ def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
     NotFound
         When the store holds no statement about ``iri``.
     """
-    node = _term(iri, "iri")
+    node = iri_term(iri, "iri")
     if not 0 <= incoming_offset <= MAX_OFFSET or not 0 < incoming_limit <= 1000:
         raise BadParameter(f"the incoming page must have an offset from 0 to {MAX_OFFSET:,} and "
                            "1-1000 links", {"param": "incoming"})

@@ -23,9 +23,10 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from collections import Counter, defaultdict
 from collections.abc import Hashable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
 from itertools import combinations
@@ -39,13 +40,33 @@ from graph.errors import BadParameter
 from graph.namespaces import IKGC, prefix_block
 from graph.store import KnowledgeGraph
 
-__all__ = ["VIEWS", "METRICS", "Filters", "network", "export", "summary", "view_export",
-           "view_metrics", "view_picture", "pair_weights", "EXPORT_FORMATS"]
+__all__ = ["VIEWS", "METRICS", "VIEW_METRICS", "Filters", "network", "export", "summary",
+           "view_export", "view_metrics", "view_picture", "pair_weights", "EXPORT_FORMATS", "LEVELS",
+           "CALLS", "TOPIC_KEY", "SEEDS", "check_seed"]
 
 P = prefix_block(["ikg", "skos", "rdfs"])
 VIEWS = ("regions", "transfers", "organisations")
 EXPORT_FORMATS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
                   "json": "application/json", "nodes.csv": "text/csv", "edges.csv": "text/csv"}
+LEVELS = (0, 1, 2)  # NUTS level of region nodes: 0 (countries), 1 or 2
+CALLS = (1, 2, 3, 4)  # the programme's calls for projects
+TOPIC_KEY = re.compile(r"[A-Za-z0-9-]+")  # the key of a specific objective, e.g. so-3-1
+#: Seeds of layouts, communities and random graphs: NumPy's RandomState, behind the layouts,
+#: takes no other (a larger or negative seed was a 500).
+SEEDS = range(0, 2**32)
+
+
+def check_seed(seed: int) -> int:
+    """``seed``, when it is one of :data:`SEEDS`.
+
+    Raises
+    ------
+    BadParameter
+        A seed below 0 or above 2**32 - 1.
+    """
+    if seed not in SEEDS:
+        raise BadParameter(f"seed must be from 0 to {SEEDS[-1]}, not {seed}", {"param": "seed"})
+    return seed
 
 
 @dataclass(frozen=True)
@@ -59,11 +80,11 @@ class Filters:
 
     def check(self) -> None:
         """Raises BadParameter on a value out of range."""
-        if self.level not in (0, 1, 2):
+        if self.level not in LEVELS:
             raise BadParameter("level must be 0 (countries), 1 or 2 (NUTS)", {"param": "level"})
-        if self.call is not None and not 1 <= self.call <= 4:
+        if self.call is not None and self.call not in CALLS:
             raise BadParameter("call must be 1, 2, 3 or 4", {"param": "call"})
-        if self.topic is not None and not self.topic.replace("-", "").isalnum():
+        if self.topic is not None and not TOPIC_KEY.fullmatch(self.topic):
             raise BadParameter(f"topic {self.topic!r} is not a topic key such as so-3-1",
                                {"param": "topic"})
 
@@ -252,14 +273,18 @@ def network(kg: KnowledgeGraph, view: str, filters: Filters | None = None) -> nx
     """
     f = filters or Filters()
     f.check()
+    _check_view(view)
     if view == "regions":
         return _regions(kg, f)
     if view == "transfers":
         return _transfers(kg, f)
-    if view == "organisations":
-        return _organisations(kg, f)
-    raise BadParameter(f"unknown network view {view!r}; views are {', '.join(VIEWS)}",
-                       {"param": "view", "views": list(VIEWS)})
+    return _organisations(kg, f)
+
+
+def _check_view(view: str) -> None:
+    if view not in VIEWS:
+        raise BadParameter(f"unknown network view {view!r}; views are {', '.join(VIEWS)}",
+                           {"param": "view", "views": list(VIEWS)})
 
 
 def export(G: nx.Graph, fmt: str) -> bytes:
@@ -309,6 +334,13 @@ def summary(G: nx.Graph) -> dict[str, Any]:
 
 METRICS = ("summary", "centrality", "small-world", "communities", "core-periphery", "net-flows",
            "category-mixing", "reach", "growth")
+#: The metrics of each view: net flows and reach follow the direction of transfers; growth,
+#: call by call, is measured on regions and transfers.
+VIEW_METRICS = {
+    "regions": tuple(m for m in METRICS if m not in ("net-flows", "reach")),
+    "transfers": METRICS,
+    "organisations": tuple(m for m in METRICS if m not in ("net-flows", "reach", "growth")),
+}
 
 
 def _filters(level: int = 2, call: int | None = None, topic: str | None = None,
@@ -336,20 +368,28 @@ def view_metrics(kg: KnowledgeGraph, view: str, metric: str = "summary", k: int 
     Raises
     ------
     BadParameter
-        An unknown metric, or one that needs the transfers view.
+        An unknown view or metric, a metric not measured on the view (:data:`VIEW_METRICS`),
+        ``k`` below 1 (reach within 0 steps is 0 everywhere) or a seed out of :data:`SEEDS`.
     """
     from graph import analysis
 
     if metric not in METRICS:
         raise BadParameter(f"unknown metric {metric!r}; metrics are {', '.join(METRICS)}",
                            {"param": "metric", "metrics": list(METRICS)})
+    _check_view(view)
+    if metric not in VIEW_METRICS[view]:
+        raise BadParameter(f"{metric} is not measured on the {view} view; its metrics are "
+                           f"{', '.join(VIEW_METRICS[view])}",
+                           {"param": "metric", "metrics": list(VIEW_METRICS[view])})
+    if k < 1:
+        raise BadParameter(f"k (the steps of reach) must be at least 1, not {k}", {"param": "k"})
+    check_seed(seed)
     if metric == "growth":
-        f = _filters(**{**filters, "call": None})
-        out = [{"call": call, **summary(G)} for call, G in _growth(kg, view, f)]
+        f = _filters(**filters)
+        f.check()  # the call filter is checked, then ignored: growth goes call by call
+        out = [{"call": call, **summary(G)} for call, G in _growth(kg, view, replace(f, call=None))]
         return {"view": view, "metric": metric, "result": out}
     G = network(kg, view, _filters(**filters))
-    if metric in ("net-flows", "reach") and not G.is_directed():
-        raise BadParameter(f"{metric} needs the transfers view", {"param": "metric"})
     result: Any
     if metric == "summary":
         result = summary(G)
@@ -388,7 +428,7 @@ def view_overview(kg: KnowledgeGraph, view: str, top: int = 15, **filters: Any) 
 
 def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Graph]]:
     """The network after each call (calls 1..n together): how it grew call by call, from one
-    query whose rows carry their call."""
+    query whose rows carry their call. ``view`` is regions or transfers (:data:`VIEW_METRICS`)."""
     if view == "regions":
         rows = _region_incidences(kg, f, by_call=True)
         G: nx.Graph = nx.Graph()
@@ -405,9 +445,6 @@ def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Gra
                     G.add_edge(a, b, weight=weights[a, b])
             out.append((call, G.copy()))
         return out
-    if view != "transfers":
-        raise BadParameter("growth is measured on the regions and transfers views",
-                           {"param": "metric"})
     edges = _transfer_rows(kg, f, by_call=True)
     D = nx.DiGraph()
     out = []
@@ -426,7 +463,14 @@ def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Gra
 
 def view_picture(kg: KnowledgeGraph, view: str, fmt: str = "png", colour: str = "category",
                  seed: int = 0, **filters: Any) -> bytes:
-    """A picture (PNG or SVG) of a view; see :func:`graph.picture.picture`."""
+    """A picture (PNG or SVG) of a view; see :func:`graph.picture.picture`.
+
+    Raises
+    ------
+    BadParameter
+        A seed out of :data:`SEEDS`, or what :func:`graph.picture.picture` raises.
+    """
     from graph.picture import picture
 
+    check_seed(seed)
     return picture(network(kg, view, _filters(**filters)), fmt, colour, seed)

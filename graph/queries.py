@@ -24,7 +24,7 @@ from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
 from graph.errors import BadParameter, IkgError, UnknownQuery
-from graph.namespaces import QUERIES_DIR
+from graph.namespaces import QUERIES_DIR, is_iri
 from graph.store import KnowledgeGraph, QueryResult
 
 __all__ = ["CatalogueError", "Param", "NamedQuery", "Catalogue", "load_catalogue", "PARAM_TYPES"]
@@ -32,7 +32,6 @@ __all__ = ["CatalogueError", "Param", "NamedQuery", "Catalogue", "load_catalogue
 PARAM_TYPES = ("iri", "date", "integer", "decimal", "string", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
 _VAR = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
-_IRI_BAD = re.compile(r'[\s<>"{}|\\^`]')
 
 
 class CatalogueError(IkgError):
@@ -62,7 +61,7 @@ class Param:
         where = {"param": self.name, "type": self.type, "value": raw}
         try:
             if self.type == "iri":
-                if not raw or _IRI_BAD.search(raw) or ":" not in raw:
+                if not is_iri(raw):
                     raise ValueError("not an absolute IRI")
                 return URIRef(raw)
             if self.type == "date":

@@ -8,8 +8,9 @@ from graph.errors import BadParameter
 from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.openapi import openapi_document
+from service.params import int_arg
 
-__all__ = ["bp", "int_arg"]
+__all__ = ["bp", "register_openapi"]
 
 bp = Blueprint("api", __name__, url_prefix="/api")
 revalidate_by_version(bp)
@@ -20,17 +21,6 @@ def _arg(name: str) -> str:
     if not value:
         raise BadParameter(f"the '{name}' parameter is required", {"param": name})
     return value
-
-
-def int_arg(name: str, default: int | None) -> int | None:
-    """An integer query parameter, or ``default`` when it is absent; a 400 when malformed."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
-        return default
-    try:
-        return int(raw)
-    except ValueError:
-        raise BadParameter(f"'{name}' must be an integer, not {raw!r}", {"param": name}) from None
 
 
 @bp.get("/lineage/downstream")

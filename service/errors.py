@@ -14,6 +14,7 @@ __all__ = [
     "STATUS",
     "HTTP_CODES",
     "error_body",
+    "codes_of",
     "error_response",
     "register_error_handlers",
     "MissingQuery",
@@ -86,10 +87,19 @@ STATUS: dict[str, int] = {
 
 
 #: Codes of the errors that HTTP itself raises (Werkzeug in the app, waitress before it), by
-#: status; another status gets ``http_<status>``.
-HTTP_CODES: dict[int, str] = {404: "not_found", 405: "method_not_allowed", 406: "not_acceptable",
-                              413: "request_too_large", 415: "unsupported_media_type",
+#: status: routing and methods, a malformed form, a body or headers too large, a range beyond a
+#: file. Any other would be ``http_<status>``.
+HTTP_CODES: dict[int, str] = {400: "http_400", 404: "not_found", 405: "method_not_allowed",
+                              406: "not_acceptable", 413: "request_too_large",
+                              415: "unsupported_media_type", 416: "http_416",
                               431: "header_too_large"}
+
+
+def codes_of(status: int) -> list[str]:
+    """Every code an error answer of ``status`` can carry (for the OpenAPI document). A 500
+    can also carry the code of any domain error missing from :data:`STATUS`."""
+    werkzeug = {HTTP_CODES[status]} if status in HTTP_CODES else set()
+    return sorted({c for c, s in STATUS.items() if s == status} | werkzeug)
 
 
 def error_body(status: int, code: str, message: str, detail: dict[str, Any] | None = None) -> dict[str, Any]:

@@ -20,11 +20,11 @@ from graph.namespaces import IKG
 from graph.ontology import ONTOLOGY_FILE, PYLODE_STYLESHEET, ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
 from graph.void import Statistics, StatisticsCache, dataset_description, read_saved_statistics
-from service.api import int_arg
 from service.app import executor_of
 from service.caching import data_version, not_modified, stamp
 from service.dumps import dumps_folder
 from service.negotiation import best_offer
+from service.params import int_arg
 
 __all__ = ["bp", "FORMATS", "negotiate", "data_base", "link_target"]
 

@@ -5,9 +5,9 @@ from __future__ import annotations
 from flask import Blueprint, Response, current_app, jsonify, request
 
 from graph.network import EXPORT_FORMATS
-from service.api import int_arg
 from service.app import executor_of
 from service.caching import revalidate_by_version
+from service.params import int_arg
 
 __all__ = ["bp"]
 

@@ -1,180 +1,532 @@
-"""The OpenAPI 3.1 document of ikg's HTTP API, written as data."""
+"""The OpenAPI 3.1 document of ikg's HTTP API, written as data from the tables the service itself uses.
+
+Every route, method, parameter and answer the service has is here (a test compares the document
+with the app's routes, and a schemathesis run compares it with a real server): enums, ranges
+and media types come from the tables the code checks against, so the two cannot drift apart.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
 from graph.export import DUMP_FILES
-from service.errors import STATUS
+from graph.linked import INCOMING_PAGE, MAX_OFFSET, RECORD_KINDS
+from graph.network import CALLS, EXPORT_FORMATS, LEVELS, METRICS, SEEDS, TOPIC_KEY, VIEW_METRICS, VIEWS
+from graph.picture import COLOURINGS, PICTURE_FORMATS
+from graph.queries import PARAM_TYPES, NamedQuery, Param, load_catalogue
+from graph.store import GRAPH_FORMATS, RESULT_FORMATS
+from service.errors import codes_of
+from service.linked import FORMATS as DOC_FORMATS
+from service.negotiation import FORMAT_PARAMS, RESERVED_PARAMS
+from service.ui import ASSETS, PAGE_VIEWS
 
-__all__ = ["openapi_document"]
+__all__ = ["openapi_document", "UNDOCUMENTED_ROUTES"]
+
+#: Routes of the app the document leaves out, and why.
+UNDOCUMENTED_ROUTES = {
+    "/static/<path:filename>": "Flask's built-in static route: ikg has no static folder, so it only "
+                               "ever answers 404 (the front-end files are under /ui/)",
+}
+
+ID = "https://ikg.example.org/id/"
+RESULT_TYPES = [media.split(";")[0] for _, _, media in RESULT_FORMATS.values()]
+GRAPH_TYPES = [media.split(";")[0] for _, _, media in GRAPH_FORMATS.values()]
+DOC_TYPES = [media for _, media, _ in DOC_FORMATS.values()]
+#: What 500 means everywhere.
+SERVER_FAULT = "a fault of the server (store_error, internal_error, ...): logged, never detailed"
+#: A JSON Schema pattern of a non-empty string with something else than whitespace.
+NOT_BLANK = r"\S"
+#: EUR as a string with two decimals (JSON numbers would lose cents on large sums).
+MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"}
+IRI = {"type": "string", "format": "iri"}
+# A segment of a record's IRI, as a path parameter: characters an IRI path segment may hold
+# (RFC 3987 ipchar, from the Basic Multilingual Plane, without "%": keys have none, and a
+# client sends "%" as %25). Other characters make no IRI: a 400.
+SEGMENT = {"type": "string", "pattern": "^[A-Za-z0-9._~!$&'()*+,;=:@\u00a0-\ud7ff\uf900-\ufdcf"
+                                          "\ufdf0-\uffef-]+$"}
+
+
+def _ref(name: str) -> dict[str, str]:
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def _obj(properties: dict[str, Any]) -> dict[str, Any]:
+    """An object schema with these properties, all required."""
+    return {"type": "object", "required": list(properties), "properties": properties}
+
+
+def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"anyOf": [schema, {"type": "null"}]}
+
+
+STR = {"type": "string"}
+INT = {"type": "integer"}
+NUM = {"type": "number"}
+BOOL = {"type": "boolean"}
+
+
+def _array(items: dict[str, Any]) -> dict[str, Any]:
+    return {"type": "array", "items": items}
+
+
+# ----------------------------------------------------------------------------- parameters
+
+
+def _query(name: str, schema: dict[str, Any], description: str = "", required: bool = False,
+           example: Any = None, **extra: Any) -> dict[str, Any]:
+    p: dict[str, Any] = {"name": name, "in": "query", "required": required, "schema": schema}
+    if description:
+        p["description"] = description
+    if example is not None:
+        p["example"] = example
+    return p | extra
+
+
+def _path(name: str, schema: dict[str, Any], example: Any = None, description: str = "") -> dict[str, Any]:
+    p = {"name": name, "in": "path", "required": True, "schema": schema}
+    if example is not None:
+        p["example"] = example
+    if description:
+        p["description"] = description
+    return p
 
 
 def _iri_param(name: str, description: str, example: str) -> dict[str, Any]:
-    return {"name": name, "in": "query", "required": True, "description": description,
-            "schema": {"type": "string", "format": "iri"}, "example": example}
+    return _query(name, IRI, description + " (an absolute IRI, else a 400)", True, example)
+
+
+FORMAT_DESCRIPTION = ("the answer's format, overriding Accept: " + ", ".join(FORMAT_PARAMS)
+                      + ", or a media type; another value is ignored and Accept decides")
+FORMAT_PARAMETERS = [_query(name, STR, FORMAT_DESCRIPTION + (" (the same as format)" if name != "format" else ""),
+                            example="json" if name == "format" else None)
+                     for name in RESERVED_PARAMS]
+#: The same, as fields of a form (a POST reads the form and the query string alike).
+FORMAT_FIELDS = {name: STR for name in RESERVED_PARAMS}
+FILTERS = [
+    _query("level", {"type": "integer", "enum": list(LEVELS), "default": 2},
+           "NUTS level of the region nodes: 0 (countries), 1 or 2"),
+    _query("call", {"type": "integer", "enum": list(CALLS)}, "only projects of this call"),
+    _query("topic", {"type": "string", "pattern": f"^(?:{TOPIC_KEY.pattern})?$"},
+           "only projects of this specific objective (empty: all)", example="so-3-1"),
+    _query("as_of", {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]},
+           "only projects started (changes dated) on or before this day (empty: all)"),
+]
+SEARCH = [_query("q", {"type": "string", "minLength": 2, "maxLength": 100, "pattern": r"\S[\s\S]*\S"},
+                 "2 to 100 characters once runs of whitespace are one space", True, "Fab Lab"),
+          _query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
+SEED = _query("seed", {"type": "integer", "minimum": SEEDS[0], "maximum": SEEDS[-1], "default": 0},
+              "seed of what is drawn at random (layouts, communities, random graphs, permutations)")
+
+
+def _param_schema(p: Param) -> dict[str, Any]:
+    """The JSON Schema of a named query's parameter, by its type."""
+    schema: dict[str, Any] = {
+        "iri": IRI, "date": {"type": "string", "format": "date"}, "integer": INT,
+        "decimal": NUM, "string": STR, "boolean": BOOL}[p.type]
+    return schema | ({"default": p.default} if p.default is not None else {})
+
+
+# ----------------------------------------------------------------------------- answers
 
 
 def _errors(*statuses: int) -> dict[str, Any]:
-    return {str(s): {"description": ", ".join(sorted(c for c, v in STATUS.items() if v == s)),
-                     "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}
-            for s in statuses}
+    """The error answers of an operation: the one error shape, its codes for each status."""
+    return {str(s): {"description": SERVER_FAULT if s == 500 else ", ".join(codes_of(s)),
+                     "content": {"application/json": {"schema": _ref(f"Error{s}")}}}
+            for s in (*statuses, 500)}
 
 
-def _json(description: str) -> dict[str, Any]:
-    return {"200": {"description": description,
-                    "content": {"application/json": {"schema": {"type": "object"}}}}}
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"200": {"description": description, "content": {"application/json": {"schema": schema}}}}
 
 
-ID = "https://ikg.example.org/id/"
-RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+xml", "text/csv",
-                "text/tab-separated-values", "text/turtle", "application/ld+json",
-                "application/n-triples", "application/rdf+xml", "application/n-quads"]
+def _media(types: list[str], description: str, status: str = "200",
+           schemas: dict[str, dict[str, Any]] | None = None) -> dict[str, Any]:
+    return {status: {"description": description,
+                     "content": {t: ({"schema": (schemas or {})[t]} if t in (schemas or {}) else {})
+                                 for t in types}}}
 
 
-DOC_TYPES = ["text/turtle", "application/ld+json", "application/n-triples", "application/rdf+xml",
-             "text/html"]
+NOT_MODIFIED = {"304": {"description": "the client's copy (If-None-Match) is current"}}
+HTML = {"200": {"description": "a page", "content": {"text/html": {"schema": STR}}}}
+
+
+def _see_other(target: str) -> dict[str, Any]:
+    return {"303": {"description": f"See Other: {target}",
+                    "headers": {"Location": {"required": True, "schema": STR}}}}
+
+
+#: Each error status, for the components.
+ERROR_STATUSES = (400, 401, 403, 404, 406, 413, 415, 416, 503)
+
+
+def _error_schema(status: int) -> dict[str, Any]:
+    code = STR if status == 500 else {"type": "string", "enum": codes_of(status)}
+    return {"type": "object", "required": ["ok", "status", "code", "error", "detail"],
+            "additionalProperties": False,
+            "properties": {"ok": {"const": False}, "status": {"const": status}, "code": code,
+                           "error": STR, "detail": {"type": "object"}}}
+
+
+TERM = {"type": "object", "required": ["type", "value"],
+        "properties": {"type": {"enum": ["uri", "literal", "bnode", "triple"]},
+                       "value": {"type": ["string", "object"]}, "datatype": STR, "xml:lang": STR}}
+SCHEMAS: dict[str, dict[str, Any]] = {
+    **{f"Error{s}": _error_schema(s) for s in (*ERROR_STATUSES, 500)},
+    "SparqlResults": {
+        "description": "SPARQL 1.1 Query Results JSON: bindings of a SELECT, or the boolean of an ASK",
+        "type": "object", "required": ["head"],
+        "properties": {"head": {"type": "object", "properties": {"vars": _array(STR), "link": _array(STR)}},
+                       "results": _obj({"bindings": _array({"type": "object", "additionalProperties": TERM})}),
+                       "boolean": BOOL},
+        "oneOf": [{"required": ["results"]}, {"required": ["boolean"]}]},
+    "Catalogue": _obj({"queries": _array(_obj({
+        "name": STR, "summary": STR, "url": {"type": "string", "format": "uri"},
+        "params": _array(_obj({"name": STR, "type": {"enum": list(PARAM_TYPES)}, "example": _nullable(STR),
+                               "default": _nullable(STR), "description": STR}))}))}),
+    "Labelled": _obj({"iri": STR, "label": _nullable(STR)}),
+    "Downstream": _obj({
+        "practice": _obj({"iri": STR, "title": _nullable(STR), "region": _nullable(STR),
+                          "regionLabel": _nullable(STR),
+                          "project": _obj({"iri": _nullable(STR), "acronym": _nullable(STR)}),
+                          "organisation": _obj({"iri": _nullable(STR), "label": _nullable(STR)})}),
+        "actions": _array(_obj({
+            "iri": STR, "title": STR,
+            "actionPlan": _obj({"iri": STR, "label": STR, "region": STR, "author": _ref("Labelled")}),
+            "instrument": _obj({"iri": STR, "title": STR}),
+            "changes": _array(_obj({"iri": STR, "label": STR, "type": STR, "date": {"type": "string",
+                                                                                   "format": "date"},
+                                    "region": STR, "eur": MONEY, "attributedEur": MONEY,
+                                    "inspiredBy": {"type": "integer", "minimum": 1}}))})),
+        "totals": _obj({"actions": INT, "changes": INT, "regions": INT, "eur": MONEY, "attributedEur": MONEY}),
+        "attribution": STR}),
+    "Upstream": _obj({
+        "entity": _obj({"iri": STR, "kind": {"enum": ["change", "instrument"]}}),
+        "changes": _array(_obj({
+            "iri": STR, "label": STR, "type": STR, "date": {"type": "string", "format": "date"},
+            "eur": MONEY, "region": STR, "instrument": _obj({"iri": STR, "cci": _nullable(STR)}),
+            "action": STR, "actionPlan": STR,
+            "practices": _array(_obj({
+                "iri": STR, "title": STR, "region": STR, "regionLabel": STR,
+                "organisation": _ref("Labelled"), "project": _obj({"iri": STR, "acronym": STR}),
+                "evidence": _nullable(STR), "attributedEur": MONEY}))})),
+        "totals": _obj({"changes": INT, "eur": MONEY, "organisations": INT, "originRegions": INT,
+                        "projects": INT}),
+        "attribution": STR}),
+    "Edge": _obj({"subject": STR, "predicate": STR, "object": STR}),
+    "Path": _obj({"from": STR, "to": STR, "hops": {"type": "integer", "minimum": 0},
+                  "edges": _array(_ref("Edge"))}),
+    "Neighbourhood": _obj({"iri": STR, "hops": INT, "nodes": _array(STR), "edges": _array(_ref("Edge")),
+                           "truncated": BOOL}),
+    "SearchResults": _array(_obj({"iri": STR, "label": STR, "class": STR})),
+    "NodeLink": {
+        "description": "NetworkX node-link data: nodes with their attributes (code, label, country, "
+                       "category for regions; label, region, country for organisations), edges with "
+                       "weight (and eur for transfers)",
+        **_obj({"directed": BOOL, "multigraph": BOOL, "graph": {"type": "object"},
+                "nodes": _array({"type": "object", "required": ["id"], "properties": {"id": STR}}),
+                "edges": _array({"type": "object", "required": ["source", "target"],
+                                 "properties": {"source": STR, "target": STR, "weight": NUM, "eur": NUM}})})},
+    "Summary": _obj({"nodes": INT, "edges": INT, "density": NUM, "directed": BOOL}),
+    "Metrics": {
+        "description": "One analysis of a view: `result` by `metric`; `nodes` holds the attributes "
+                       "of the nodes the result names (empty for summary, small-world, category-mixing)",
+        "type": "object", "required": ["view", "metric", "result"],
+        "properties": {"view": {"enum": list(VIEWS)}, "metric": {"enum": list(METRICS)},
+                       "nodes": {"type": "object", "additionalProperties": {"type": "object"}}},
+        "oneOf": [
+            {"properties": {"metric": {"const": "summary"}, "result": _ref("Summary")}},
+            {"properties": {"metric": {"const": "centrality"}, "result": {
+                "type": "object", "additionalProperties": _obj(
+                    {"degree": INT, "strength": NUM, "betweenness": NUM, "pagerank": NUM})}}},
+            {"properties": {"metric": {"const": "small-world"}, "result": _obj(
+                {"nodes": INT, "edges": INT, "clustering": NUM, "random_clustering": NUM,
+                 "random_clustering_sd": NUM, "samples": INT, "seed": INT, "ratio": _nullable(NUM)})}},
+            {"properties": {"metric": {"const": "communities"}, "result": _array(_array(STR))}},
+            {"properties": {"metric": {"const": "core-periphery"}, "result": _obj(
+                {"k": INT, "core": _array(STR), "periphery": _array(STR), "core_density": NUM,
+                 "density": NUM})}},
+            {"properties": {"metric": {"const": "net-flows"}, "result": {
+                "type": "object", "additionalProperties": _obj(
+                    {"exported": NUM, "imported": NUM, "net": NUM, "exported_eur": NUM,
+                     "imported_eur": NUM, "net_eur": NUM})}}},
+            {"properties": {"metric": {"const": "category-mixing"}, "result": _obj(
+                {"observed": NUM, "expected": NUM, "p_value": NUM, "assortativity": _nullable(NUM)})}},
+            {"properties": {"metric": {"const": "reach"}, "result": {
+                "type": "object", "additionalProperties": _obj({"learned_from": INT, "taught": INT})}}},
+            {"properties": {"metric": {"const": "growth"}, "result": _array(
+                {**_ref("Summary"), "required": ["call"], "properties": {"call": INT}})}},
+        ]},
+    "Manifest": {
+        "description": "The manifest `ikg export` wrote, with `current` (whether it describes the "
+                       "data served now) and `data_version`",
+        **_obj({"files": _array(_obj({"name": {"enum": [d.name for d in DUMP_FILES]}, "bytes": INT,
+                                      "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
+                                      "media_type": STR, "title": STR})),
+                "current": BOOL, "data_version": STR})},
+}
+
+
+# ----------------------------------------------------------------------------- operations
+
+
+def _sparql() -> dict[str, Any]:
+    answers = _media(RESULT_TYPES + GRAPH_TYPES,
+                     "the answer in the negotiated format: results of SELECT and ASK, RDF of "
+                     "CONSTRUCT and DESCRIBE (and of the service description)",
+                     schemas={"application/sparql-results+json": _ref("SparqlResults")})
+    text = {"type": "string", "minLength": 1, "pattern": NOT_BLANK}
+    dataset = [
+        _query(name, _array(IRI), f"a graph of the query's {kind} (repeatable; absolute IRIs, else a 400)",
+               style="form", explode=True)
+        for name, kind in (("default-graph-uri", "default graph"), ("named-graph-uri", "named graphs"))]
+    return {
+        "get": {"operationId": "sparqlQuery", "tags": ["SPARQL"],
+                "summary": "SPARQL 1.1 query; without `query`, the service description (RDF)",
+                "parameters": [
+                    _query("query", text, "the SPARQL query; an empty one is a 400 (missing_query): "
+                           "leave it out to get the service description",
+                           example="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
+                    *dataset, *FORMAT_PARAMETERS],
+                "responses": answers | NOT_MODIFIED | _errors(400, 403, 406, 503)},
+        "post": {"operationId": "sparqlPost", "tags": ["SPARQL"],
+                 "summary": "SPARQL 1.1 query or update, as a form or a direct body. Updates need "
+                            "IKG_UPDATE_TOKEN set and `Authorization: Bearer <token>`; otherwise a 403",
+                 "parameters": [*dataset, *FORMAT_PARAMETERS],
+                 "requestBody": {"required": True, "content": {
+                     "application/x-www-form-urlencoded": {"schema": {
+                         "type": "object", "additionalProperties": False,
+                         "properties": {"query": text, "update": text, "default-graph-uri": _array(IRI),
+                                        "named-graph-uri": _array(IRI)} | FORMAT_FIELDS,
+                         "anyOf": [{"required": ["query"]}, {"required": ["update"]}]}},
+                     "application/sparql-query": {"schema": text},
+                     "application/sparql-update": {"schema": text}}},
+                 "security": [{}, {"updateToken": []}],
+                 "responses": answers | {"204": {"description": "the update was applied"}}
+                 | _errors(400, 401, 403, 406, 413, 415, 503)},
+    }
+
+
+def _named_query(q: NamedQuery) -> dict[str, Any]:
+    params = [_query(p.name, _param_schema(p), p.description, p.default is None, p.example) for p in q.params]
+    answers = _media(RESULT_TYPES + GRAPH_TYPES, "the answer in the negotiated format",
+                     schemas={"application/sparql-results+json": _ref("SparqlResults")})
+    form = {"type": "object", "additionalProperties": False,
+            "properties": {p.name: _param_schema(p) for p in q.params} | FORMAT_FIELDS}
+    if required := [p.name for p in q.params if p.default is None]:
+        form["required"] = required
+    return {
+        "get": {"operationId": f"query_{q.name}", "tags": ["named queries"], "summary": q.summary,
+                "description": "Parameters are typed and bound as RDF terms; another parameter is a 400.",
+                "parameters": params + FORMAT_PARAMETERS,
+                "responses": answers | NOT_MODIFIED | _errors(400, 406, 503)},
+        "post": {"operationId": f"queryPost_{q.name}", "tags": ["named queries"],
+                 "summary": q.summary + " (parameters as a form)", "parameters": FORMAT_PARAMETERS,
+                 "requestBody": {"required": bool(required),
+                                 "content": {"application/x-www-form-urlencoded": {"schema": form}}},
+                 "responses": answers | _errors(400, 406, 413, 503)},
+    }
+
+
+def _networks() -> dict[str, Any]:
+    view = _path("view", {"enum": list(VIEWS)}, "regions")
+    return {
+        "/api/networks/{view}": {"get": {
+            "operationId": "network", "tags": ["networks"],
+            "summary": "A network view as node-link JSON, GraphML, GEXF or CSV (nodes or edges)",
+            "parameters": [view, *FILTERS, _query("format", {"enum": list(EXPORT_FORMATS), "default": "json"})],
+            "responses": {"200": {
+                "description": "the view in the format asked for (files come with Content-Disposition)",
+                "content": {media: ({"schema": _ref("NodeLink")} if fmt == "json" else {})
+                            for fmt, media in EXPORT_FORMATS.items()}}}
+            | NOT_MODIFIED | _errors(400, 503)}},
+        # one path a view: each view has its own metrics
+        **{f"/api/networks/{v}/metrics": {"get": {
+            "operationId": f"networkMetrics_{v}", "tags": ["networks"],
+            "summary": f"One analysis of the {v} view",
+            "parameters": [_query("metric", {"enum": list(VIEW_METRICS[v]), "default": "summary"}),
+                           _query("k", {"type": "integer", "minimum": 1, "default": 1},
+                                  "steps of reach (reach within 0 steps is 0 everywhere)"),
+                           SEED, *FILTERS],
+            "responses": _json(_ref("Metrics"), "the analysis") | NOT_MODIFIED | _errors(400, 503)}}
+           for v in VIEWS},
+        "/api/networks/{view}/picture": {"get": {
+            "operationId": "networkPicture", "tags": ["networks"],
+            "summary": "A picture of a network view: a seeded layout, nodes coloured by category or community",
+            "parameters": [view, _query("format", {"enum": list(PICTURE_FORMATS), "default": "png"}),
+                           _query("colour", {"enum": list(COLOURINGS), "default": "category"}),
+                           SEED, *FILTERS],
+            "responses": _media(list(PICTURE_FORMATS.values()), "the picture")
+            | NOT_MODIFIED | _errors(400, 503)}},
+    }
+
+
+def _linked() -> dict[str, Any]:
+    kind = _path("kind", {"enum": list(RECORD_KINDS)}, "project")
+    key = _path("key", SEGMENT, "ERUDITE", "the last segment of the record's IRI")
+    extension = _path("ext", {"enum": list(DOC_FORMATS)}, "ttl", "the format: " + ", ".join(
+        f".{e} {name}" for e, (_, _, name) in DOC_FORMATS.items()))
+    document = _media(DOC_TYPES, "the document; an extension (.ttl, .jsonld, .nt, .rdf, .html) at "
+                                 "the end of the path overrides Accept")
+    incoming = _query("incoming", {"type": "integer", "minimum": 0, "maximum": MAX_OFFSET, "default": 0},
+                      f"offset of the page of incoming links ({INCOMING_PAGE} a page)")
+    scheme = _path("scheme", SEGMENT, "topic", "a concept scheme")
+    concept = _path("key", SEGMENT, "so-3-1", "a concept of the scheme")
+
+    def doc(summary: str, op: str, *params: dict[str, Any]) -> dict[str, Any]:
+        return {"get": {"operationId": op, "tags": ["linked data"], "summary": summary,
+                        "parameters": [*params, incoming],
+                        "responses": document | NOT_MODIFIED | _errors(400, 404, 406, 503)}}
+
+    def see_other(summary: str, op: str, target: str, *params: dict[str, Any]) -> dict[str, Any]:
+        return {"get": {"operationId": op, "tags": ["linked data"], "summary": summary,
+                        "parameters": list(params),
+                        "responses": _see_other(target) | _errors(400, 404, 503)}}
+
+    def negotiated(summary: str, op: str, *params: dict[str, Any], statuses: tuple[int, ...]) -> dict[str, Any]:
+        return {"get": {"operationId": op, "tags": ["linked data"], "summary": summary,
+                        "parameters": list(params),
+                        "responses": _media(DOC_TYPES, "the description") | NOT_MODIFIED | _errors(*statuses)}}
+
+    return {
+        "/id/{kind}/{key}": see_other("A record's IRI: 303 See Other to its document (404 when the "
+                                      "graph lacks it)", "record", "/doc/{kind}/{key}", kind, key),
+        "/ontology/concept/{scheme}": see_other("A concept scheme's IRI: 303 to its document",
+                                                "conceptScheme", "/doc/concept/{scheme}", scheme),
+        "/ontology/concept/{scheme}/{key}": see_other("A concept's IRI: 303 to its document", "concept",
+                                                      "/doc/concept/{scheme}/{key}", scheme, concept),
+        "/doc/{kind}/{key}": doc(
+            "The description of a record, a concept scheme (kind `concept`) or a NUTS region (kind "
+            "`nuts`): outgoing statements, labels of linked things, incoming links a page at a time",
+            "document", _path("kind", {"enum": [*RECORD_KINDS, "concept", "nuts"]}, "practice"),
+            _path("key", SEGMENT, "ERUDITE-GP1", "the last segment of the IRI, with an optional "
+                                                 "extension")),
+        "/doc/concept/{scheme}/{key}": doc("The description of a concept", "conceptDocument", scheme, concept),
+        # the ontology is a file: no store, no 503; an extension is no negotiation: no 406
+        "/ontology": negotiated("The ontology at its namespace, negotiated; HTML documentation by pyLODE",
+                                "ontology", statuses=(406,)),
+        "/ontology.{ext}": negotiated("The ontology in one format", "ontologyFile", extension,
+                                      statuses=(404,)),
+        "/.well-known/void": negotiated("VoID and DCAT description of the dataset, with statistics "
+                                        "from the store", "void", statuses=(406, 503)),
+        "/.well-known/void.{ext}": negotiated("The dataset description in one format", "voidFile", extension,
+                                              statuses=(404, 503)),
+    }
+
+
+def _pages() -> dict[str, Any]:
+    def page(summary: str, op: str, *params: dict[str, Any], statuses: tuple[int, ...] = (),
+             cached: bool = False) -> dict[str, Any]:
+        return {"get": {"operationId": op, "tags": ["pages"], "summary": summary, "parameters": list(params),
+                        "responses": HTML | (NOT_MODIFIED if cached else {}) | _errors(*statuses)}}
+
+    assets: dict[str, Any] = {}
+    for package, (_, files) in ASSETS.items():
+        assets[f"/ui/{package}/{{name}}"] = {"get": {
+            "operationId": f"asset_{package.replace('-', '_')}", "tags": ["pages"],
+            "summary": f"A script or style of the {package} npm package (404 until `make setup` "
+                       "installed it)",
+            "parameters": [_path("name", {"enum": sorted(files)})],
+            "responses": _media(["text/javascript", "text/css", "application/octet-stream"],
+                                "the file (a source map is application/octet-stream)")
+            | _errors(404)}}
+    return {
+        "/": page("The query editor (YASGUI) with example queries", "home"),
+        "/search": page("Search by name, as a page", "searchPage", *SEARCH, statuses=(400, 503)),
+        "/networks": page("The exchange networks: a picture, the size, the brokers, the exports", "networksPage",
+                          _query("view", {"enum": list(PAGE_VIEWS), "default": "regions"}),
+                          _query("colour", {"enum": list(COLOURINGS), "default": "category"}),
+                          *[f for f in FILTERS if f["name"] in ("level", "call")], statuses=(400, 503)),
+        "/api/docs": page("This document in Swagger UI", "apiDocs", statuses=(503,), cached=True),
+        **assets,
+    }
 
 
 def openapi_document(server: str) -> dict[str, Any]:
     """The document, with ``server`` as the base URL."""
-    answers = {"200": {"description": "the answer, in the negotiated format",
-                       "content": {t: {} for t in RESULT_TYPES}}}
-    query_params = [
-        {"name": "query", "in": "query", "required": False, "schema": {"type": "string"},
-         "description": "the SPARQL query (without it, GET answers the service description)"},
-        {"name": "default-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
-        {"name": "named-graph-uri", "in": "query", "schema": {"type": "array", "items": {"type": "string"}}},
-        {"name": "format", "in": "query", "schema": {"type": "string"},
-         "description": "json, xml, csv, tsv, turtle, jsonld, ntriples, rdfxml, nquads (overrides Accept)"},
-    ]
+    queries = {f"/queries/{q.name}": _named_query(q) for q in load_catalogue()}
     return {
         "openapi": "3.1.0",
         "info": {"title": "ikg: the knowledge graph of European interregional cooperation",
                  "version": "0.1.0",
-                 "description": "SPARQL 1.1 endpoint, named queries, and a JSON API to trace which "
-                                "good practice inspired which policy change. Attribution rule: a "
-                                "change inspired by n practices gives each 1/n of its EUR."},
+                 "description": "SPARQL 1.1 endpoint, named queries, a JSON API to trace which good "
+                                "practice inspired which policy change and to analyse the networks of "
+                                "exchange, linked-data pages and dumps. Attribution rule: a change "
+                                "inspired by n practices gives each 1/n of its EUR. Every error answer "
+                                "has one JSON shape: {ok: false, status, code, error, detail}."},
         "servers": [{"url": server}],
         "paths": {
-            "/sparql": {
-                "get": {"summary": "SPARQL 1.1 query (or the service description without a query)",
-                        "parameters": query_params,
-                        "responses": answers | _errors(400, 406, 503)},
-                "post": {"summary": "SPARQL 1.1 query or update (form or direct body)",
-                         "requestBody": {"content": {
-                             "application/x-www-form-urlencoded": {"schema": {"type": "object", "properties": {
-                                 "query": {"type": "string"}, "update": {"type": "string"}}}},
-                             "application/sparql-query": {"schema": {"type": "string"}},
-                             "application/sparql-update": {"schema": {"type": "string"}}}},
-                         "responses": answers | {"204": {"description": "update done"}}
-                         | _errors(400, 401, 403, 406, 415, 503)},
-            },
-            "/queries": {"get": {"summary": "The catalogue of named queries with their parameters",
-                                 "responses": _json("the catalogue")}},
-            "/queries/{name}": {"get": {
-                "summary": "Run a named query; its parameters go in the query string, typed",
-                "parameters": [{"name": "name", "in": "path", "required": True,
-                                "schema": {"type": "string"}, "example": "headline-figures"}],
-                "responses": answers | _errors(400, 404, 406, 503)}},
+            "/sparql": _sparql(),
+            "/queries": {"get": {"operationId": "queries", "tags": ["named queries"],
+                                 "summary": "The catalogue of named queries with their parameters",
+                                 "responses": _json(_ref("Catalogue"), "the catalogue") | NOT_MODIFIED
+                                 | _errors(503)}},
+            **queries,
             "/api/lineage/downstream": {"get": {
+                "operationId": "downstream", "tags": ["lineage"],
                 "summary": "What a good practice led to: actions, action plans, instruments, policy "
                            "changes, with EUR totals and the EUR attributed to the practice",
                 "parameters": [_iri_param("practice", "a good practice", ID + "practice/ERUDITE-GP1")],
-                "responses": _json("the lineage tree") | _errors(400, 404, 503)}},
+                "responses": _json(_ref("Downstream"), "the lineage tree") | NOT_MODIFIED
+                | _errors(400, 404, 503)}},
             "/api/lineage/upstream": {"get": {
+                "operationId": "upstream", "tags": ["lineage"],
                 "summary": "What lies behind a policy change or instrument: practices, organisations, "
                            "regions and projects, with the evidence",
                 "parameters": [_iri_param("iri", "a policy change or policy instrument",
                                           ID + "change/2014SI16MAOP001-C1")],
-                "responses": _json("the lineage") | _errors(400, 404, 503)}},
+                "responses": _json(_ref("Upstream"), "the lineage") | NOT_MODIFIED | _errors(400, 404, 503)}},
             "/api/path": {"get": {
+                "operationId": "path", "tags": ["lineage"],
                 "summary": "A shortest path between two entities, with the predicates of its edges",
                 "parameters": [_iri_param("from", "one entity", ID + "practice/ERUDITE-GP1"),
                                _iri_param("to", "another entity", ID + "project/SYMBI"),
-                               {"name": "max_hops", "in": "query", "schema": {"type": "integer",
-                                                                              "minimum": 1, "maximum": 10}}],
-                "responses": _json("the path") | _errors(400, 404, 503)}},
+                               _query("max_hops", {"type": "integer", "minimum": 1, "maximum": 10,
+                                                   "default": 6})],
+                "responses": _json(_ref("Path"), "the path (404 when there is none within max_hops)")
+                | NOT_MODIFIED | _errors(400, 404, 503)}},
             "/api/neighbourhood": {"get": {
-                "summary": "The entities within k steps of one entity",
+                "operationId": "neighbourhood", "tags": ["lineage"],
+                "summary": "The entities within k steps of one entity, and the statements between them",
                 "parameters": [_iri_param("iri", "an entity", ID + "project/ERUDITE"),
-                               {"name": "k", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                       "maximum": 3}}],
-                "responses": _json("nodes and edges") | _errors(400, 404, 503)}},
+                               _query("k", {"type": "integer", "minimum": 1, "maximum": 3, "default": 1})],
+                "responses": _json(_ref("Neighbourhood"), "nodes and edges") | NOT_MODIFIED
+                | _errors(400, 404, 503)}},
             "/api/search": {"get": {
+                "operationId": "search", "tags": ["lineage"],
                 "summary": "Things whose label contains q (case-insensitive): projects, regions, "
-                           "organisations, practices, changes, instruments, action plans, calls",
-                "parameters": [{"name": "q", "in": "query", "required": True,
-                                "schema": {"type": "string", "minLength": 2, "maxLength": 100},
-                                "example": "Fab Lab"},
-                               {"name": "limit", "in": "query", "schema": {"type": "integer", "minimum": 1,
-                                                                           "maximum": 200}}],
-                "responses": _json("iri, label and class of each match, best first") | _errors(400, 503)}},
-            "/api/networks/{view}": {"get": {
-                "summary": "A network view (regions, transfers, organisations) as node-link JSON, "
-                           "GraphML, GEXF or CSV",
-                "parameters": [
-                    {"name": "view", "in": "path", "required": True,
-                     "schema": {"enum": ["regions", "transfers", "organisations"]}},
-                    {"name": "level", "in": "query", "schema": {"enum": [0, 1, 2]}},
-                    {"name": "call", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 4}},
-                    {"name": "topic", "in": "query", "schema": {"type": "string"}, "example": "so-3-1"},
-                    {"name": "as_of", "in": "query", "schema": {"type": "string", "format": "date"}},
-                    {"name": "format", "in": "query",
-                     "schema": {"enum": ["json", "graphml", "gexf", "nodes.csv", "edges.csv"]}}],
-                "responses": _json("the network") | _errors(400, 503)}},
-            "/api/networks/{view}/metrics": {"get": {
-                "summary": "One analysis of a network view",
-                "parameters": [
-                    {"name": "view", "in": "path", "required": True,
-                     "schema": {"enum": ["regions", "transfers", "organisations"]}},
-                    {"name": "metric", "in": "query", "schema": {"enum": [
-                        "summary", "centrality", "small-world", "communities", "core-periphery",
-                        "net-flows", "category-mixing", "reach", "growth"]}},
-                    {"name": "k", "in": "query", "schema": {"type": "integer"}},
-                    {"name": "seed", "in": "query", "schema": {"type": "integer"}}],
-                "responses": _json("the analysis") | _errors(400, 503)}},
-            "/id/{kind}/{key}": {"get": {
-                "summary": "A record's IRI: 303 See Other to its document",
-                "parameters": [{"name": "kind", "in": "path", "required": True,
-                                "schema": {"type": "string"}, "example": "project"},
-                               {"name": "key", "in": "path", "required": True,
-                                "schema": {"type": "string"}, "example": "ERUDITE"}],
-                "responses": {"303": {"description": "Location: /doc/{kind}/{key}"}} | _errors(404)}},
-            "/doc/{kind}/{key}": {"get": {
-                "summary": "The description of a record (or /doc/nuts/{code}, /doc/concept/{scheme}/{key}): "
-                           "outgoing statements, labels of linked things, incoming links a page at a time; "
-                           "an extension (.ttl, .jsonld, .nt, .rdf, .html) overrides Accept",
-                "parameters": [{"name": "kind", "in": "path", "required": True,
-                                "schema": {"type": "string"}, "example": "practice"},
-                               {"name": "key", "in": "path", "required": True,
-                                "schema": {"type": "string"}, "example": "ERUDITE-GP1"},
-                               {"name": "incoming", "in": "query", "schema": {"type": "integer", "minimum": 0},
-                                "description": "offset of the page of incoming links (100 a page)"}],
-                "responses": {"200": {"description": "the document", "content": {t: {} for t in DOC_TYPES}},
-                              "304": {"description": "the client's copy is current"}}
-                | _errors(400, 404, 406)}},
-            "/ontology": {"get": {
-                "summary": "The ontology at its namespace, negotiated; HTML documentation by pyLODE",
-                "responses": {"200": {"description": "the ontology", "content": {t: {} for t in DOC_TYPES}}}
-                | _errors(406)}},
-            "/.well-known/void": {"get": {
-                "summary": "VoID and DCAT description of the dataset, with statistics from the store",
-                "responses": {"200": {"description": "the description",
-                                      "content": {t: {} for t in DOC_TYPES}}} | _errors(406, 503)}},
+                           "organisations, practices, changes, instruments, action plans, programmes, calls",
+                "parameters": SEARCH,
+                "responses": _json(_ref("SearchResults"), "iri, label and class of each match, best first")
+                | NOT_MODIFIED | _errors(400, 503)}},
+            **_networks(),
+            **_linked(),
             "/dumps/": {"get": {
-                "summary": "The dump files with sizes and SHA-256 checksums (HTML or JSON)",
-                "responses": _json("the manifest") | _errors(404)}},
+                "operationId": "dumps", "tags": ["dumps"],
+                "summary": "The dump files with sizes and SHA-256 checksums: a page, or JSON for "
+                           "clients that prefer it (Accept)",
+                "responses": _media(["text/html", "application/json"], "the manifest",
+                                    schemas={"application/json": _ref("Manifest"), "text/html": STR})
+                | _errors(404, 503)}},
             "/dumps/{file}": {"get": {
+                "operationId": "dump", "tags": ["dumps"],
                 "summary": "One dump file, with Content-Length, ETag (its SHA-256), Last-Modified and ranges",
-                "parameters": [{"name": "file", "in": "path", "required": True,
-                                "schema": {"enum": [d.name for d in DUMP_FILES]}}],
-                "responses": {"200": {"description": "the file"}, "206": {"description": "a byte range"},
-                              "304": {"description": "the client's copy is current"}} | _errors(404)}},
+                "parameters": [_path("file", {"enum": [d.name for d in DUMP_FILES]}, "ontology.ttl")],
+                "responses": _media(sorted({d.media_type for d in DUMP_FILES}), "the file")
+                | _media(sorted({d.media_type for d in DUMP_FILES}), "a byte range (Range)", "206")
+                | NOT_MODIFIED | _errors(404, 416, 503)}},
+            "/openapi.json": {"get": {"operationId": "openapi", "tags": ["pages"],
+                                      "summary": "This document",
+                                      "responses": _json({"type": "object", "required": ["openapi", "paths"]},
+                                                         "the OpenAPI 3.1 document") | _errors()}},
+            **_pages(),
         },
-        "components": {"schemas": {"Error": {
-            "type": "object", "required": ["ok", "status", "code", "error", "detail"],
-            "properties": {"ok": {"const": False}, "status": {"type": "integer"},
-                           "code": {"type": "string", "enum": sorted(STATUS)},
-                           "error": {"type": "string"}, "detail": {"type": "object"}}}}},
+        "components": {
+            "schemas": SCHEMAS,
+            "securitySchemes": {"updateToken": {
+                "type": "http", "scheme": "bearer",
+                "description": "the value of IKG_UPDATE_TOKEN; SPARQL Update is off without it"}},
+        },
+        "tags": [{"name": t} for t in ("SPARQL", "named queries", "lineage", "networks", "linked data",
+                                       "dumps", "pages")],
     }

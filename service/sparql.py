@@ -11,6 +11,7 @@ from rdflib.namespace import RDF
 
 from graph.errors import NotAcceptable
 from graph.guard import Limits, check_shape
+from graph.namespaces import iri_term
 from graph.store import GRAPH_FORMATS, QueryRequest
 from service.app import executor_of
 from service.caching import revalidate_by_version
@@ -84,9 +85,16 @@ def _one(values: list[str], name: str) -> str:
 
 
 def _graph_params() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    default = request.values.getlist("default-graph-uri")
-    named = request.values.getlist("named-graph-uri")
-    return (tuple(default) or None), (tuple(named) or None)
+    """The dataset of the request (``default-graph-uri``, ``named-graph-uri``), each value an IRI.
+
+    Raises
+    ------
+    BadParameter
+        A value that is not an absolute IRI (the engine would fail on it).
+    """
+    params = {name: tuple(str(iri_term(v, name)) for v in request.values.getlist(name))
+              for name in ("default-graph-uri", "named-graph-uri")}
+    return params["default-graph-uri"] or None, params["named-graph-uri"] or None
 
 
 @bp.route("", methods=["GET", "POST"])

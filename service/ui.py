@@ -9,11 +9,12 @@ from flask import Blueprint, Response, abort, current_app, render_template, requ
 from graph.errors import BadParameter
 from graph.namespaces import PREFIXES, ROOT
 from graph.ontology import PYLODE_STYLESHEET
+from graph.picture import COLOURINGS
 from graph.queries import load_catalogue
-from service.api import int_arg
 from service.app import executor_of
+from service.params import int_arg
 
-__all__ = ["bp", "ASSETS", "YASGUI_BUILD"]
+__all__ = ["bp", "ASSETS", "YASGUI_BUILD", "PAGE_VIEWS"]
 
 bp = Blueprint("ui", __name__)
 
@@ -29,6 +30,8 @@ ASSETS = {
 }
 YASGUI_BUILD = ASSETS["yasgui"][0]
 UI_PREFIXES = ("ikg", "ikgc", "nuts", "prov", "skos", "dcterms", "rdfs", "xsd")
+#: The views the /networks page draws (the organisations view is too large to read as a picture).
+PAGE_VIEWS = ("regions", "transfers")
 
 
 def _examples() -> list[dict[str, str]]:
@@ -63,10 +66,10 @@ def networks() -> str:
     """The exchange networks for people: a picture of a view, its size, its brokers (the
     regions with the highest betweenness), and links to the exports and analyses."""
     view = request.args.get("view", "regions")
-    if view not in ("regions", "transfers"):
+    if view not in PAGE_VIEWS:
         raise BadParameter("view must be regions or transfers", {"param": "view"})
     colour = request.args.get("colour", "category")
-    if colour not in ("category", "community"):
+    if colour not in COLOURINGS:
         raise BadParameter("colour must be category or community", {"param": "colour"})
     filters = {"level": int_arg("level", 2), "call": int_arg("call", None)}
     overview = executor_of(current_app).call("view_overview", view=view, **filters)

@@ -6,6 +6,7 @@ import os
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from collections.abc import Callable, Iterator
@@ -81,23 +82,29 @@ def _free_port() -> int:
 
 @dataclass(frozen=True)
 class Served:
-    """A running `ikg serve`: its base URL and its process."""
+    """A running `ikg serve`: its base URL, its process and its log file."""
 
     url: str
     proc: subprocess.Popen
+    log: Path
 
 
 @contextmanager
 def running_server(store: Path, env: dict[str, str] | None = None,
-                   preexec_fn: Callable[[], None] | None = None) -> Iterator[Served]:
+                   preexec_fn: Callable[[], None] | None = None,
+                   log: Path | None = None) -> Iterator[Served]:
     """A real `ikg serve` process on the store folder ``store``, on a free port, with the
-    settings of ``env`` (and ``preexec_fn`` run in it before it starts), once it answers."""
+    settings of ``env`` (and ``preexec_fn`` run in it before it starts), once it answers. It
+    logs to ``log`` (default: a file beside the store): a pipe that nobody read would fill up
+    and stall it."""
     port = _free_port()
-    proc = subprocess.Popen(
-        [IKG, "serve", "--store", str(store), "--port", str(port)],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})),
-        preexec_fn=preexec_fn,
-    )
+    log = log or Path(tempfile.mkstemp(prefix="ikg-serve-", suffix=".log")[1])
+    with open(log, "wb") as out:
+        proc = subprocess.Popen(
+            [IKG, "serve", "--store", str(store), "--port", str(port)],
+            stdout=out, stderr=subprocess.STDOUT, env=dict(os.environ, **(env or {})),
+            preexec_fn=preexec_fn,
+        )
     url = f"http://127.0.0.1:{port}"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
@@ -106,24 +113,30 @@ def running_server(store: Path, env: dict[str, str] | None = None,
             break
         except OSError as e:
             if proc.poll() is not None:
-                raise RuntimeError(proc.stdout.read().decode()) from e
+                raise RuntimeError(log.read_text(errors="replace")) from e
             time.sleep(0.2)
     else:
         proc.kill()
         raise RuntimeError("ikg serve did not start in 120 s")
     try:
-        yield Served(url, proc)
+        yield Served(url, proc, log)
     finally:
         proc.terminate()
         proc.wait(timeout=30)
 
 
 @pytest.fixture(scope="session")
-def server(default_location):
+def server_log(tmp_path_factory) -> Path:
+    """The log of the `server` process: a line per request, and the trace of every 500."""
+    return tmp_path_factory.mktemp("serve") / "serve.log"
+
+
+@pytest.fixture(scope="session")
+def server(default_location, server_log):
     """A real `ikg serve` process on the default graph, on a free port (a timeout that a
     loaded machine meets for every named query)."""
-    with running_server(default_location.root,
-                        {"IKG_QUERY_TIMEOUT": "120", "IKG_QUERY_WORKERS": "2"}) as served:
+    with running_server(default_location.root, {"IKG_QUERY_TIMEOUT": "120", "IKG_QUERY_WORKERS": "2"},
+                        log=server_log) as served:
         yield served.url
 
 

@@ -123,11 +123,11 @@ def test_lineage_api_errors(api, url, query, status, code):
 def test_openapi_document_and_page(api):
     doc = api.get("/openapi.json").get_json()
     assert doc["openapi"].startswith("3.1")
-    assert {"/sparql", "/queries", "/queries/{name}", "/api/lineage/downstream",
+    assert {"/sparql", "/queries", "/queries/headline-figures", "/api/lineage/downstream",
             "/api/lineage/upstream", "/api/path", "/api/neighbourhood", "/api/networks/{view}",
-            "/api/networks/{view}/metrics", "/id/{kind}/{key}", "/doc/{kind}/{key}", "/ontology",
+            "/api/networks/regions/metrics", "/id/{kind}/{key}", "/doc/{kind}/{key}", "/ontology",
             "/.well-known/void", "/dumps/", "/dumps/{file}"} <= set(doc["paths"])
-    assert "not_found" in doc["components"]["schemas"]["Error"]["properties"]["code"]["enum"]
+    assert "not_found" in doc["components"]["schemas"]["Error404"]["properties"]["code"]["enum"]
     page = api.get("/api/docs").get_data(as_text=True)
     assert "swagger-ui-bundle.js" in page
     assert api.get("/ui/swagger-ui-dist/swagger-ui-bundle.js").status_code == 200

@@ -164,6 +164,10 @@ def test_category_mixing_against_permutations():
     assert m["observed"] == pytest.approx(2 / 3)
     assert 0 <= m["expected"] <= 1 and 0 <= m["p_value"] <= 1
     assert category_mixing(G, seed=1, permutations=100) == m  # seeded
+    # one category, or no edge: the coefficient is 0/0, undefined (it was a NaN, invalid JSON)
+    nx.set_node_attributes(G, "A", "category")
+    assert category_mixing(G, seed=1)["assortativity"] is None
+    assert category_mixing(nx.empty_graph(3), seed=1)["assortativity"] is None
 
 
 # ---------------------------------------------------------------- the default graph
@@ -248,9 +252,37 @@ def test_networks_api(api):
     ("/api/networks/regions/metrics", {"metric": "beauty"}, "bad_parameter"),
     ("/api/networks/regions/metrics", {"metric": "reach"}, "bad_parameter"),
     ("/api/networks/regions", {"as_of": "soon"}, "bad_parameter"),
+    ("/api/networks/regions", {"topic": "sö-3-1"}, "bad_parameter"),
+    ("/api/networks/flows/metrics", {"metric": "growth"}, "bad_parameter"),
+    ("/api/networks/organisations/metrics", {"metric": "growth"}, "bad_parameter"),
+    ("/api/networks/regions/metrics", {"metric": "growth", "level": "5"}, "bad_parameter"),
+    ("/api/networks/transfers/metrics", {"metric": "reach", "k": "0"}, "bad_parameter"),
+    # seeds out of NumPy's range were 500s
+    ("/api/networks/regions/metrics", {"metric": "small-world", "seed": "-1"}, "bad_parameter"),
+    ("/api/networks/regions/metrics", {"metric": "communities", "seed": "4294967296"}, "bad_parameter"),
+    ("/api/networks/regions/picture", {"seed": "-1"}, "bad_parameter"),
+    ("/api/networks/regions/picture", {"seed": "4294967296"}, "bad_parameter"),
 ])
 def test_networks_api_errors(api, url, query, code):
     assert_error(api.get(url, query_string=query), 400, code)
+
+
+def test_seeds_are_numpy_seeds_and_metrics_belong_to_views():
+    from graph.network import METRICS, SEEDS, VIEW_METRICS, VIEWS, check_seed
+
+    assert check_seed(0) == 0 and check_seed(2**32 - 1) == 2**32 - 1 == SEEDS[-1]
+    for seed in (-1, 2**32):
+        with pytest.raises(BadParameter):
+            check_seed(seed)
+    assert set(VIEW_METRICS) == set(VIEWS) and VIEW_METRICS["transfers"] == METRICS
+    assert {"net-flows", "reach"} - set(VIEW_METRICS["regions"]) == {"net-flows", "reach"}
+
+
+def test_largest_seed_draws(default_kg):
+    from graph.network import view_metrics
+
+    m = view_metrics(default_kg, "regions", "small-world", seed=2**32 - 1, level=0)
+    assert m["result"]["seed"] == 2**32 - 1
 
 
 def test_network_cli(default_location, tmp_path):

@@ -46,7 +46,7 @@ def test_iri_parameters(dclient):
 
 
 @pytest.mark.parametrize("value", ['https://x.org/p> } ; DROP ALL #', "https://x.org/a b",
-                                   '"}', "not-an-iri"])
+                                   '"}', "not-an-iri", "http://x\x01y", "https://x.org/%zz"])
 def test_hostile_or_malformed_values_are_400s(dclient, value):
     body = assert_error(dclient.get("/queries/project-partners", query_string={"project": value}),
                         400, "bad_parameter")

@@ -151,6 +151,10 @@ def test_syntax_error_is_a_400_with_the_parser_message_and_position(client):
     ({"method": "GET", "query_string": [("query", COUNT), ("query", COUNT)]}, 400, "missing_query"),
     ({"method": "POST", "data": {"format": "json"}}, 400, "missing_query"),
     ({"method": "POST", "data": {"query": [COUNT, COUNT]}}, 400, "missing_query"),
+    # the dataset's IRIs are checked where they come in (NIL, empty and a control character were 500s)
+    ({"method": "GET", "query_string": {"query": COUNT, "default-graph-uri": "NIL"}}, 400, "bad_parameter"),
+    ({"method": "GET", "query_string": {"query": COUNT, "named-graph-uri": ""}}, 400, "bad_parameter"),
+    ({"method": "POST", "data": {"query": COUNT, "default-graph-uri": "http://x\x01y"}}, 400, "bad_parameter"),
     ({"method": "POST", "data": "x", "content_type": "text/plain"}, 415, "unsupported_media_type"),
     ({"method": "POST", "data": COUNT}, 415, "unsupported_media_type"),
     ({"method": "PUT", "data": COUNT}, 405, "method_not_allowed"),
