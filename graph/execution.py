@@ -743,8 +743,13 @@ class QueryPool(Executor):
         except BaseException:
             self._writing.release()
             raise
-        proc, conn, lifeline = self._child(_update_main, "ikg-update", self.store_path, sparql,
-                                           self.allow_network)
+        try:
+            proc, conn, lifeline = self._child(_update_main, "ikg-update", self.store_path, sparql,
+                                               self.allow_network)
+        except BaseException:
+            self._respawn(n)
+            self._writing.release()
+            raise
         try:
             self._await_commit(proc, conn)
         except BaseException:
