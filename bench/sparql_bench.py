@@ -61,6 +61,8 @@ MIX = [
         ?e a ikg:LearningEvent ; ikg:eventType ?type } GROUP BY ?type"""),
     ("path: partners under a NUTS 1 region", "select", P + """SELECT ?region (COUNT(?org) AS ?n) WHERE {
         ?org ikg:region ?region . ?region skos:broader+ nuts:FRE } GROUP BY ?region"""),
+    ("path, materialised: partners per region under FRE", "select", P + """SELECT ?region (COUNT(?org) AS ?n)
+        WHERE { ?region skos:broaderTransitive nuts:FRE . ?org ikg:region ?region } GROUP BY ?region"""),
     ("path: practice to project of the plan it shaped", "select", P + f"""SELECT ?change ?project WHERE {{
         ?change ikg:inspiredBy/ikg:identifiedIn <{ID}project/ERUDITE> ;
                 ikg:implements/ikg:inActionPlan/ikg:inProject ?project }}"""),

@@ -218,9 +218,16 @@ def region_categories(
 def write_regions(
     w: QuadWriter, regions: tuple[Region, ...], categories: dict[str, RegionCategory]
 ) -> None:
-    """Write the regions as SKOS concepts typed ikg:Region, with categories, into ``w``."""
+    """Write the regions as SKOS concepts typed ikg:Region, with categories, into ``w``.
+
+    Besides its parent (``skos:broader``), each region links every region above it with
+    ``skos:broaderTransitive`` (SKOS's own property for the closure of broader), so that
+    "every NUTS 3 region in FRE" is an index lookup instead of a property path: Oxigraph 0.5
+    evaluates ``skos:broader+`` towards a fixed region in 0.4 s at scale 1 and 4-8 s at scale 10.
+    """
     region_cls = iri(IKG + "Region")
     concept = iri(SKOS + "Concept")
+    parent_of = {r.code: r.parent for r in regions}
     for r in regions:
         s = iri(NUTS + r.code)
         w.type(s, concept)
@@ -235,6 +242,10 @@ def write_regions(
         w.add(s, iri("http://purl.org/dc/terms/source"), lit(r.source))
         if r.parent:
             w.add(s, iri(SKOS + "broader"), iri(NUTS + r.parent))
+        above = r.parent
+        while above:
+            w.add(s, iri(SKOS + "broaderTransitive"), iri(NUTS + above))
+            above = parent_of.get(above)
         if r.level > 0:
             w.add(s, iri(IKG + "country"), iri(NUTS + r.country))
         cat = categories.get(r.code)

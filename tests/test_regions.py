@@ -89,3 +89,38 @@ def test_broken_category_table_is_refused_with_a_clear_message(tmp_path, edit, m
 def test_missing_category_table_is_an_input_error(tmp_path):
     with pytest.raises(InputDataError, match="cannot read"):
         region_categories(tmp_path / "absent.csv")
+
+
+def test_broader_transitive_is_the_closure_of_broader(default_kg):
+    """skos:broaderTransitive is materialised for every region (the fast form of
+    skos:broader+), and is exactly the closure of skos:broader."""
+    closure = ("SELECT (COUNT(*) AS ?n) WHERE { ?a a <https://ikg.example.org/ontology#Region> ; "
+               "<http://www.w3.org/2004/02/skos/core#broader>+ ?b }")
+    stored = "SELECT (COUNT(*) AS ?n) WHERE { ?a <http://www.w3.org/2004/02/skos/core#broaderTransitive> ?b }"
+    n = default_kg.query(closure).rows[0][0].toPython()
+    assert n > 1500  # NUTS 1, 2 and 3 regions, each with one to three regions above
+    assert default_kg.query(stored).rows[0][0].toPython() == n
+    missing = ("ASK { ?a a <https://ikg.example.org/ontology#Region> ; "
+               "<http://www.w3.org/2004/02/skos/core#broader>+ ?b "
+               "FILTER NOT EXISTS { ?a <http://www.w3.org/2004/02/skos/core#broaderTransitive> ?b } }")
+    assert default_kg.query(missing).boolean is False
+    fre3 = ("SELECT ?r WHERE { ?r <http://www.w3.org/2004/02/skos/core#broaderTransitive> "
+            "<http://data.europa.eu/nuts/code/FR> ; <https://ikg.example.org/ontology#nutsLevel> 3 }")
+    assert len(default_kg.query(fre3).rows) == 101  # France's NUTS 3 departments, NUTS 2021
+
+
+def test_region_projects_reads_the_same_hierarchy_as_the_path(default_kg):
+    """The named query on skos:broaderTransitive answers what the skos:broader* path does."""
+    from rdflib import URIRef
+
+    from graph.queries import load_catalogue
+
+    (query,) = [q for q in load_catalogue() if q.name == "region-projects"]
+    fre = URIRef("http://data.europa.eu/nuts/code/FRE")
+    fast = {(str(r[1]), r[3].toPython()) for r in default_kg.query(query.text, {"region": fre}).rows}
+    path = default_kg.query(
+        "PREFIX ikg: <https://ikg.example.org/ontology#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#> "
+        "SELECT ?region ?project (COUNT(DISTINCT ?org) AS ?n) WHERE { ?org ikg:locatedIn/skos:broader* ?region . "
+        "?participation ikg:participant ?org . ?project ikg:hasParticipation ?participation } "
+        "GROUP BY ?region ?project", {"region": fre})
+    assert fast == {(str(p), n.toPython()) for _, p, n in path.rows} and len(fast) >= 5
