@@ -63,22 +63,12 @@ __all__ = ["QueryTimeout", "ServerBusy", "TooManyRequests", "Executor", "InlineE
 
 log = logging.getLogger("ikg.execution")
 
+#: A graph function the executors run on their store: ``function(store, **kwargs)``.
+GraphFunction = Callable[..., Any]
 #: Who is asking, for fair admission (the service sets the client's address per request).
 client: contextvars.ContextVar[str] = contextvars.ContextVar("ikg_client", default="")
 
 
-def _functions() -> dict[str, Callable[..., Any]]:
-    """The graph functions a worker may run for the service (each takes the store first)."""
-    from graph import lineage, linked, network, void
-
-    return {"downstream": lineage.downstream, "upstream": lineage.upstream,
-            "shortest_path": lineage.shortest_path, "neighbourhood": lineage.neighbourhood,
-            "entity_kind": lineage.entity_kind, "view_export": network.view_export,
-            "view_metrics": network.view_metrics, "view_picture": network.view_picture,
-            "view_overview": network.view_overview,
-            "describe": linked.describe, "exists": linked.exists, "search": linked.search,
-            "lineage_summary": lineage.summary,
-            "void_statistics": void.statistics}
 SMALL_ANSWER = 256 * 1024  # bytes sent back in a single message
 #: Stack of the thread that runs the engine in a worker: Oxigraph's parser and evaluator
 #: recurse once per nesting level, and 5,000 nested braces overflow the 8 MiB main stack
@@ -122,11 +112,13 @@ class Executor:
         """Run a SPARQL update on the store."""
         raise TypeError("use InlineExecutor or QueryPool")
 
-    def call(self, function: str, call_timeout: float | None = None,
+    def call(self, function: GraphFunction, call_timeout: float | None = None,
              **kwargs: Any) -> Any:  # pragma: no cover - interface
-        """Run one of the graph functions of :func:`_functions` on the store, with a timeout
-        where the executor has one (``call_timeout`` seconds instead of the executor's, for
-        maintenance work such as counting statistics); returns its (JSON-able) result."""
+        """Run ``function(store, **kwargs)``: a module-level function of ``graph`` that takes
+        the store first (it reaches a worker by reference, as pickle sends functions), with a
+        timeout where the executor has one (``call_timeout`` seconds instead of the
+        executor's, for maintenance work such as counting statistics); returns its (picklable)
+        result."""
         raise TypeError("use InlineExecutor or QueryPool")
 
     def version(self) -> tuple[str, float]:  # pragma: no cover - interface
@@ -187,8 +179,8 @@ class InlineExecutor(Executor):
         self._updates += 1
         self._modified = max(self._modified + 1, float(int(time.time())))
 
-    def call(self, function: str, call_timeout: float | None = None, **kwargs: Any) -> Any:
-        return _functions()[function](self.kg, **kwargs)
+    def call(self, function: GraphFunction, call_timeout: float | None = None, **kwargs: Any) -> Any:
+        return function(self.kg, **kwargs)
 
 
 # ----------------------------------------------------------------------------- child processes
@@ -259,8 +251,8 @@ def _serve(conn: Connection, store_path: str, allow_network: bool) -> None:
             if kg is None:
                 kg = OxigraphGraph(store_path, read_only=True)
             if isinstance(request, tuple) and request[0] == "call":
-                _, name, kwargs = request
-                conn.send(("result", _functions()[name](kg, **kwargs)))
+                _, function, kwargs = request
+                conn.send(("result", function(kg, **kwargs)))
                 continue
             answer = _stream(kg, request, allow_network)
             # small answers (most) go back in one message: each message costs a round of
@@ -706,9 +698,7 @@ class QueryPool(Executor):
                 # the client went away (or the deadline passed) mid-answer: stop the worker
                 self._replace(worker)
 
-    def call(self, function: str, call_timeout: float | None = None, **kwargs: Any) -> Any:
-        if function not in _functions():
-            raise ValueError(f"no graph function {function!r}")
+    def call(self, function: GraphFunction, call_timeout: float | None = None, **kwargs: Any) -> Any:
         worker, _, msg = self._dispatch(("call", function, kwargs), call_timeout,
                                         maintenance=call_timeout is not None)
         self._release(worker)

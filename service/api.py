@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, render_template, request
 
+from graph import lineage, linked
 from graph.errors import BadParameter
-from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.openapi import openapi_document
 from service.params import int_arg
+from service.state import executor_of
 
 __all__ = ["bp", "register_openapi"]
 
@@ -26,20 +27,20 @@ def _arg(name: str) -> str:
 @bp.get("/lineage/downstream")
 def downstream() -> Response:
     """What a good practice led to: actions, action plans, instruments, policy changes, EUR."""
-    return jsonify(executor_of(current_app).call("downstream", practice=_arg("practice")))
+    return jsonify(executor_of(current_app).call(lineage.downstream, practice=_arg("practice")))
 
 
 @bp.get("/lineage/upstream")
 def upstream() -> Response:
     """What lies behind a policy change or instrument: practices, organisations, regions, projects."""
-    return jsonify(executor_of(current_app).call("upstream", iri=_arg("iri")))
+    return jsonify(executor_of(current_app).call(lineage.upstream, iri=_arg("iri")))
 
 
 @bp.get("/path")
 def path() -> Response:
     """A shortest path between two entities, with the predicates of its edges."""
     return jsonify(executor_of(current_app).call(
-        "shortest_path", source=_arg("from"), target=_arg("to"),
+        lineage.shortest_path, source=_arg("from"), target=_arg("to"),
         max_hops=int_arg("max_hops", 6)))
 
 
@@ -47,14 +48,14 @@ def path() -> Response:
 def neighbourhood() -> Response:
     """The entities within k steps of one entity, and the statements between them."""
     return jsonify(executor_of(current_app).call(
-        "neighbourhood", iri=_arg("iri"), hops=int_arg("k", 1)))
+        lineage.neighbourhood, iri=_arg("iri"), hops=int_arg("k", 1)))
 
 
 @bp.get("/search")
 def search() -> Response:
     """Things whose label contains q: projects, regions, organisations, practices, changes, instruments."""
     return jsonify(executor_of(current_app).call(
-        "search", text=request.args.get("q", ""), limit=int_arg("limit", 50)))
+        linked.search, text=request.args.get("q", ""), limit=int_arg("limit", 50)))
 
 
 @bp.get("/docs")

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import atexit
 import logging
-import threading
 import time
 from collections.abc import Mapping
 from typing import Any
@@ -12,14 +10,13 @@ from typing import Any
 from flask import Flask, Response, g, request
 
 from graph import execution
-from graph.execution import Executor, InlineExecutor, QueryPool
-from graph.store import store_path
 from service.errors import register_error_handlers
 from service.negotiation import head_response
 from service.security import register_security
 from service.settings import load_settings
+from service.state import init_state
 
-__all__ = ["create_app", "executor_of"]
+__all__ = ["create_app"]
 
 log = logging.getLogger("ikg.service")
 
@@ -34,8 +31,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     """
     app = Flask(__name__)
     app.config.update(load_settings(test_config))
-    app.extensions["ikg"] = {"kg": app.config.get("IKG_KG"), "executor": None,
-                             "catalogue": None, "lock": threading.Lock()}
+    init_state(app)
     register_error_handlers(app)
     if app.config["IKG_PROXY_HOPS"] > 0:  # the client's address, as the trusted proxies saw it
         from werkzeug.middleware.proxy_fix import ProxyFix
@@ -90,30 +86,3 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(dumps_bp)
     register_openapi(app)
     return app
-
-
-def executor_of(app: Flask) -> Executor:
-    """The app's query executor, made on first use.
-
-    Raises
-    ------
-    StoreNotFound
-        When no graph has been built under ``IKG_STORE``.
-    """
-    state = app.extensions["ikg"]
-    with state["lock"]:
-        if state["executor"] is None:
-            if state["kg"] is not None:
-                state["executor"] = InlineExecutor(
-                    state["kg"], allow_network=app.config["IKG_ALLOW_SERVICE"])
-            else:
-                path = store_path(app.config["IKG_STORE"])
-                pool = QueryPool(path, workers=app.config["IKG_QUERY_WORKERS"],
-                                 timeout=app.config["IKG_QUERY_TIMEOUT"],
-                                 queue_timeout=app.config["IKG_QUEUE_TIMEOUT"],
-                                 client_waiting=app.config["IKG_CLIENT_WAITING"],
-                                 client_running=app.config["IKG_CLIENT_RUNNING"],
-                                 allow_network=app.config["IKG_ALLOW_SERVICE"])
-                atexit.register(pool.close)
-                state["executor"] = pool
-        return state["executor"]

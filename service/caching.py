@@ -5,28 +5,18 @@ from __future__ import annotations
 import gzip
 import hashlib
 from collections.abc import Callable
-from datetime import UTC, datetime
-from typing import cast
+from datetime import datetime
 
-from flask import Blueprint, Response, current_app, g, request
+from flask import Blueprint, Response, g, request
 
-from service.app import executor_of
+from service.state import data_version
 
-__all__ = ["data_version", "not_modified", "stamp", "compress", "revalidate_by_version"]
+__all__ = ["not_modified", "stamp", "compress", "revalidate_by_version"]
 
 COMPRESSIBLE = {"text/html", "text/turtle", "application/ld+json", "application/n-triples",
                 "application/rdf+xml", "application/json", "text/plain", "text/csv",
                 "application/sparql-results+json", "image/svg+xml", "application/n-quads"}
 MIN_GZIP = 1024  # bytes: smaller answers are not worth compressing
-
-
-def data_version() -> tuple[str, datetime]:
-    """(tag, last modified) of the data being served: changes with each build and update.
-    Read once per request."""
-    if "ikg_version" not in g:
-        tag, modified = executor_of(current_app).version()
-        g.ikg_version = (tag, datetime.fromtimestamp(modified, UTC))
-    return cast(tuple[str, datetime], g.ikg_version)
 
 
 def not_modified(etag: str, modified: datetime, vary: str = "Accept",

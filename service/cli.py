@@ -366,8 +366,9 @@ def network(view: str, metric: str | None, fmt: str, level: int, call: int | Non
 @click.option("--threads", type=int, default=None, help="Worker threads (default: IKG_THREADS).")
 def serve(store: Path | None, host: str | None, port: int | None, threads: int | None) -> None:
     """Serve the store in use over HTTP with waitress (a production WSGI server)."""
-    from service.app import create_app, executor_of
+    from service.app import create_app
     from service.server import make_server, raise_open_files_limit
+    from service.state import executor_of
 
     open_files, _ = raise_open_files_limit()
     s = _settings()

@@ -5,26 +5,17 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from flask import Blueprint, Response, current_app, jsonify, render_template, send_file
+from flask import Blueprint, Response, jsonify, render_template, send_file
 
 from graph.errors import NotFound
 from graph.export import DUMP_FILES, read_manifest
-from service.app import executor_of
-from service.caching import data_version
 from service.negotiation import best_offer
+from service.state import data_version, dumps_folder
 
-__all__ = ["bp", "dumps_folder"]
+__all__ = ["bp"]
 
 bp = Blueprint("dumps", __name__, url_prefix="/dumps")
 FILES = {d.name: d for d in DUMP_FILES}
-
-
-def dumps_folder() -> Path | None:
-    """``IKG_DUMPS``, else ``dumps/`` in the build being served (None when unknown)."""
-    if current_app.config["IKG_DUMPS"]:
-        return Path(current_app.config["IKG_DUMPS"])
-    build = executor_of(current_app).build_folder
-    return build / "dumps" if build is not None else None
 
 
 def _manifest() -> tuple[Path, dict]:

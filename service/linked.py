@@ -13,6 +13,8 @@ from flask import Blueprint, Response, current_app, g, render_template, request,
 from markupsafe import Markup
 from rdflib import RDF, RDFS, Literal, URIRef
 
+from graph import lineage, linked
+from graph import void as void_data
 from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
 from graph.linked import INCOMING_PAGE, MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
@@ -20,11 +22,10 @@ from graph.namespaces import IKG
 from graph.ontology import ONTOLOGY_FILE, PYLODE_STYLESHEET, ontology_graph, ontology_html, ontology_version
 from graph.store import serialise
 from graph.void import Statistics, StatisticsCache, dataset_description, read_saved_statistics
-from service.app import executor_of
-from service.caching import data_version, not_modified, stamp
-from service.dumps import dumps_folder
+from service.caching import not_modified, stamp
 from service.negotiation import best_offer
 from service.params import int_arg
+from service.state import data_version, dumps_folder, executor_of
 
 __all__ = ["bp", "FORMATS", "negotiate", "data_base", "link_target"]
 
@@ -95,7 +96,7 @@ def _link_header(path: str, query: str = "") -> str:
 def identifier(rest: str) -> Response:
     """A record's IRI: 303 See Other to its document (a 404 for an IRI the graph lacks)."""
     iri = f"{data_base().rstrip('/')}/id/{rest}"
-    if not executor_of(current_app).call("exists", iri=iri):
+    if not executor_of(current_app).call(linked.exists, iri=iri):
         raise NotFound(f"no record {iri} in the graph", {"iri": iri})
     return _see_other(f"/doc/{rest}")
 
@@ -104,7 +105,7 @@ def identifier(rest: str) -> Response:
 def concept(rest: str) -> Response:
     """A concept's (or concept scheme's) IRI: 303 See Other to its document."""
     iri = iri_of_doc(f"concept/{rest}", data_base())
-    if not executor_of(current_app).call("exists", iri=iri):
+    if not executor_of(current_app).call(linked.exists, iri=iri):
         raise NotFound(f"no concept {iri} in the graph", {"iri": iri})
     return _see_other(f"/doc/concept/{rest}")
 
@@ -164,18 +165,18 @@ def document(rest: str) -> Response:
     path = f"/doc/{stem}"
     version, modified = data_version()
     executor = executor_of(current_app)
-    if _conditional() and not executor.call("exists", iri=iri):
+    if _conditional() and not executor.call(linked.exists, iri=iri):
         raise NotFound(f"no statement about {iri} in the graph", {"iri": iri})
 
     def make(fmt: str) -> str | bytes:
-        d: Description = executor.call("describe", iri=iri, base=base, incoming_offset=offset)
+        d: Description = executor.call(linked.describe, iri=iri, base=base, incoming_offset=offset)
         host = request.host_url.rstrip("/")
         more = f"{path}.{fmt}?incoming={d.incoming_next}" if d.incoming_next is not None else None
         if fmt == "html":
             return render_template("doc.html", d=d, page=_page(d), path=path,
                                    page_size=INCOMING_PAGE,
                                    alternates=_alternates(path, "html"),
-                                   lineage=executor.call("lineage_summary", iri=d.iri),
+                                   lineage=executor.call(lineage.summary, iri=d.iri),
                                    jsonld=schema_org(d, host + path))
         return _serialised(to_rdf(d, host + path, host + more if more else None), fmt)
 
@@ -229,7 +230,7 @@ def _statistics(version: str) -> tuple[str, Statistics]:
     cache = current_app.extensions["ikg"].setdefault("statistics", StatisticsCache())
     executor = executor_of(current_app)
     return cast(StatisticsCache, cache).get(
-        version, lambda: executor.call("void_statistics", call_timeout=STATISTICS_TIMEOUT),
+        version, lambda: executor.call(void_data.statistics, call_timeout=STATISTICS_TIMEOUT),
         read_saved_statistics(dumps_folder()))
 
 

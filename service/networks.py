@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request
 
+from graph import network
 from graph.network import EXPORT_FORMATS
-from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.params import int_arg
+from service.state import executor_of
 
 __all__ = ["bp"]
 
@@ -24,7 +25,7 @@ def _filters() -> dict:
 def view(view: str) -> Response:
     """A view (regions, transfers, organisations) as node-link JSON or an export format."""
     fmt = request.args.get("format", "json")
-    body = executor_of(current_app).call("view_export", view=view, fmt=fmt, **_filters())
+    body = executor_of(current_app).call(network.view_export, view=view, fmt=fmt, **_filters())
     resp = Response(body, content_type=EXPORT_FORMATS.get(fmt, "application/octet-stream"))
     if fmt != "json":
         resp.headers["Content-Disposition"] = f'attachment; filename="ikg-{view}.{fmt}"'
@@ -36,7 +37,7 @@ def metrics(view: str) -> Response:
     """One analysis of a view: summary, centrality, small-world, communities, core-periphery,
     net-flows, category-mixing, reach or growth."""
     return jsonify(executor_of(current_app).call(
-        "view_metrics", view=view, metric=request.args.get("metric", "summary"),
+        network.view_metrics, view=view, metric=request.args.get("metric", "summary"),
         k=int_arg("k", 1), seed=int_arg("seed", 0), **_filters()))
 
 
@@ -47,6 +48,6 @@ def picture(view: str) -> Response:
 
     fmt = request.args.get("format", "png")
     body = executor_of(current_app).call(
-        "view_picture", view=view, fmt=fmt, colour=request.args.get("colour", "category"),
+        network.view_picture, view=view, fmt=fmt, colour=request.args.get("colour", "category"),
         seed=int_arg("seed", 0), **_filters())
     return Response(body, content_type=PICTURE_FORMATS[fmt])

@@ -13,11 +13,12 @@ from graph.export import DUMP_FILES
 from graph.linked import INCOMING_PAGE, MAX_OFFSET, RECORD_KINDS
 from graph.network import CALLS, EXPORT_FORMATS, LEVELS, METRICS, SEEDS, TOPIC_KEY, VIEW_METRICS, VIEWS
 from graph.picture import COLOURINGS, PICTURE_FORMATS
-from graph.queries import PARAM_TYPES, NamedQuery, Param, load_catalogue
+from graph.queries import PARAM_TYPES, NamedQuery, Param
 from graph.store import GRAPH_FORMATS, RESULT_FORMATS
 from service.errors import codes_of
 from service.linked import FORMATS as DOC_FORMATS
 from service.negotiation import FORMAT_PARAMS, RESERVED_PARAMS
+from service.state import catalogue
 from service.ui import ASSETS, PAGE_VIEWS
 
 __all__ = ["openapi_document", "UNDOCUMENTED_ROUTES"]
@@ -444,7 +445,7 @@ def _pages() -> dict[str, Any]:
 
 def openapi_document(server: str) -> dict[str, Any]:
     """The document, with ``server`` as the base URL."""
-    queries = {f"/queries/{q.name}": _named_query(q) for q in load_catalogue()}
+    queries = {f"/queries/{q.name}": _named_query(q) for q in catalogue()}
     return {
         "openapi": "3.1.0",
         "info": {"title": "ikg: the knowledge graph of European interregional cooperation",

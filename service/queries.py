@@ -4,23 +4,15 @@ from __future__ import annotations
 
 from flask import Blueprint, Response, current_app, jsonify, request, url_for
 
-from graph.queries import Catalogue, load_catalogue
 from graph.store import QueryRequest
-from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.negotiation import RESERVED_PARAMS, answer_response, negotiated_formats
+from service.state import catalogue, executor_of
 
 __all__ = ["bp"]
 
 bp = Blueprint("queries", __name__, url_prefix="/queries")
 revalidate_by_version(bp)
-
-
-def _catalogue() -> Catalogue:
-    state = current_app.extensions["ikg"]
-    if state.get("catalogue") is None:
-        state["catalogue"] = load_catalogue()
-    return state["catalogue"]
 
 
 @bp.get("")
@@ -30,14 +22,14 @@ def index() -> Response:
         {"name": q.name, "summary": q.summary, "url": url_for("queries.run", name=q.name, _external=True),
          "params": [{"name": p.name, "type": p.type, "example": p.example, "default": p.default,
                      "description": p.description} for p in q.params]}
-        for q in _catalogue()
+        for q in catalogue()
     ]})
 
 
 @bp.route("/<name>", methods=["GET", "POST"])
 def run(name: str) -> Response:
     """Run one named query; parameters come from the URL or a form, typed and bound as terms."""
-    query = _catalogue().get(name)
+    query = catalogue().get(name)
     values = {k: request.values.get(k, "") for k in request.values if k not in RESERVED_PARAMS}
     bindings = query.bindings(values)
     result_format, graph_format = negotiated_formats()

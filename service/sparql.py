@@ -13,7 +13,6 @@ from graph.errors import NotAcceptable
 from graph.guard import Limits, check_shape
 from graph.namespaces import iri_term
 from graph.store import GRAPH_FORMATS, QueryRequest
-from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.errors import (
     MissingQuery,
@@ -22,6 +21,7 @@ from service.errors import (
     UpdateForbidden,
 )
 from service.negotiation import answer_response, negotiated_formats
+from service.state import executor_of
 
 __all__ = ["bp"]
 

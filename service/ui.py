@@ -6,13 +6,13 @@ from pathlib import Path
 
 from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
 
+from graph import linked, network
 from graph.errors import BadParameter
 from graph.namespaces import PREFIXES, ROOT
 from graph.ontology import PYLODE_STYLESHEET
 from graph.picture import COLOURINGS
-from graph.queries import load_catalogue
-from service.app import executor_of
 from service.params import int_arg
+from service.state import catalogue, executor_of
 
 __all__ = ["bp", "ASSETS", "YASGUI_BUILD", "PAGE_VIEWS"]
 
@@ -37,7 +37,7 @@ PAGE_VIEWS = ("regions", "transfers")
 def _examples() -> list[dict[str, str]]:
     """The named queries that take no parameter, as YASGUI tabs."""
     return [{"name": q.name, "summary": q.summary, "query": q.text}
-            for q in load_catalogue() if not q.params]
+            for q in catalogue() if not q.params]
 
 
 @bp.get("/")
@@ -72,7 +72,7 @@ def networks() -> str:
     if colour not in COLOURINGS:
         raise BadParameter("colour must be category or community", {"param": "colour"})
     filters = {"level": int_arg("level", 2), "call": int_arg("call", None)}
-    overview = executor_of(current_app).call("view_overview", view=view, **filters)
+    overview = executor_of(current_app).call(network.view_overview, view=view, **filters)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
     return render_template("networks.html", view=view, colour=colour, summary=overview["summary"],
                            rows=overview["brokers"], query=query, filters=filters)
@@ -82,5 +82,5 @@ def networks() -> str:
 def search() -> str:
     """Things by name: projects, regions, organisations, practices, changes, instruments."""
     text = request.args.get("q", "")
-    results = executor_of(current_app).call("search", text=text, limit=int_arg("limit", 50))
+    results = executor_of(current_app).call(linked.search, text=text, limit=int_arg("limit", 50))
     return render_template("search.html", q=text, results=results)

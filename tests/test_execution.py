@@ -8,6 +8,7 @@ import time
 
 import pytest
 
+from graph import void
 from graph.build import BuildOptions, build
 from graph.errors import QuerySyntaxError
 from graph.execution import QueryPool, QueryTimeout
@@ -122,7 +123,7 @@ def test_an_update_stops_maintenance_work_instead_of_waiting_for_it(default_loca
         def count() -> None:
             start = time.monotonic()
             try:
-                outcome["result"] = pool.call("void_statistics", call_timeout=60)
+                outcome["result"] = pool.call(void.statistics, call_timeout=60)
             except StoreError as e:
                 outcome["error"] = e
             except Exception as e:  # noqa: BLE001 - reported by the assertion below
@@ -137,6 +138,6 @@ def test_an_update_stops_maintenance_work_instead_of_waiting_for_it(default_loca
         assert "error" in outcome, outcome  # stopped, not finished
         assert '"boolean": true' in _text(pool.execute(QueryRequest("ASK { <urn:a> <urn:b> <urn:c> }", "json")))
         assert len(pool._all) == 1 and not pool._maintenance
-        assert pool.call("void_statistics", call_timeout=60).triples > 0  # counted again
+        assert pool.call(void.statistics, call_timeout=60).triples > 0  # counted again
     finally:
         pool.close()

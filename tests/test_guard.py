@@ -77,7 +77,8 @@ def tiny_store(root: Path) -> Path:
 @pytest.fixture()
 def pool_client(tmp_path):
     """The app on an on-disk store, with real query worker processes and updates on."""
-    from service.app import create_app, executor_of
+    from service.app import create_app
+    from service.state import executor_of
 
     app = create_app({"TESTING": True, "IKG_STORE": str(tiny_store(tmp_path / "store")),
                       "IKG_UPDATE_TOKEN": TOKEN, "IKG_QUERY_TIMEOUT": 60.0,

@@ -325,7 +325,7 @@ def test_the_base_iri_of_the_build_served_wins_over_the_setting(tmp_path):
                 URIRef(IKG + "Programme")) in g
         assert_error(client.get("/doc/programme/nope"), 404, "not_found")
     finally:
-        from service.app import executor_of
+        from service.state import executor_of
 
         executor_of(app).close()
 

@@ -67,3 +67,20 @@ def test_errors_of_the_catalogue(dclient):
     assert_error(dclient.get("/queries/project-partners"), 400, "bad_parameter")  # required
     assert_error(dclient.get("/queries/headline-figures", query_string={"asOf": "soon"}), 400,
                  "bad_parameter")
+
+
+def test_the_catalogue_is_read_once_at_start_up(tiny_kg, monkeypatch):
+    """A malformed query file stops the start-up; requests never read the files again."""
+    from graph import queries
+    from service.app import create_app
+
+    app = create_app({"TESTING": True, "IKG_KG": tiny_kg})
+
+    def read(path):
+        raise AssertionError(f"{path} read during a request")
+
+    monkeypatch.setattr(queries, "parse_query_file", read)
+    client = app.test_client()
+    for url in ("/", "/queries", "/openapi.json", "/queries/changes-by-type"):
+        assert client.get(url).status_code == 200, url
+    assert client.get("/queries").get_json()["queries"]

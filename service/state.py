@@ -1,0 +1,85 @@
+"""What the requests of one app share, in one place that blueprints import: the query
+executor, the catalogue of named queries, the version of the data served, the dumps folder.
+
+The app factory (:mod:`service.app`) wires the app and calls :func:`init_state`; blueprints
+read the shared state through the functions here, never from the factory or from each other.
+"""
+
+from __future__ import annotations
+
+import atexit
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, cast
+
+from flask import Flask, current_app, g
+
+from graph.execution import Executor, InlineExecutor, QueryPool
+from graph.queries import Catalogue, load_catalogue
+from graph.store import store_path
+
+__all__ = ["init_state", "executor_of", "catalogue", "data_version", "dumps_folder"]
+
+
+def init_state(app: Flask) -> None:
+    """Make the app's shared state: the catalogue of named queries is read (and its files
+    checked) here, once, so that a malformed file stops the start-up, not a request.
+
+    Raises
+    ------
+    CatalogueError
+        When a file of ``queries/`` is malformed.
+    """
+    app.extensions["ikg"] = {"kg": app.config.get("IKG_KG"), "executor": None,
+                             "catalogue": load_catalogue(), "lock": threading.Lock()}
+
+
+def executor_of(app: Flask | None = None) -> Executor:
+    """The query executor of ``app`` (default: the current app), made on first use.
+
+    Raises
+    ------
+    StoreNotFound
+        When no graph has been built under ``IKG_STORE``.
+    """
+    app = app or cast(Flask, current_app)
+    state: dict[str, Any] = app.extensions["ikg"]
+    with state["lock"]:
+        if state["executor"] is None:
+            if state["kg"] is not None:
+                state["executor"] = InlineExecutor(
+                    state["kg"], allow_network=app.config["IKG_ALLOW_SERVICE"])
+            else:
+                path = store_path(app.config["IKG_STORE"])
+                pool = QueryPool(path, workers=app.config["IKG_QUERY_WORKERS"],
+                                 timeout=app.config["IKG_QUERY_TIMEOUT"],
+                                 queue_timeout=app.config["IKG_QUEUE_TIMEOUT"],
+                                 client_waiting=app.config["IKG_CLIENT_WAITING"],
+                                 client_running=app.config["IKG_CLIENT_RUNNING"],
+                                 allow_network=app.config["IKG_ALLOW_SERVICE"])
+                atexit.register(pool.close)
+                state["executor"] = pool
+        return cast(Executor, state["executor"])
+
+
+def catalogue() -> Catalogue:
+    """The named queries of the current app, read at start-up."""
+    return cast(Catalogue, current_app.extensions["ikg"]["catalogue"])
+
+
+def data_version() -> tuple[str, datetime]:
+    """(tag, last modified) of the data being served: changes with each build and update.
+    Read once per request."""
+    if "ikg_version" not in g:
+        tag, modified = executor_of().version()
+        g.ikg_version = (tag, datetime.fromtimestamp(modified, UTC))
+    return cast(tuple[str, datetime], g.ikg_version)
+
+
+def dumps_folder() -> Path | None:
+    """``IKG_DUMPS``, else ``dumps/`` in the build being served (None when unknown)."""
+    if current_app.config["IKG_DUMPS"]:
+        return Path(current_app.config["IKG_DUMPS"])
+    build = executor_of().build_folder
+    return build / "dumps" if build is not None else None
