@@ -8,6 +8,7 @@ __all__ = [
     "IkgError",
     "QuerySyntaxError",
     "BadParameter",
+    "DatasetConflict",
     "NotAcceptable",
     "NotFound",
     "UnknownQuery",
@@ -40,6 +41,13 @@ class BadParameter(IkgError):
     """A parameter value that is malformed or of the wrong type."""
 
     code = "bad_parameter"
+
+
+class DatasetConflict(IkgError):
+    """An update that names its dataset twice: ``using-graph-uri`` or ``using-named-graph-uri``
+    and ``USING``, ``USING NAMED`` or ``WITH`` in its text (SPARQL 1.1 Protocol, 2.2.3)."""
+
+    code = "dataset_conflict"
 
 
 class NotAcceptable(IkgError):

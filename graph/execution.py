@@ -45,14 +45,16 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal
 
-from graph import errors, guard
+from graph import dataset, errors, guard
 from graph.errors import IkgError, StoreError
 from graph.leases import lease
 from graph.store import (
+    SLOW_QUERY_HINT,
     KnowledgeGraph,
     OxigraphGraph,
     QueryRequest,
     Streamed,
+    UpdateRequest,
     build_version,
     read_build_info,
     record_update,
@@ -104,12 +106,15 @@ class Executor:
 
     timeout: float | None = None
 
-    def execute(self, request: QueryRequest) -> Streamed:  # pragma: no cover - interface
-        """The answer, streamed; errors in the query are raised before it starts."""
+    def execute(self, request: QueryRequest,
+                timeout: float | None = None) -> Streamed:  # pragma: no cover - interface
+        """The answer, streamed; errors in the query are raised before it starts. ``timeout``
+        (seconds) shortens the executor's timeout for this request; it never lengthens it."""
         raise TypeError("use InlineExecutor or QueryPool")
 
-    def update(self, sparql: str) -> None:  # pragma: no cover - interface
-        """Run a SPARQL update on the store."""
+    def update(self, request: str | UpdateRequest,
+               timeout: float | None = None) -> None:  # pragma: no cover - interface
+        """Run a SPARQL update on the store (``timeout`` as for :meth:`execute`)."""
         raise TypeError("use InlineExecutor or QueryPool")
 
     def call(self, function: GraphFunction, call_timeout: float | None = None,
@@ -153,10 +158,10 @@ def _stream(kg: KnowledgeGraph, request: QueryRequest, allow_network: bool) -> S
     return kg.stream(request)
 
 
-def _update(kg: KnowledgeGraph, sparql: str, allow_network: bool) -> None:
+def _update(kg: KnowledgeGraph, request: UpdateRequest, allow_network: bool) -> None:
     if not allow_network:
-        guard.refuse_network(sparql, update=True)
-    kg.update(sparql)
+        guard.refuse_network(request.update, update=True)
+    kg.update(request)
 
 
 class InlineExecutor(Executor):
@@ -171,11 +176,11 @@ class InlineExecutor(Executor):
     def version(self) -> tuple[str, float]:
         return f"mem{id(self.kg):x}.{self._updates}", self._modified
 
-    def execute(self, request: QueryRequest) -> Streamed:
+    def execute(self, request: QueryRequest, timeout: float | None = None) -> Streamed:
         return _stream(self.kg, request, self.allow_network)
 
-    def update(self, sparql: str) -> None:
-        _update(self.kg, sparql, self.allow_network)
+    def update(self, request: str | UpdateRequest, timeout: float | None = None) -> None:
+        _update(self.kg, UpdateRequest.of(request), self.allow_network)
         self._updates += 1
         self._modified = max(self._modified + 1, float(int(time.time())))
 
@@ -280,7 +285,7 @@ def _serve(conn: Connection, store_path: str, allow_network: bool) -> None:
             conn.send(_error_message(e))
 
 
-def _update_main(conn: Connection, lifeline: Connection, store_path: str, sparql: str,
+def _update_main(conn: Connection, lifeline: Connection, store_path: str, request: UpdateRequest,
                  allow_network: bool) -> None:
     """A one-off process: open the store for writing, run one update, report its commit
     ("applied"), then flush and compact and report that ("flushed")."""
@@ -289,9 +294,9 @@ def _update_main(conn: Connection, lifeline: Connection, store_path: str, sparql
     def run() -> None:
         try:
             if not allow_network:  # before the store is opened: a refused update costs nothing
-                guard.refuse_network(sparql, update=True)
+                guard.refuse_network(request.update, update=True)
             kg = OxigraphGraph(store_path)
-            kg.update(sparql)
+            kg.update(request)
         except Exception as e:
             conn.send(_error_message(e))
             return
@@ -665,8 +670,16 @@ class QueryPool(Executor):
     def _release(self, worker: _Worker) -> None:
         self._admission.give(worker)
 
-    def execute(self, request: QueryRequest) -> Streamed:
-        worker, deadline, msg = self._dispatch(request)
+    def _limit(self, timeout: float | None) -> float:
+        """The timeout of a request that asks for ``timeout`` seconds: never more than the pool's."""
+        return self.timeout if timeout is None else min(timeout, self.timeout)
+
+    def execute(self, request: QueryRequest, timeout: float | None = None) -> Streamed:
+        limit = self._limit(timeout)
+        try:
+            worker, deadline, msg = self._dispatch(request, limit)
+        except QueryTimeout as e:
+            raise QueryTimeout(f"{e.message}. {SLOW_QUERY_HINT}", e.detail | {"hint": SLOW_QUERY_HINT}) from None
         if msg[0] == "error":
             self._release(worker)
             _, name, message, detail = msg
@@ -676,13 +689,13 @@ class QueryPool(Executor):
             _, kind, media_type, truncated, body = msg
             return Streamed(kind, media_type, truncated, iter([body]))
         _, kind, media_type, truncated = msg
-        return Streamed(kind, media_type, truncated, self._chunks(worker, deadline))
+        return Streamed(kind, media_type, truncated, self._chunks(worker, deadline, limit))
 
-    def _chunks(self, worker: _Worker, deadline: float) -> Iterator[bytes]:
+    def _chunks(self, worker: _Worker, deadline: float, limit: float) -> Iterator[bytes]:
         finished = False
         try:
             while True:
-                msg = self._recv(worker, deadline)
+                msg = self._recv(worker, deadline, limit)
                 if msg[0] == "end":
                     finished = True
                     return
@@ -708,8 +721,9 @@ class QueryPool(Executor):
 
     # -- updates
 
-    def update(self, sparql: str) -> None:
-        """Run an update in a process that opens the store for writing, within the timeout.
+    def update(self, request: str | UpdateRequest, timeout: float | None = None) -> None:
+        """Run an update in a process that opens the store for writing, within the timeout
+        (``timeout`` seconds when shorter than the pool's).
 
         Oxigraph's read-only readers must not be open while another process writes, so the
         update first takes every worker out of the pool (before any waiting request, waiting
@@ -720,6 +734,9 @@ class QueryPool(Executor):
 
         Raises
         ------
+        DatasetConflict
+            The request sends a dataset and the update's text names one too (checked before
+            any worker is stopped).
         ServerBusy
             Queries kept the workers busy for the whole timeout; the update was not run.
         QueryTimeout
@@ -727,6 +744,9 @@ class QueryPool(Executor):
             changed. (The data version moves all the same, in case the stop came in the
             instant between the engine's commit and its report.)
         """
+        request = UpdateRequest.of(request)
+        dataset.refuse_conflict(request.update, request.using_graphs, request.using_named_graphs)
+        limit = self._limit(timeout)
         self._writing.acquire()  # released once fresh workers are in the pool
         try:
             n = self._take_every_worker()
@@ -734,14 +754,14 @@ class QueryPool(Executor):
             self._writing.release()
             raise
         try:
-            proc, conn, lifeline = self._child(_update_main, "ikg-update", self.store_path, sparql,
+            proc, conn, lifeline = self._child(_update_main, "ikg-update", self.store_path, request,
                                                self.allow_network)
         except BaseException:
             self._respawn(n)
             self._writing.release()
             raise
         try:
-            self._await_commit(proc, conn)
+            self._await_commit(proc, conn, limit)
         except BaseException:
             proc.join(timeout=5)
             conn.close()
@@ -773,17 +793,18 @@ class QueryPool(Executor):
             self._stop(w)
         return n
 
-    def _await_commit(self, proc: Any, conn: Connection) -> None:
-        """Return when the writer reports its commit; raise what stopped it otherwise."""
+    def _await_commit(self, proc: Any, conn: Connection, limit: float) -> None:
+        """Return when the writer reports its commit within ``limit`` seconds; raise what
+        stopped it otherwise."""
         try:
-            if not conn.poll(self.timeout):
+            if not conn.poll(limit):
                 proc.kill()
                 proc.join(timeout=5)
                 self._count_update()
                 self._recover_if_needed("after a stopped update", force=True)
-                raise QueryTimeout(f"the update ran longer than the {self.timeout:g} s timeout "
+                raise QueryTimeout(f"the update ran longer than the {limit:g} s timeout "
                                    "and was stopped before it committed; nothing was changed",
-                                   {"timeout_seconds": self.timeout, "committed": False})
+                                   {"timeout_seconds": limit, "committed": False})
             msg = conn.recv()
         except (EOFError, OSError) as e:
             proc.join(timeout=5)

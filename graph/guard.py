@@ -3,7 +3,7 @@
 Two checks, each bounded where it runs:
 
 - :func:`check_shape` runs in the server process before anything else sees the text. It is
-  linear in the text (one pass of a tokenizer whose patterns cannot backtrack) and refuses
+  linear in the text (one pass of :mod:`graph.lexer`, whose patterns cannot backtrack) and refuses
   texts longer than a limit or nested deeper than a limit, so no client can make the engine's
   recursive parser overflow its stack or the server spend long on a request.
 - :func:`network_operations` runs in the query or update process, under the request's
@@ -18,10 +18,10 @@ from __future__ import annotations
 
 import logging
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from graph.errors import IkgError
+from graph.lexer import tokens
 
 __all__ = [
     "Limits",
@@ -66,30 +66,10 @@ class Limits:
     max_nesting: int = 64
 
 
-# One pass over the text. Every alternative either matches or fails at once, and the
-# quantifiers are possessive (Python 3.11), so no position is scanned twice: linear time.
-# Strings and IRIs follow SPARQL 1.1's terminals; an unterminated long string runs to the end,
-# an unterminated short one to its line's end (the engine refuses both anyway). Comments end
-# at CR or LF, as in the grammar (the lexical check this replaces ended them at LF only).
-_TOKENS = re.compile(
-    r'(?P<string>"""(?:[^"\\]|\\.|"(?!""))*+(?:"""|(?s:.*))'
-    r"|'''(?:[^'\\]|\\.|'(?!''))*+(?:'''|(?s:.*))"
-    r'|"(?:[^"\\\n\r]|\\[^\n\r])*+"?'
-    r"|'(?:[^'\\\n\r]|\\[^\n\r])*+'?)"
-    r"|(?P<iri><(?:[^<>\"{}|^`\\\x00-\x20]|\\u[0-9A-Fa-f]{4}|\\U[0-9A-Fa-f]{8})*+>)"
-    r"|(?P<comment>#[^\r\n]*+)"
-    r"|(?P<open>[{(\[])|(?P<close>[})\]])"
-    r"|(?P<word>[?$]?[A-Za-z_][A-Za-z0-9_-]*+)",
-    re.DOTALL,
-)
 _NETWORK_KEYWORDS = {"SERVICE", "LOAD"}
 #: Any text that holds a SERVICE or LOAD keyword holds one of these (case-insensitively, and
 #: Unicode case folding only widens the match): the cheap test that spares most queries a parse.
 _MENTION = re.compile(r"service|load", re.IGNORECASE)
-
-
-def _tokens(text: str) -> Iterator[re.Match[str]]:
-    return _TOKENS.finditer(text)
 
 
 def check_shape(text: str, limits: Limits) -> None:
@@ -117,7 +97,7 @@ def check_shape(text: str, limits: Limits) -> None:
             f"the query has {len(text):,} characters; this endpoint allows {limits.max_chars:,}",
             {"characters": len(text), "limit": limits.max_chars})
     depth = 0
-    for m in _tokens(text):
+    for m in tokens(text):
         kind = m.lastgroup
         if kind == "open":
             depth += 1
@@ -133,7 +113,7 @@ def _keyword_tokens(text: str) -> set[str]:
     """SERVICE / LOAD written as keywords: not in strings, IRIs or comments, not a variable,
     not part of a prefixed name."""
     found = set()
-    for m in _tokens(text):
+    for m in tokens(text):
         if m.lastgroup != "word":
             continue
         word = m.group().upper()

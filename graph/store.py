@@ -1,7 +1,8 @@
 """The store: the only module that knows which engine holds the graph (Oxigraph or rdflib). No HTTP.
 
-Everything else calls :class:`KnowledgeGraph`. Queries see the union of all named graphs as
-their default graph. Parameters are bound as RDF terms (``substitutions`` in Oxigraph,
+Everything else calls :class:`KnowledgeGraph`. A query or update that names no dataset sees
+the union of all graphs as its default graph (the rules are in :mod:`graph.dataset`).
+Parameters are bound as RDF terms (``substitutions`` in Oxigraph,
 ``initBindings`` in rdflib), never pasted into the query text. Library exceptions are
 translated here: a query that does not parse raises :class:`~graph.errors.QuerySyntaxError`,
 an engine or I/O failure :class:`~graph.errors.StoreError`.
@@ -13,6 +14,7 @@ import json
 import os
 import re
 import time
+import uuid
 from abc import ABC, abstractmethod
 from collections.abc import Iterable, Iterator, Mapping
 from contextlib import contextmanager
@@ -26,14 +28,17 @@ import pyoxigraph as ox
 from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import IdentifiedNode, Identifier, Node
 
-from graph import leases
+from graph import dataset, leases
 from graph.errors import BadParameter, NotAcceptable, QuerySyntaxError, StoreError, StoreNotFound
 from graph.leases import Lease
+from graph.lexer import undeclared_prefixes
 from graph.namespaces import PREFIXES
 from graph.results import RESULT_MEDIA_TYPES, ask_chunk, select_chunks
 
 __all__ = [
     "QueryRequest",
+    "UpdateRequest",
+    "SLOW_QUERY_HINT",
     "Streamed",
     "RESULT_FORMATS",
     "GRAPH_FORMATS",
@@ -83,15 +88,25 @@ GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
 SERIALISATION_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("sh", "owl")}
 
 
+#: What a timeout answer suggests: the usual cause of a slow query on this engine.
+SLOW_QUERY_HINT = (
+    "Oxigraph evaluates a query largely in the order it is written: an OPTIONAL, a sub-query or "
+    "a broad pattern such as ?s ?p ?o placed first is computed in full before anything narrows "
+    "it. Put the most selective pattern first (a fixed IRI or literal, a rare class), and each "
+    "OPTIONAL after the patterns that bind its variables.")
+
+
 @dataclass(frozen=True)
 class QueryRequest:
     """One query as the SPARQL protocol sends it, with what the answer must look like.
 
     ``default_graphs`` / ``named_graphs`` are the protocol's ``default-graph-uri`` and
-    ``named-graph-uri`` (None: the union of all graphs is the default graph, all graphs are
-    named). ``row_limit`` caps the rows (SELECT) or triples (CONSTRUCT, DESCRIBE) returned.
-    A format of None means the client accepts no format for that kind of answer: such an
-    answer raises :class:`NotAcceptable`.
+    ``named-graph-uri`` (None when not sent); when either is sent they are the dataset (one
+    alone leaves the other part empty), else the query's ``FROM`` / ``FROM NAMED``, else the
+    union of all graphs is the default graph and every graph is named (:mod:`graph.dataset`).
+    ``base_iri`` resolves the query's relative IRIs. ``row_limit`` caps the rows (SELECT) or
+    triples (CONSTRUCT, DESCRIBE) returned. A format of None means the client accepts no
+    format for that kind of answer: such an answer raises :class:`NotAcceptable`.
     """
 
     query: str
@@ -101,6 +116,28 @@ class QueryRequest:
     named_graphs: tuple[str, ...] | None = None
     row_limit: int = 100_000
     bindings: tuple[tuple[str, Node], ...] = ()
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class UpdateRequest:
+    """One update as the SPARQL protocol sends it.
+
+    ``using_graphs`` / ``using_named_graphs`` are the protocol's ``using-graph-uri`` and
+    ``using-named-graph-uri`` (None when not sent): when either is sent it is the dataset of
+    every operation's ``WHERE``, else the operation's ``USING`` or ``WITH``, else the union of
+    all graphs, as for queries (:mod:`graph.dataset`). ``base_iri`` resolves relative IRIs.
+    """
+
+    update: str
+    using_graphs: tuple[str, ...] | None = None
+    using_named_graphs: tuple[str, ...] | None = None
+    base_iri: str | None = None
+
+    @classmethod
+    def of(cls, request: str | UpdateRequest) -> UpdateRequest:
+        """``request``, or an update text as a request without parameters."""
+        return cls(request) if isinstance(request, str) else request
 
 
 @dataclass
@@ -168,8 +205,18 @@ class KnowledgeGraph(ABC):
         """
 
     @abstractmethod
-    def update(self, sparql: str) -> None:
-        """Run a SPARQL update, atomically."""
+    def update(self, request: str | UpdateRequest) -> None:
+        """Run a SPARQL update (a text, or a protocol request with its dataset), atomically.
+
+        Raises
+        ------
+        QuerySyntaxError
+            When the update does not parse.
+        DatasetConflict
+            When the request sends a dataset and the update's text names one too.
+        StoreError
+            When the engine fails.
+        """
 
     @abstractmethod
     def load(
@@ -240,13 +287,25 @@ def _from_ox(term: object) -> Node | None:
 _POSITION = re.compile(r"(\d+):(\d+)")
 
 
-def _syntax_error(e: SyntaxError) -> QuerySyntaxError:
+def _syntax_error(e: SyntaxError, text: str) -> QuerySyntaxError:
+    """The engine's syntax error in ``text``, naming the prefix when one is not declared."""
     message = str(e)
     detail: dict[str, object] = {"message": message}
     m = _POSITION.search(message)
     if m:
         detail["line"], detail["column"] = int(m.group(1)), int(m.group(2))
-    return QuerySyntaxError(f"the query does not parse: {message}", detail)
+    # pyoxigraph 0.5 never names the prefix: it lists "Prefix not found" among the tokens it
+    # expected, or (after a ';') only those ("expected OPTIONAL"). A prefix used and not
+    # declared is an error whatever the engine says, so the tokens decide.
+    missing = undeclared_prefixes(text)
+    if not missing:
+        return QuerySyntaxError(f"the query does not parse: {message}", detail)
+    name = missing[0]
+    iri = PREFIXES.get(name, "...")  # ikg's own prefixes, spelled out
+    where = f" (the parser stopped at line {detail['line']}, column {detail['column']})" if m else ""
+    detail |= {"prefix": name, "undeclared_prefixes": missing}
+    return QuerySyntaxError(f"the prefix '{name}:' is used but not declared{where}: add "
+                            f"'PREFIX {name}: <{iri}>' at the start", detail)
 
 
 def _substitution_error(e: RuntimeError) -> QuerySyntaxError:
@@ -259,16 +318,26 @@ def _substitution_error(e: RuntimeError) -> QuerySyntaxError:
 
 
 @contextmanager
-def _translated() -> Iterator[None]:
-    """pyoxigraph's exceptions as ikg's, in one place."""
+def _translated(text: str) -> Iterator[None]:
+    """pyoxigraph's exceptions as ikg's, in one place (``text``: the query or update run)."""
     try:
         yield
     except SyntaxError as e:
-        raise _syntax_error(e) from e
+        raise _syntax_error(e, text) from e
     except RuntimeError as e:
         raise _substitution_error(e) from e
     except OSError as e:
         raise StoreError(f"the store failed: {e}") from e
+
+
+def _dataset_options(request: QueryRequest) -> _DatasetOptions:
+    """pyoxigraph's dataset arguments for ``request`` (the rules: :mod:`graph.dataset`)."""
+    if request.default_graphs is not None or request.named_graphs is not None:
+        return {"default_graph": [ox.NamedNode(g) for g in request.default_graphs or ()],
+                "named_graphs": [ox.NamedNode(g) for g in request.named_graphs or ()]}
+    if dataset.names_dataset(request.query):
+        return {}  # the query's FROM and FROM NAMED (pyoxigraph's union option would override them)
+    return {"use_default_graph_as_union": True}
 
 
 def _streamed(res: object, request: QueryRequest) -> Streamed:
@@ -355,10 +424,11 @@ class OxigraphGraph(KnowledgeGraph):
             except ValueError as e:  # a malformed IRI or literal, from a request
                 raise BadParameter(f"{v!s:.200} is not a valid {type(v).__name__} for '{k}': {e}",
                                    {"param": k}) from None
-        return self._store.query(sparql, use_default_graph_as_union=True, substitutions=subs or None)
+        return self._store.query(sparql, use_default_graph_as_union=not dataset.names_dataset(sparql),
+                                 substitutions=subs or None)
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        with _translated():  # results are lazy: iterate inside, where errors are translated
+        with _translated(sparql):  # results are lazy: iterate inside, where errors are translated
             res = self._run(sparql, bindings)
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(res))
@@ -371,19 +441,30 @@ class OxigraphGraph(KnowledgeGraph):
 
     def stream(self, request: QueryRequest) -> Streamed:
         subs: dict[ox.Variable, _OxTerm] = {ox.Variable(k): _to_ox(v) for k, v in request.bindings}
-        dataset: _DatasetOptions = {"use_default_graph_as_union": request.default_graphs is None}
-        if request.default_graphs is not None:
-            dataset["default_graph"] = [ox.NamedNode(g) for g in request.default_graphs]
-        if request.named_graphs is not None:
-            dataset["named_graphs"] = [ox.NamedNode(g) for g in request.named_graphs]
-        with _translated():
-            res = self._store.query(request.query, substitutions=subs or None, **dataset)
+        with _translated(request.query):
+            res = self._store.query(request.query, base_iri=request.base_iri,
+                                    substitutions=subs or None, **_dataset_options(request))
             return _streamed(res, request)
 
-    def update(self, sparql: str) -> None:
+    def update(self, request: str | UpdateRequest) -> None:
+        req = UpdateRequest.of(request)
         self.changes += 1
-        with _translated():
-            self._store.update(sparql)
+        with _translated(req.update):
+            if req.using_graphs is not None or req.using_named_graphs is not None:
+                text = dataset.with_using(req.update, req.using_graphs or (), req.using_named_graphs or ())
+            else:  # the union, as queries see it; blank-node graph names cannot be written
+                text = dataset.with_union(
+                    req.update, (g.value for g in self._store.named_graphs() if isinstance(g, ox.NamedNode)),
+                    f"urn:uuid:{uuid.uuid4()}")
+            try:
+                self._store.update(text, base_iri=req.base_iri)
+            except SyntaxError:
+                if text == req.update:
+                    raise
+                # the error's position must be in the text the client sent: parse that one
+                # (pyoxigraph 0.5 parses an update only to run it: on an empty store)
+                ox.Store().update(req.update, base_iri=req.base_iri)
+                raise StoreError("the update's dataset could not be written into it") from None
 
     def load(
         self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
@@ -512,10 +593,14 @@ class RdflibGraph(KnowledgeGraph):
         return Streamed("graph", GRAPH_FORMATS[name][2], len(triples) > limit,
                         iter([_serialise_triples(triples[:limit], name)]))
 
-    def update(self, sparql: str) -> None:
+    def update(self, request: str | UpdateRequest) -> None:
+        req = UpdateRequest.of(request)
+        if req.using_graphs is not None or req.using_named_graphs is not None:
+            raise QuerySyntaxError("the rdflib engine does not take using-graph-uri or "
+                                   "using-named-graph-uri", {})
         self.changes += 1
         try:
-            self._ds.update(sparql)
+            self._ds.update(req.update)
         except Exception as e:
             if type(e).__name__ in ("ParseException", "ParseSyntaxException"):
                 raise QuerySyntaxError(f"the update does not parse: {e}") from e

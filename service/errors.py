@@ -43,7 +43,7 @@ class UnsupportedMediaType(IkgError):
 
 
 class UpdateForbidden(IkgError):
-    """SPARQL Update while updates are off (or sent by GET)."""
+    """SPARQL Update while updates are off."""
 
     code = "update_forbidden"
 
@@ -64,6 +64,7 @@ class HeaderTooLarge(IkgError):
 STATUS: dict[str, int] = {
     "sparql_syntax": 400,
     "bad_parameter": 400,
+    "dataset_conflict": 400,
     "missing_query": 400,
     "unknown_query": 404,
     "not_found": 404,

@@ -3,16 +3,18 @@
 from __future__ import annotations
 
 import hmac
+import math
 import re
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
+from werkzeug.exceptions import MethodNotAllowed
 
-from graph.errors import NotAcceptable
+from graph.errors import BadParameter, NotAcceptable
 from graph.guard import Limits, check_shape
-from graph.namespaces import iri_term
-from graph.store import GRAPH_FORMATS, QueryRequest
+from graph.namespaces import iri_term, is_iri
+from graph.store import GRAPH_FORMATS, QueryRequest, UpdateRequest
 from service.caching import revalidate_by_version
 from service.errors import (
     MissingQuery,
@@ -53,8 +55,10 @@ def _operation() -> tuple[str, str | None]:
     """("query" | "update" | "description", text) from the request, per the protocol."""
     ctype = (request.mimetype or "").lower()
     if request.method in ("GET", "HEAD"):  # HEAD: the headers of the same GET
-        if "update" in request.args:
-            raise UpdateForbidden("SPARQL Update must be POSTed", {})
+        if "update" in request.args:  # the protocol's updates are POSTs only
+            raise MethodNotAllowed(["POST"], "SPARQL Update needs POST: send update= as a form "
+                                   "(application/x-www-form-urlencoded) or the update as the body "
+                                   "(application/sparql-update)")
         values = request.args.getlist("query")
         if not values:
             return "description", None
@@ -84,17 +88,60 @@ def _one(values: list[str], name: str) -> str:
     return values[0]
 
 
-def _graph_params() -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
-    """The dataset of the request (``default-graph-uri``, ``named-graph-uri``), each value an IRI.
+#: The protocol's dataset parameters of each operation, and those of the other (a 400: a
+#: dataset the operation would ignore gives silently wrong answers).
+DATASET_PARAMS = {"query": ("default-graph-uri", "named-graph-uri"),
+                  "update": ("using-graph-uri", "using-named-graph-uri")}
+OPERATION = {"query": "a query", "update": "an update"}
+
+
+def _dataset(kind: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]:
+    """The dataset a ``kind`` ("query" or "update") request sends: the values of its two
+    protocol parameters, each an absolute IRI (None when the parameter is not sent).
 
     Raises
     ------
     BadParameter
-        A value that is not an absolute IRI (the engine would fail on it).
+        A value that is not an absolute IRI (empty, relative or malformed), or a parameter of
+        the other operation.
     """
-    params = {name: tuple(str(iri_term(v, name)) for v in request.values.getlist(name))
-              for name in ("default-graph-uri", "named-graph-uri")}
-    return params["default-graph-uri"] or None, params["named-graph-uri"] or None
+    other = "update" if kind == "query" else "query"
+    for name in DATASET_PARAMS[other]:
+        if name in request.values:
+            raise BadParameter(f"'{name}' names the dataset of {OPERATION[other]}, not of "
+                               f"{OPERATION[kind]}: use {' and '.join(DATASET_PARAMS[kind])}",
+                               {"param": name})
+    default, named = (tuple(str(iri_term(v, name)) for v in request.values.getlist(name))
+                      for name in DATASET_PARAMS[kind])
+    return default or None, named or None
+
+
+def _timeout() -> float | None:
+    """The client's ``timeout`` (seconds, to shorten the server's), or None.
+
+    Raises
+    ------
+    BadParameter
+        A value that is not one positive number.
+    """
+    values = request.values.getlist("timeout")
+    if not values:
+        return None
+    try:
+        (seconds,) = (float(v) for v in values)
+    except ValueError:
+        seconds = math.nan
+    if not (math.isfinite(seconds) and seconds > 0):
+        raise BadParameter("'timeout' must be one positive number of seconds (it can only shorten "
+                           f"the server's {current_app.config['IKG_QUERY_TIMEOUT']:g} s), not "
+                           f"{', '.join(values)[:100]!r}", {"param": "timeout"})
+    return seconds
+
+
+def _base_iri() -> str | None:
+    """The base IRI of relative IRIs in a query or update: the endpoint's URL, as Oxigraph
+    server does (None when the Host header makes it no IRI: relative IRIs then do not parse)."""
+    return request.base_url if is_iri(request.base_url) else None
 
 
 @bp.route("", methods=["GET", "POST"])
@@ -110,10 +157,10 @@ def sparql() -> Response:
     check_shape(text, Limits(config["IKG_MAX_QUERY_CHARS"], config["IKG_MAX_NESTING"]))
     # SERVICE is refused by the executor, on the parsed query, in the worker (under the deadline)
     result_format, graph_format = negotiated_formats()
-    default_graphs, named_graphs = _graph_params()
+    default_graphs, named_graphs = _dataset("query")
     answer = executor_of(current_app).execute(QueryRequest(
         text, result_format, graph_format, default_graphs, named_graphs,
-        row_limit=config["IKG_ROW_LIMIT"]))
+        row_limit=config["IKG_ROW_LIMIT"], base_iri=_base_iri()), timeout=_timeout())
     return answer_response(answer, config["IKG_ROW_LIMIT"])
 
 
@@ -127,7 +174,9 @@ def _update(text: str) -> Response:
         raise Unauthorized("SPARQL Update needs 'Authorization: Bearer <token>'", {})
     # SERVICE and LOAD are refused by the executor, on the parsed update, in the writer
     check_shape(text, Limits(None, current_app.config["IKG_MAX_NESTING"]))
-    executor_of(current_app).update(text)
+    using, using_named = _dataset("update")
+    executor_of(current_app).update(UpdateRequest(text, using, using_named, _base_iri()),
+                                    timeout=_timeout())
     return Response(status=204)
 
 
@@ -147,6 +196,7 @@ def _service_description() -> Response:
     g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
     if current_app.config["IKG_UPDATE_TOKEN"]:
         g.add((service, SD.supportedLanguage, SD.SPARQL11Update))
+    # true for queries and for the WHERE of updates: see graph.dataset
     g.add((service, SD.feature, SD.UnionDefaultGraph))
     for f in SD_RESULT_FORMATS:
         g.add((service, SD.resultFormat, f))
@@ -155,8 +205,11 @@ def _service_description() -> Response:
     g.add((dataset, RDF.type, SD.Dataset))
     g.add((dataset, SD.defaultGraph, default))
     g.add((default, RDF.type, SD.Graph))
-    g.add((default, URIRef("http://www.w3.org/2000/01/rdf-schema#comment"),
-           Literal("The union of all named graphs.")))
+    g.add((default, RDFS.comment, Literal(
+        "The union of all the graphs of the store, for a query or an update operation that names "
+        "no dataset (no FROM, FROM NAMED, USING or WITH, no default-graph-uri, named-graph-uri, "
+        "using-graph-uri or using-named-graph-uri). A dataset named in the text or the request "
+        "replaces it, as SPARQL 1.1 says.")))
     for name in executor_of(current_app).graph_names():
         ng = BNode()
         g.add((dataset, SD.namedGraph, ng))

@@ -188,7 +188,10 @@ def test_update_is_off_by_default(client):
     assert "IKG_UPDATE_TOKEN" in body["error"]
     assert_error(client.post("/sparql", data=UPDATE, content_type="application/sparql-update"),
                  403, "update_forbidden")
-    assert_error(client.get("/sparql", query_string={"update": UPDATE}), 403, "update_forbidden")
+    # by GET, an update is refused as a method the operation does not take, on or off
+    resp = client.get("/sparql", query_string={"update": UPDATE})
+    body = assert_error(resp, 405, "method_not_allowed")
+    assert resp.headers["Allow"] == "POST" and "POST" in body["error"]
 
 
 def test_update_needs_the_bearer_token_when_enabled(tiny_kg):
