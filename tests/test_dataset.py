@@ -309,7 +309,8 @@ def test_the_union_rewrite_keeps_every_operation_and_the_request_valid():
 
 @pytest.fixture()
 def pool_client(tmp_path):
-    from service.app import create_app, executor_of
+    from service.app import create_app
+    from service.state import executor_of
     from tests.test_guard import tiny_store
 
     app = create_app({"TESTING": True, "IKG_STORE": str(tiny_store(tmp_path / "store")),
