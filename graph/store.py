@@ -88,12 +88,16 @@ GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
 SERIALISATION_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("sh", "owl")}
 
 
-#: What a timeout answer suggests: the usual cause of a slow query on this engine.
+#: What a timeout answer suggests: the usual cause of a slow query on this engine. Measured
+#: with pyoxigraph 0.5.13 on 300,000 triples: the triple patterns of one group are reordered
+#: (a broad one first: 0.01 s), but an OPTIONAL is not (first: 0.35 s, after: 0.000 s) and a
+#: sub-query is computed in full wherever it stands (0.09-0.11 s).
 SLOW_QUERY_HINT = (
-    "Oxigraph evaluates a query largely in the order it is written: an OPTIONAL, a sub-query or "
-    "a broad pattern such as ?s ?p ?o placed first is computed in full before anything narrows "
-    "it. Put the most selective pattern first (a fixed IRI or literal, a rare class), and each "
-    "OPTIONAL after the patterns that bind its variables.")
+    "Oxigraph orders the triple patterns of a group itself, but not across OPTIONAL, and it "
+    "computes a sub-query in full: an OPTIONAL written before the patterns that bind its "
+    "variables, or a sub-query without a selective pattern inside, runs over the whole graph. "
+    "Put the most selective pattern first (a fixed IRI or literal, a rare class), each OPTIONAL "
+    "after the patterns that bind its variables, and add a LIMIT while exploring.")
 
 
 @dataclass(frozen=True)

@@ -278,9 +278,18 @@ def _sparql() -> dict[str, Any]:
                      schemas={"application/sparql-results+json": _ref("SparqlResults")})
     text = {"type": "string", "minLength": 1, "pattern": NOT_BLANK}
     dataset = [
-        _query(name, _array(IRI), f"a graph of the query's {kind} (repeatable; absolute IRIs, else a 400)",
+        _query(name, _array(IRI), f"a graph of the query's {kind} (repeatable; absolute IRIs, else a 400); "
+               "with either parameter, the dataset is the one they name, whatever FROM says",
                style="form", explode=True)
         for name, kind in (("default-graph-uri", "default graph"), ("named-graph-uri", "named graphs"))]
+    using = [
+        _query(name, _array(IRI), f"a graph of the {kind} of an update's WHERE (repeatable; absolute "
+               "IRIs); with USING, USING NAMED or WITH in the update, a 400 (dataset_conflict)",
+               style="form", explode=True)
+        for name, kind in (("using-graph-uri", "default graph"), ("using-named-graph-uri", "named graphs"))]
+    seconds = {"type": "number", "exclusiveMinimum": 0}
+    timeout = _query("timeout", seconds, "seconds the request may run, when shorter than the "
+                     "server's IKG_QUERY_TIMEOUT (a longer one is the server's); not positive: a 400")
     return {
         "get": {"operationId": "sparqlQuery", "tags": ["SPARQL"],
                 "summary": "SPARQL 1.1 query; without `query`, the service description (RDF)",
@@ -288,17 +297,19 @@ def _sparql() -> dict[str, Any]:
                     _query("query", text, "the SPARQL query; an empty one is a 400 (missing_query): "
                            "leave it out to get the service description",
                            example="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-                    *dataset, *FORMAT_PARAMETERS],
-                "responses": answers | NOT_MODIFIED | _errors(400, 403, 406, 503)},
+                    *dataset, timeout, *FORMAT_PARAMETERS],
+                "responses": answers | NOT_MODIFIED | _errors(400, 406, 503)},
         "post": {"operationId": "sparqlPost", "tags": ["SPARQL"],
                  "summary": "SPARQL 1.1 query or update, as a form or a direct body. Updates need "
                             "IKG_UPDATE_TOKEN set and `Authorization: Bearer <token>`; otherwise a 403",
-                 "parameters": [*dataset, *FORMAT_PARAMETERS],
+                 "parameters": [*dataset, *using, timeout, *FORMAT_PARAMETERS],
                  "requestBody": {"required": True, "content": {
                      "application/x-www-form-urlencoded": {"schema": {
                          "type": "object", "additionalProperties": False,
                          "properties": {"query": text, "update": text, "default-graph-uri": _array(IRI),
-                                        "named-graph-uri": _array(IRI)} | FORMAT_FIELDS,
+                                        "named-graph-uri": _array(IRI), "using-graph-uri": _array(IRI),
+                                        "using-named-graph-uri": _array(IRI), "timeout": seconds}
+                         | FORMAT_FIELDS,
                          "anyOf": [{"required": ["query"]}, {"required": ["update"]}]}},
                      "application/sparql-query": {"schema": text},
                      "application/sparql-update": {"schema": text}}},

@@ -111,9 +111,13 @@ def _dataset(kind: str) -> tuple[tuple[str, ...] | None, tuple[str, ...] | None]
             raise BadParameter(f"'{name}' names the dataset of {OPERATION[other]}, not of "
                                f"{OPERATION[kind]}: use {' and '.join(DATASET_PARAMS[kind])}",
                                {"param": name})
-    default, named = (tuple(str(iri_term(v, name)) for v in request.values.getlist(name))
-                      for name in DATASET_PARAMS[kind])
+    default, named = (_iris(name) for name in DATASET_PARAMS[kind])
     return default or None, named or None
+
+
+def _iris(name: str) -> tuple[str, ...]:
+    """The values of the parameter ``name``, each an absolute IRI, else a 400 bad_parameter."""
+    return tuple(str(iri_term(v, name)) for v in request.values.getlist(name))
 
 
 def _timeout() -> float | None:
@@ -148,23 +152,26 @@ def _base_iri() -> str | None:
 def sparql() -> Response:
     """Answer one SPARQL query (or refuse an update) in the negotiated format."""
     kind, text = _operation()
+    timeout = _timeout()  # checked on every request, the description's too
     config = current_app.config
-    if kind == "description":
+    if kind == "description":  # which takes no dataset, but a malformed one is still malformed
+        for name in (*DATASET_PARAMS["query"], *DATASET_PARAMS["update"]):
+            _iris(name)
         return _service_description()
     assert text is not None
     if kind == "update":
-        return _update(text)
+        return _update(text, timeout)
     check_shape(text, Limits(config["IKG_MAX_QUERY_CHARS"], config["IKG_MAX_NESTING"]))
     # SERVICE is refused by the executor, on the parsed query, in the worker (under the deadline)
     result_format, graph_format = negotiated_formats()
     default_graphs, named_graphs = _dataset("query")
     answer = executor_of(current_app).execute(QueryRequest(
         text, result_format, graph_format, default_graphs, named_graphs,
-        row_limit=config["IKG_ROW_LIMIT"], base_iri=_base_iri()), timeout=_timeout())
+        row_limit=config["IKG_ROW_LIMIT"], base_iri=_base_iri()), timeout=timeout)
     return answer_response(answer, config["IKG_ROW_LIMIT"])
 
 
-def _update(text: str) -> Response:
+def _update(text: str, timeout: float | None) -> Response:
     token = current_app.config["IKG_UPDATE_TOKEN"]
     if not token:
         raise UpdateForbidden(
@@ -176,7 +183,7 @@ def _update(text: str) -> Response:
     check_shape(text, Limits(None, current_app.config["IKG_MAX_NESTING"]))
     using, using_named = _dataset("update")
     executor_of(current_app).update(UpdateRequest(text, using, using_named, _base_iri()),
-                                    timeout=_timeout())
+                                    timeout=timeout)
     return Response(status=204)
 
 

@@ -123,6 +123,8 @@ def test_a_malformed_or_misplaced_dataset_parameter_of_a_query_is_a_400(client, 
     resp = client.get("/sparql", query_string=params) if method == "GET" else client.post("/sparql", data=params)
     body = assert_error(resp, 400, "bad_parameter")
     assert body["detail"]["param"] == name
+    if value != REAL:  # and on the service description, which takes no dataset
+        assert_error(client.get("/sparql", query_string={name: value}), 400, "bad_parameter")
 
 
 def test_relative_iris_resolve_against_the_endpoint_unless_the_query_has_a_base(client):
@@ -151,6 +153,10 @@ def test_a_malformed_or_non_positive_timeout_is_a_400(client, value):
     body = assert_error(client.get("/sparql", query_string={"query": "ASK {}", "timeout": value}),
                         400, "bad_parameter")
     assert body["detail"] == {"param": "timeout"}
+    # the service description takes no timeout, but a malformed one is still malformed
+    assert_error(client.get("/sparql", query_string={"timeout": value}), 400, "bad_parameter")
+    assert_error(client.get("/sparql", query_string=[("query", "ASK {}"), ("timeout", "1"), ("timeout", "2")]),
+                 400, "bad_parameter")
 
 
 def test_a_positive_timeout_is_taken(client):
