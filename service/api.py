@@ -8,7 +8,7 @@ from graph.errors import BadParameter
 from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.openapi import openapi_document
-from service.params import int_arg
+from service.params import arg, int_arg
 
 __all__ = ["bp", "register_openapi"]
 
@@ -17,7 +17,7 @@ revalidate_by_version(bp)
 
 
 def _arg(name: str) -> str:
-    value = request.args.get(name)
+    value = arg(name)
     if not value:
         raise BadParameter(f"the '{name}' parameter is required", {"param": name})
     return value
@@ -54,7 +54,7 @@ def neighbourhood() -> Response:
 def search() -> Response:
     """Things whose label contains q: projects, regions, organisations, practices, changes, instruments."""
     return jsonify(executor_of(current_app).call(
-        "search", text=request.args.get("q", ""), limit=int_arg("limit", 50)))
+        "search", text=arg("q"), limit=int_arg("limit", 50)))
 
 
 @bp.get("/docs")

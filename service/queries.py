@@ -9,6 +9,7 @@ from graph.store import QueryRequest
 from service.app import executor_of
 from service.caching import revalidate_by_version
 from service.negotiation import RESERVED_PARAMS, answer_response, negotiated_formats
+from service.params import single_values
 
 __all__ = ["bp"]
 
@@ -38,7 +39,7 @@ def index() -> Response:
 def run(name: str) -> Response:
     """Run one named query; parameters come from the URL or a form, typed and bound as terms."""
     query = _catalogue().get(name)
-    values = {k: request.values.get(k, "") for k in request.values if k not in RESERVED_PARAMS}
+    values = single_values(request.values, skip=RESERVED_PARAMS)
     bindings = query.bindings(values)
     result_format, graph_format = negotiated_formats()
     limit = current_app.config["IKG_ROW_LIMIT"]
