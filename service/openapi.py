@@ -276,10 +276,11 @@ def _sparql() -> dict[str, Any]:
                      "CONSTRUCT and DESCRIBE (and of the service description)",
                      schemas={"application/sparql-results+json": _ref("SparqlResults")})
     text = {"type": "string", "minLength": 1, "pattern": NOT_BLANK}
-    dataset = [
-        _query(name, _array(IRI), f"a graph of the query's {kind} (repeatable; absolute IRIs, else a 400)",
-               style="form", explode=True)
-        for name, kind in (("default-graph-uri", "default graph"), ("named-graph-uri", "named graphs"))]
+    def dataset(item: dict[str, Any], also: str = "") -> list[dict[str, Any]]:
+        return [_query(name, _array(item), f"a graph of the query's {kind} (repeatable): an absolute "
+                       f"IRI, else a 400{also}", style="form", explode=True)
+                for name, kind in (("default-graph-uri", "default graph"), ("named-graph-uri", "named graphs"))]
+
     return {
         "get": {"operationId": "sparqlQuery", "tags": ["SPARQL"],
                 "summary": "SPARQL 1.1 query; without `query`, the service description (RDF)",
@@ -287,12 +288,14 @@ def _sparql() -> dict[str, Any]:
                     _query("query", text, "the SPARQL query; an empty one is a 400 (missing_query): "
                            "leave it out to get the service description",
                            example="SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"),
-                    *dataset, *FORMAT_PARAMETERS],
+                    # without a query there is no dataset to check: the service description
+                    # ignores these, so any string goes
+                    *dataset(STR, "; ignored without a query"), *FORMAT_PARAMETERS],
                 "responses": answers | NOT_MODIFIED | _errors(400, 403, 406, 503)},
         "post": {"operationId": "sparqlPost", "tags": ["SPARQL"],
                  "summary": "SPARQL 1.1 query or update, as a form or a direct body. Updates need "
                             "IKG_UPDATE_TOKEN set and `Authorization: Bearer <token>`; otherwise a 403",
-                 "parameters": [*dataset, *FORMAT_PARAMETERS],
+                 "parameters": [*dataset(IRI), *FORMAT_PARAMETERS],
                  "requestBody": {"required": True, "content": {
                      "application/x-www-form-urlencoded": {"schema": {
                          "type": "object", "additionalProperties": False,
