@@ -8,7 +8,7 @@ from graph import lineage, linked
 from graph.errors import BadParameter
 from service.caching import revalidate_by_version
 from service.openapi import openapi_document
-from service.params import int_arg
+from service.params import arg, int_arg
 from service.state import executor_of
 
 __all__ = ["bp", "register_openapi"]
@@ -18,7 +18,7 @@ revalidate_by_version(bp)
 
 
 def _arg(name: str) -> str:
-    value = request.args.get(name)
+    value = arg(name)
     if not value:
         raise BadParameter(f"the '{name}' parameter is required", {"param": name})
     return value
@@ -55,7 +55,7 @@ def neighbourhood() -> Response:
 def search() -> Response:
     """Things whose label contains q: projects, regions, organisations, practices, changes, instruments."""
     return jsonify(executor_of(current_app).call(
-        linked.search, text=request.args.get("q", ""), limit=int_arg("limit", 50)))
+        linked.search, text=arg("q"), limit=int_arg("limit", 50)))
 
 
 @bp.get("/docs")

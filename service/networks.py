@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, current_app, jsonify
 
 from graph import network
 from graph.network import EXPORT_FORMATS
 from service.caching import revalidate_by_version
-from service.params import int_arg
+from service.params import arg, int_arg
 from service.state import executor_of
 
 __all__ = ["bp"]
@@ -18,13 +18,13 @@ revalidate_by_version(bp)
 
 def _filters() -> dict:
     return {"level": int_arg("level", 2), "call": int_arg("call", None),
-            "topic": request.args.get("topic") or None, "as_of": request.args.get("as_of") or None}
+            "topic": arg("topic") or None, "as_of": arg("as_of") or None}
 
 
 @bp.get("/<view>")
 def view(view: str) -> Response:
     """A view (regions, transfers, organisations) as node-link JSON or an export format."""
-    fmt = request.args.get("format", "json")
+    fmt = arg("format", "json")
     body = executor_of(current_app).call(network.view_export, view=view, fmt=fmt, **_filters())
     resp = Response(body, content_type=EXPORT_FORMATS.get(fmt, "application/octet-stream"))
     if fmt != "json":
@@ -37,7 +37,7 @@ def metrics(view: str) -> Response:
     """One analysis of a view: summary, centrality, small-world, communities, core-periphery,
     net-flows, category-mixing, reach or growth."""
     return jsonify(executor_of(current_app).call(
-        network.view_metrics, view=view, metric=request.args.get("metric", "summary"),
+        network.view_metrics, view=view, metric=arg("metric", "summary"),
         k=int_arg("k", 1), seed=int_arg("seed", 0), **_filters()))
 
 
@@ -46,8 +46,8 @@ def picture(view: str) -> Response:
     """A picture of a view: PNG or SVG, coloured by category or community."""
     from graph.picture import PICTURE_FORMATS
 
-    fmt = request.args.get("format", "png")
+    fmt = arg("format", "png")
     body = executor_of(current_app).call(
-        network.view_picture, view=view, fmt=fmt, colour=request.args.get("colour", "category"),
+        network.view_picture, view=view, fmt=fmt, colour=arg("colour", "category"),
         seed=int_arg("seed", 0), **_filters())
     return Response(body, content_type=PICTURE_FORMATS[fmt])

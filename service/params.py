@@ -1,20 +1,42 @@
-"""Typed request parameters: an integer, or its default, or a 400 ``bad_parameter``."""
+"""Request parameters: each given at most once (a 400 otherwise), integers typed; a 400
+``bad_parameter`` for a malformed one."""
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from flask import request
+from werkzeug.datastructures import MultiDict
 
 from graph.errors import BadParameter
 
-__all__ = ["int_arg"]
+__all__ = ["arg", "int_arg", "single_values"]
+
+
+def _once(values: list[str], name: str) -> str | None:
+    # `?seed=1&seed=x` used to be read as seed=1, the rest ignored: ambiguous, so refused
+    if len(values) > 1:
+        raise BadParameter(f"give '{name}' once, not {len(values)} times", {"param": name})
+    return values[0] if values else None
+
+
+def arg(name: str, default: str = "") -> str:
+    """A query parameter given at most once, or ``default`` when it is absent."""
+    value = _once(request.args.getlist(name), name)
+    return default if value is None else value
 
 
 def int_arg(name: str, default: int | None) -> int | None:
-    """An integer query parameter, or ``default`` when it is absent; a 400 when malformed."""
-    raw = request.args.get(name)
-    if raw in (None, ""):
+    """An integer query parameter, or ``default`` when it is absent or empty; a 400 when malformed."""
+    raw = arg(name)
+    if not raw:
         return default
     try:
         return int(raw)
     except ValueError:
         raise BadParameter(f"'{name}' must be an integer, not {raw!r}", {"param": name}) from None
+
+
+def single_values(values: MultiDict, skip: Collection[str] = ()) -> dict[str, str]:
+    """Each parameter of ``values`` but ``skip`` with its one value."""
+    return {k: str(_once(values.getlist(k), k)) for k in values if k not in skip}

@@ -7,6 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify, request, url_for
 from graph.store import QueryRequest
 from service.caching import revalidate_by_version
 from service.negotiation import RESERVED_PARAMS, answer_response, negotiated_formats
+from service.params import single_values
 from service.state import catalogue, executor_of
 
 __all__ = ["bp"]
@@ -30,7 +31,7 @@ def index() -> Response:
 def run(name: str) -> Response:
     """Run one named query; parameters come from the URL or a form, typed and bound as terms."""
     query = catalogue().get(name)
-    values = {k: request.values.get(k, "") for k in request.values if k not in RESERVED_PARAMS}
+    values = single_values(request.values, skip=RESERVED_PARAMS)
     bindings = query.bindings(values)
     result_format, graph_format = negotiated_formats()
     limit = current_app.config["IKG_ROW_LIMIT"]

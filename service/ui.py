@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
 
 from graph import linked, network
 from graph.errors import BadParameter
 from graph.namespaces import PREFIXES, ROOT
 from graph.ontology import PYLODE_STYLESHEET
 from graph.picture import COLOURINGS
-from service.params import int_arg
+from service.params import arg, int_arg
 from service.state import catalogue, executor_of
 
 __all__ = ["bp", "ASSETS", "YASGUI_BUILD", "PAGE_VIEWS"]
@@ -65,10 +65,10 @@ def asset(package: str, name: str) -> Response:
 def networks() -> str:
     """The exchange networks for people: a picture of a view, its size, its brokers (the
     regions with the highest betweenness), and links to the exports and analyses."""
-    view = request.args.get("view", "regions")
+    view = arg("view", "regions")
     if view not in PAGE_VIEWS:
         raise BadParameter("view must be regions or transfers", {"param": "view"})
-    colour = request.args.get("colour", "category")
+    colour = arg("colour", "category")
     if colour not in COLOURINGS:
         raise BadParameter("colour must be category or community", {"param": "colour"})
     filters = {"level": int_arg("level", 2), "call": int_arg("call", None)}
@@ -81,6 +81,6 @@ def networks() -> str:
 @bp.get("/search")
 def search() -> str:
     """Things by name: projects, regions, organisations, practices, changes, instruments."""
-    text = request.args.get("q", "")
+    text = arg("q")
     results = executor_of(current_app).call(linked.search, text=text, limit=int_arg("limit", 50))
     return render_template("search.html", q=text, results=results)

@@ -262,6 +262,9 @@ def test_networks_api(api):
     ("/api/networks/regions/metrics", {"metric": "communities", "seed": "4294967296"}, "bad_parameter"),
     ("/api/networks/regions/picture", {"seed": "-1"}, "bad_parameter"),
     ("/api/networks/regions/picture", {"seed": "4294967296"}, "bad_parameter"),
+    # a parameter given twice is ambiguous (the first was taken, the rest ignored)
+    ("/api/networks/organisations/metrics", "seed=&seed=x", "bad_parameter"),
+    ("/api/networks/regions", "format=json&format=gexf", "bad_parameter"),
 ])
 def test_networks_api_errors(api, url, query, code):
     assert_error(api.get(url, query_string=query), 400, code)

@@ -9,13 +9,10 @@ import urllib.request
 
 import pytest
 
-from bench.schema_fuzz import fuzz
+from bench.schema_fuzz import SUITE_EXAMPLES, fuzz
 from service.openapi import UNDOCUMENTED_ROUTES
 from tests.conftest import running_server
 
-#: Test cases per operation and phase: some 2,600 requests over the 73 operations in about two
-#: minutes on 2 cores (the pictures take most of it).
-EXAMPLES = 5
 #: 503s the document allows (a query outliving IKG_QUERY_TIMEOUT, all workers busy).
 DOCUMENTED_503 = {"query_timeout", "server_busy"}
 ACCESS_LINE = re.compile(r" ikg\.service [A-Z]+ .+ \d{3} [0-9.]+ ms$")
@@ -87,7 +84,7 @@ def test_schemathesis_finds_no_server_error_and_no_violation(default_dumps, fuzz
     server, server_log = fuzzed
     with urllib.request.urlopen(server + "/openapi.json", timeout=30) as resp:
         operations = sum(len(ops) for ops in json.load(resp)["paths"].values())
-    run = fuzz(server, tmp_path, EXAMPLES)
+    run = fuzz(server, tmp_path, SUITE_EXAMPLES)
     print(run.summary())  # pytest -rP shows it
     # what the server logged besides its access lines: the trace of each 500
     traces = "\n".join(line for line in server_log.read_text(errors="replace").splitlines()

@@ -53,6 +53,12 @@ def test_hostile_or_malformed_values_are_400s(dclient, value):
     assert body["detail"]["param"] == "project"
 
 
+def test_a_parameter_given_twice_is_a_400(dclient):
+    body = assert_error(dclient.get("/queries/project-partners?project=https://x.org/a&project=https://x.org/b"),
+                        400, "bad_parameter")
+    assert body["detail"]["param"] == "project"
+
+
 def test_a_hostile_string_is_a_value_that_matches_nothing(dclient):
     resp = dclient.get("/queries/project-partners", query_string={
         "project": "https://ikg.example.org/id/project/X%7D%20UNION%20%7B%3Fs%3Fp%3Fo"})
