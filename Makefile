@@ -37,7 +37,10 @@ browser:
 test: $(STAMP) browser
 	$(BIN)/python -m pytest
 
+# wrk (Debian's C load generator) measures throughput: a Python client would be the bottleneck
 bench: $(STAMP)
+	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
 	npm ci --prefix bench/trifid --no-audit --no-fund --ignore-scripts
 	$(BIN)/python bench/build_bench.py

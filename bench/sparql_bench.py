@@ -1,21 +1,37 @@
-"""SPARQL endpoint benchmark: ikg against rdflib-endpoint and Oxigraph server, same data, same run.
+"""SPARQL endpoint benchmark: ikg against Oxigraph server, rdflib-endpoint and a minimal Flask app, same data, same run.
 
 For each scale: build the graph with `ikg build`, dump it as N-Quads, load that into an
-Oxigraph server store, and start three servers on loopback: `ikg serve`, `oxigraph
-serve-read-only --union-default-graph` and `rdflib-endpoint serve` (rdflib's engine; it can
-be skipped above --rdflib-max-scale), one at a time so that nothing else competes for the
-cores while one is measured. Then, through HTTP with keep-alive connections:
+Oxigraph server store, and start the servers one at a time on loopback (nothing else
+competes for the cores while one is measured):
 
-- the latency of a mix of realistic queries (lookups, joins, aggregates, property paths,
-  CONSTRUCT, DESCRIBE): the median of --repeats runs of each, after one warm-up; answers are
-  compared across servers (row or triple counts) so that a fast wrong answer cannot win;
-- the throughput of a point lookup at --clients concurrent clients for --seconds.
+- `ikg serve` (Granian), with the answer cache off, so that every answer is computed;
+- optionally `ikg serve` of an earlier commit (--baseline REF, run from a git worktree), to
+  measure the change of a request path in the same run;
+- the reference app (`bench/reference_app.py`): Flask querying pyoxigraph in process under
+  Granian with 2 workers, no timeout and no checks: the practical limit of a Python endpoint;
+- `oxigraph serve-read-only --union-default-graph` (PyPI `oxigraph`);
+- `rdflib-endpoint serve` (rdflib's engine; skipped above --rdflib-max-scale).
 
-Goals (issue #3): at least 10x faster than rdflib-endpoint on the median of the mix, within
-1.25x of Oxigraph server's latency, at least 70% of its lookup throughput.
+Then, through HTTP:
 
-Usage: python bench/sparql_bench.py [--scales 1 10] [--repeats 5] [--clients 4] [--seconds 10]
-Needs the bench extra: pip install -e '.[bench]'.
+- latency: the median of --repeats runs of each query of a realistic mix (lookups, joins,
+  aggregates, property paths, CONSTRUCT, DESCRIBE) on one keep-alive connection, after one
+  warm-up; answers compared across servers (row or triple counts), so that a fast wrong
+  answer cannot win;
+- throughput: wrk (Debian `wrk`, a C load generator that is not the bottleneck) at --clients
+  connections for --seconds, each request a different lookup (forward and reverse, over the
+  projects, organisations, practices, changes, plans, instruments and regions of the graph),
+  reporting lookups/s, latency percentiles and failures;
+- the answer cache: `ikg serve` with its default settings, the EUR-by-country aggregate's
+  first run and the median of its repeats.
+
+Goals (issue #11): lookup throughput at 4 clients at least 85% of the reference app's and at
+least 5x the baseline's; median latency of the mix within 2.5x of Oxigraph server's;
+aggregates at or below Oxigraph server's time; a repeated aggregate at least 50x faster than
+its first run; the materialised region path under 50 ms at scale 10.
+
+Usage: python bench/sparql_bench.py [--scales 1 10] [--baseline c960a80] [--seconds 10]
+Needs the bench extra (pip install -e '.[bench]') and wrk: `make bench` installs both.
 """
 
 from __future__ import annotations
@@ -24,10 +40,11 @@ import argparse
 import http.client
 import json
 import os
+import re
 import statistics
+import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -75,7 +92,15 @@ MIX = [
         ikg:improves ?op . ?op ikg:cciCode ?cci }"""),
     ("describe: an operational programme", "graph", f"DESCRIBE <{ID}instrument/2014SI16MAOP001>"),
 ]
-LOOKUP = MIX[0][2]
+#: The aggregate a dashboard repeats (answer cache).
+REPEATED = MIX[5]
+#: The goals, by the key of the ratio they bound: (comparison, bound).
+GOALS = {"throughput_vs_reference": (">=", 0.85), "throughput_vs_baseline": (">=", 5.0),
+         "median_vs_oxigraph": ("<=", 2.5), "repeat_speedup": (">=", 50.0),
+         "region_path_ms": ("<", 50.0)}
+#: The types whose members are looked up, and the most of each.
+LOOKUP_TYPES = ["Project", "Organisation", "GoodPractice", "PolicyChange", "ActionPlan",
+                "PolicyInstrument", "Region"]
 
 
 class Client:
@@ -122,64 +147,180 @@ def latency(port: int, path: str, repeats: int, timeout: float) -> dict[str, tup
     return out
 
 
-def throughput(port: int, path: str, clients: int, seconds: float) -> tuple[float, int]:
-    """Successful point lookups per second at ``clients`` concurrent clients, and the number of
-    failed requests (errors are counted, and the client carries on)."""
-    counts = [0] * clients
-    errors = [0] * clients
-    stop = time.monotonic() + seconds
+def lookups(oxigraph_folder: Path, limit: int = 20_000) -> list[str]:
+    """Lookup queries, all different: forward (``<x> ?p ?o``) and reverse (``?s ?p <x>``)
+    over members of :data:`LOOKUP_TYPES`, interleaved."""
+    import pyoxigraph
 
-    def run(i: int) -> None:
-        c = Client(port, path, 30)
-        while time.monotonic() < stop:
-            try:
-                c.query(LOOKUP, "select")
-                counts[i] += 1
-            except (OSError, RuntimeError, http.client.HTTPException):
-                errors[i] += 1
-
-    threads = [threading.Thread(target=run, args=(i,)) for i in range(clients)]
-    start = time.monotonic()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return sum(counts) / (time.monotonic() - start), sum(errors)
+    store = pyoxigraph.Store.read_only(str(oxigraph_folder))
+    iris: list[str] = []
+    per_type = limit // (2 * len(LOOKUP_TYPES))
+    for t in LOOKUP_TYPES:
+        q = (f"SELECT DISTINCT ?s WHERE {{ GRAPH ?g {{ ?s a <https://ikg.example.org/ontology#{t}> }} }} "
+             f"ORDER BY ?s LIMIT {per_type}")
+        iris += [row[0].value for row in store.query(q)]  # type: ignore[union-attr]
+    del store
+    out = []
+    for iri in iris:
+        out.append(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}")
+        out.append(f"SELECT ?s ?p WHERE {{ ?s ?p <{iri}> }} LIMIT 100")
+    return out
 
 
-def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
+def wrk_script(queries: list[str], path: str, folder: Path) -> Path:
+    """A wrk Lua script that sends each query once by GET, each thread from its own part of
+    the list, so that no answer is asked for twice while the list lasts."""
+    paths = ",\n".join(json.dumps(f"{path}?" + urllib.parse.urlencode({"query": q})) for q in queries)
+    script = folder / f"lookups{abs(hash(path))}.lua"
+    script.write_text(f"""
+local paths = {{
+{paths}
+}}
+local threads = 0
+function setup(thread)
+  thread:set("id", threads)
+  threads = threads + 1
+end
+function init(args)
+  i = (id or 0) * math.floor(#paths / 2)
+end
+function request()
+  i = i % #paths + 1
+  return wrk.format("GET", paths[i], {{["Accept"] = "application/sparql-results+json"}})
+end
+""")
+    return script
+
+
+def throughput(port: int, script: Path, clients: int, seconds: float) -> dict:
+    """wrk's lookups/s, latency percentiles (ms) and failures at ``clients`` connections."""
+    out = subprocess.run(["wrk", "-t2", f"-c{clients}", f"-d{seconds:g}s", "--latency",
+                          "-s", str(script), f"http://127.0.0.1:{port}"],
+                         capture_output=True, text=True, check=True).stdout
+
+    def ms(label: str) -> float | None:
+        m = re.search(rf"^\s+{label}%\s+([\d.]+)(us|ms|s)\s*$", out, re.M)
+        if not m:
+            return None
+        return float(m.group(1)) * {"us": 0.001, "ms": 1.0, "s": 1000.0}[m.group(2)]
+
+    failed = sum(int(n) for n in re.findall(r"Non-2xx or 3xx responses: (\d+)", out))
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", out)
+    if errors:
+        failed += sum(int(n) for n in errors.groups())
+    return {"lookups_per_second": float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1)),  # type: ignore[union-attr]
+            "p50_ms": ms("50"), "p99_ms": ms("99"), "failed": failed}
+
+
+def repeated(port: int, path: str, repeats: int, timeout: float) -> dict:
+    """The first run of :data:`REPEATED` on a fresh server and the median of its repeats."""
+    client = Client(port, path, timeout)
+    name, kind, text = REPEATED
+    first, size = client.query(text, kind)
+    times = [client.query(text, kind)[0] for _ in range(repeats)]
+    return {"query": name, "first_ms": first * 1000, "repeat_ms": statistics.median(times) * 1000,
+            "rows": size}
+
+
+def baseline_checkout(ref: str, tmp: Path) -> Path:
+    """A git worktree of ``ref`` (removed by the caller's temporary folder)."""
+    folder = tmp / f"baseline-{ref}"
+    root = Path(__file__).resolve().parent.parent
+    subprocess.run(["git", "-C", str(root), "worktree", "add", "--detach", str(folder), ref],
+                   check=True, capture_output=True)
+    return folder
+
+
+def bench_scale(scale: float, args: argparse.Namespace, tmp: Path, baseline: Path | None) -> dict:
     store = build_store(scale, tmp / f"ikg-{scale:g}")
     current = (store / "CURRENT").read_text().strip()
+    oxi_store = store / "builds" / current / "oxigraph"
     dump = tmp / f"data-{scale:g}.nq"
     import pyoxigraph
 
-    pyoxigraph.Store.read_only(str(store / "builds" / current / "oxigraph")).dump(
-        output=str(dump), format=pyoxigraph.RdfFormat.N_QUADS)
+    pyoxigraph.Store.read_only(str(oxi_store)).dump(output=str(dump), format=pyoxigraph.RdfFormat.N_QUADS)
     oxi_dir = load_oxigraph(dump, tmp / f"oxigraph-{scale:g}")
-    # one server at a time, so that nothing else competes for the two cores while it is measured
-    commands: dict[str, tuple[list[str], str, dict | None]] = {
-        "ikg": ([str(BIN / "ikg"), "serve", "--store", str(store), "--port", "{port}"], "/sparql",
-                dict(os.environ, IKG_QUERY_TIMEOUT=str(args.peer_timeout))),
-        "oxigraph-server": ([str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi_dir),
-                             "--bind", "127.0.0.1:{port}", "--union-default-graph",
-                             "--timeout-s", str(int(args.peer_timeout))], "/query", None),
-    }
+    queries = lookups(oxi_store)
+    ikg_env = dict(os.environ, IKG_QUERY_TIMEOUT=str(args.peer_timeout), IKG_ANSWER_CACHE_BYTES="0")
+    ikg = [str(BIN / "ikg"), "serve", "--store", str(store), "--port", "{port}"]
+    commands: dict[str, tuple[list[str], str, dict | None]] = {"ikg": (ikg, "/sparql", ikg_env)}
+    if baseline is not None:
+        commands["ikg baseline"] = (ikg, "/sparql", dict(ikg_env, PYTHONPATH=str(baseline)))
+    commands["reference app"] = (
+        [str(BIN / "granian"), "--interface", "wsgi", "--factory", "--workers", "2",
+         "--port", "{port}", "--no-ws", "bench.reference_app:create"], "/sparql",
+        dict(os.environ, IKG_REFERENCE_STORE=str(oxi_store),
+             PYTHONPATH=str(Path(__file__).resolve().parent.parent)))
+    commands["oxigraph-server"] = (
+        [str(BIN / "oxigraph"), "serve-read-only", "--location", str(oxi_dir), "--bind",
+         "127.0.0.1:{port}", "--union-default-graph", "--timeout-s", str(int(args.peer_timeout))],
+        "/query", None)
     if scale <= args.rdflib_max_scale:
         commands["rdflib-endpoint"] = ([str(BIN / "rdflib-endpoint"), "serve", str(dump), "--host",
                                         "127.0.0.1", "--port", "{port}"], "/", None)
-    result: dict = {"scale": scale, "servers": {}}
+    result: dict = {"scale": scale, "quads": _quads(store), "lookups": len(queries), "servers": {}}
     for name, (argv, path, env) in commands.items():
         port = free_port()
         with running([a.replace("{port}", str(port)) for a in argv], port, path, 1800, env=env) as ready:
             print(f"  {name}: ready after {ready:.0f} s; measuring ...", flush=True)
             lat = latency(port, path, args.repeats, args.peer_timeout)
-            tput, failed = throughput(port, path, args.clients, args.seconds)
-            result["servers"][name] = {"latency": lat, "lookups_per_second": tput,
-                                       "failed_lookups": failed, "ready_seconds": ready}
+            tput = throughput(port, wrk_script(queries, path, tmp), args.clients, args.seconds)
+            result["servers"][name] = {"latency": lat, "ready_seconds": ready, **tput}
             done = [v[0] for v in lat.values() if v[0] is not None]
             print(f"  {name}: median of the mix {statistics.median(done) * 1000:.1f} ms, "
-                  f"{tput:.0f} lookups/s ({failed} failed)", flush=True)
+                  f"{tput['lookups_per_second']:.0f} lookups/s ({tput['failed']} failed)", flush=True)
+    # the answer cache, as served by default; Oxigraph server for comparison
+    for name, (argv, path, env) in (("ikg", (ikg, "/sparql", dict(ikg_env, IKG_ANSWER_CACHE_BYTES=str(64 << 20)))),
+                                    ("oxigraph-server", commands["oxigraph-server"])):
+        port = free_port()
+        with running([a.replace("{port}", str(port)) for a in argv], port, path, 1800, env=env):
+            result["servers"][name]["repeated"] = rep = repeated(port, path, args.repeats * 4, args.peer_timeout)
+            print(f"  {name}: {rep['query']}: first {rep['first_ms']:.1f} ms, repeated "
+                  f"{rep['repeat_ms']:.2f} ms", flush=True)
     return result
+
+
+def _quads(store: Path) -> int | None:
+    info = store / "builds" / (store / "CURRENT").read_text().strip() / "build.json"
+    try:
+        return int(json.loads(info.read_text()).get("quads"))
+    except (OSError, ValueError, TypeError):
+        return None
+
+
+def _goal(key: str, value: float | None) -> str:
+    if value is None:
+        return "not measured"
+    op, bound = GOALS[key]
+    met = value >= bound if op == ">=" else value <= bound if op == "<=" else value < bound
+    return f"goal {op} {bound:g}: {'met' if met else 'missed'}"
+
+
+def ratios(r: dict) -> dict[str, float | None]:
+    """The ratios the goals bound, from one scale's results."""
+    s = r["servers"]
+    ik = s["ikg"]
+
+    def med(n: str) -> float | None:
+        times = [t for t, _ in s[n]["latency"].values() if t is not None] if n in s else []
+        return statistics.median(times) if n in s and len(times) == len(MIX) else None
+
+    def tput(n: str) -> float | None:
+        return s[n]["lookups_per_second"] if n in s else None
+
+    out: dict[str, float | None] = {}
+    out["throughput_vs_reference"] = (ik["lookups_per_second"] / tput("reference app")
+                                      if tput("reference app") else None)
+    out["throughput_vs_baseline"] = (ik["lookups_per_second"] / tput("ikg baseline")
+                                     if tput("ikg baseline") else None)
+    out["throughput_vs_oxigraph"] = ik["lookups_per_second"] / tput("oxigraph-server")  # type: ignore[operator]
+    m_ik, m_ox = med("ikg"), med("oxigraph-server")
+    out["median_vs_oxigraph"] = m_ik / m_ox if m_ik and m_ox else None
+    rep = ik.get("repeated")
+    out["repeat_speedup"] = rep["first_ms"] / rep["repeat_ms"] if rep else None
+    t = ik["latency"]["path, materialised: partners per region under FRE"][0]
+    out["region_path_ms"] = t * 1000 if t is not None else None
+    return out
 
 
 def report(results: list[dict]) -> str:
@@ -187,7 +328,8 @@ def report(results: list[dict]) -> str:
     for r in results:
         s = r["servers"]
         names = list(s)
-        lines.append(f"\n#### scale {r['scale']:g}\n")
+        quads = f", {r['quads']:,} quads" if r.get("quads") else ""
+        lines.append(f"\n#### scale {r['scale']:g}{quads}\n")
         lines.append("| query | " + " | ".join(f"{n} (ms)" for n in names) + " | answers agree |")
         lines.append("|---|" + "---|" * (len(names) + 1))
         for q, _, _ in MIX:
@@ -204,18 +346,36 @@ def report(results: list[dict]) -> str:
             med[n] = statistics.median(times) if len(times) == len(MIX) else None
         lines.append("| **median of the mix** | " + " | ".join(
             "incomplete" if med[n] is None else f"**{med[n] * 1000:.1f}**" for n in names) + " | |")
-        lines.append("| **point lookups/s, "
-                     f"{ARGS.clients} clients** | " + " | ".join(
-                         f"**{s[n]['lookups_per_second']:.0f}**" for n in names) + " | |")
-        lines.append("| failed lookups | " + " | ".join(
-            str(s[n]["failed_lookups"]) for n in names) + " | |")
-        ik = med.get("ikg")
-        if ik and med.get("rdflib-endpoint"):
-            lines.append(f"\nrdflib-endpoint / ikg, median latency: {med['rdflib-endpoint'] / ik:.1f}x (goal >= 10x)")
-        if ik and med.get("oxigraph-server"):
-            lines.append(f"ikg / Oxigraph server, median latency: {ik / med['oxigraph-server']:.2f}x (goal <= 1.25x)")
-            ratio = s["ikg"]["lookups_per_second"] / s["oxigraph-server"]["lookups_per_second"]
-            lines.append(f"ikg / Oxigraph server, lookup throughput: {ratio:.0%} (goal >= 70%)")
+        lines.append(f"| **lookups/s, {ARGS.clients} connections (wrk, {r['lookups']:,} different "
+                     "lookups)** | " + " | ".join(f"**{s[n]['lookups_per_second']:.0f}**" for n in names) + " | |")
+        lines.append("| lookup latency p50 / p99 (ms) | " + " | ".join(
+            f"{s[n]['p50_ms']:.1f} / {s[n]['p99_ms']:.1f}" if s[n]["p50_ms"] is not None else "?"
+            for n in names) + " | |")
+        lines.append("| failed lookups | " + " | ".join(str(s[n]["failed"]) for n in names) + " | |")
+        lines.append("")
+        for n in ("ikg", "oxigraph-server"):
+            rep = s[n].get("repeated")
+            if rep:
+                lines.append(f"- {n}, {rep['query']} on a fresh server: first run {rep['first_ms']:.1f} ms, "
+                             f"repeated {rep['repeat_ms']:.2f} ms (median)")
+        rt = ratios(r)
+        labels = {"throughput_vs_reference": "ikg / reference app, lookups/s",
+                  "throughput_vs_baseline": "ikg / baseline, lookups/s",
+                  "throughput_vs_oxigraph": "ikg / Oxigraph server, lookups/s",
+                  "median_vs_oxigraph": "ikg / Oxigraph server, median latency of the mix",
+                  "repeat_speedup": "ikg, first run / repeated run of the aggregate",
+                  "region_path_ms": "ikg, materialised region path (ms)"}
+        for key, label in labels.items():
+            v = rt.get(key)
+            percent = key in ("throughput_vs_reference", "throughput_vs_oxigraph")
+            shown = "not measured" if v is None else f"{v:.0%}" if percent else f"{v:.2f}"
+            lines.append(f"- {label}: {shown}" + (f" ({_goal(key, v)})" if key in GOALS else ""))
+        for q, _, _ in MIX:
+            if q.startswith("aggregate"):
+                a, b = s["ikg"]["latency"][q][0], s["oxigraph-server"]["latency"][q][0]
+                if a and b:
+                    lines.append(f"- {q}: ikg / Oxigraph server {a / b:.2f}x (goal <= 1: "
+                                 f"{'met' if a <= b else 'missed'})")
     return "\n".join(lines)
 
 
@@ -228,16 +388,26 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=10.0)
     ap.add_argument("--peer-timeout", type=float, default=120.0)
     ap.add_argument("--rdflib-max-scale", type=float, default=1.0)
+    ap.add_argument("--baseline", default=None,
+                    help="a git commit whose `ikg serve` is measured too (from a worktree)")
     ap.add_argument("--json", type=Path, default=Path("bench/results/sparql.json"))
     ARGS = args = ap.parse_args()
     results = []
+    root = Path(__file__).resolve().parent.parent
     with tempfile.TemporaryDirectory(prefix="ikg-sparql-bench-") as tmp:
-        for scale in args.scales:
-            results.append(bench_scale(scale, args, Path(tmp)))
+        baseline = baseline_checkout(args.baseline, Path(tmp)) if args.baseline else None
+        try:
+            for scale in args.scales:
+                results.append(bench_scale(scale, args, Path(tmp), baseline))
+        finally:
+            if baseline is not None:
+                subprocess.run(["git", "-C", str(root), "worktree", "remove", "--force", str(baseline)],
+                               check=False, capture_output=True)
     text = report(results)
     print(text)
     args.json.parent.mkdir(parents=True, exist_ok=True)
-    args.json.write_text(json.dumps({"cpus": os.cpu_count(), "results": results}, indent=2))
+    args.json.write_text(json.dumps({"cpus": os.cpu_count(), "baseline": args.baseline,
+                                     "results": results}, indent=2))
 
 
 ARGS: argparse.Namespace

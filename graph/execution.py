@@ -541,6 +541,8 @@ class QueryPool(Executor):
         self._all: list[_Worker] = []
         self._maintenance: set[_Worker] = set()  # workers doing maintenance calls
         self._writing = threading.Lock()  # one update (and its flush) at a time
+        self._version: tuple[tuple | None, tuple[str, float]] | None = None
+        self._updates_file = str(Path(self.store_path).parent / "updates")
         self._recover_if_needed("at start-up")
         for _ in range(workers):
             self._spawn()
@@ -699,10 +701,12 @@ class QueryPool(Executor):
                 if msg[0] == "end":
                     finished = True
                     return
-                if msg[0] == "error":  # failed mid-answer: the client sees a cut stream
+                if msg[0] == "error":
+                    # failed mid-answer: raised, so that the HTTP server breaks the connection
+                    # (a clean end would pass a cut answer for a whole one)
                     finished = True
                     log.error("query failed while streaming: %s", msg[2])
-                    return
+                    raise _error(msg[1], msg[2], msg[3])
                 yield msg[1]
         finally:
             if finished:
@@ -847,7 +851,19 @@ class QueryPool(Executor):
         record_update(Path(self.store_path).parent)
 
     def version(self) -> tuple[str, float]:
-        return build_version(Path(self.store_path).parent)
+        # read again only when the update count's file changed (an update replaces it): a
+        # stat instead of two reads and three stats on every request
+        try:
+            st = os.stat(self._updates_file)
+            seen: tuple | None = (st.st_ino, st.st_mtime_ns, st.st_size)
+        except OSError:
+            seen = None
+        kept = self._version
+        if kept is not None and kept[0] == seen:
+            return kept[1]
+        current = build_version(Path(self.store_path).parent)
+        self._version = (seen, current)
+        return current
 
     def build_info(self) -> dict[str, Any]:
         return read_build_info(Path(self.store_path).parent)

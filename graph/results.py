@@ -104,13 +104,24 @@ def select_chunks(
         head = json.dumps({"head": {"vars": variables}})[:-1]
         yield (head + ', "results": {"bindings": [').encode()
         first = True
+        terms: dict[object, dict] = {}  # each term's JSON object, made once (predicates repeat)
         for batch in _batches(rows):
-            parts = []
+            bindings = []
             for row in batch:
-                binding = {v: _json_term(t) for v, t in zip(variables, row) if t is not None}
-                parts.append(("" if first else ",") + json.dumps(binding, ensure_ascii=False))
-                first = False
-            yield "".join(parts).encode()
+                binding = {}
+                for v, t in zip(variables, row):
+                    if t is not None:
+                        term = terms.get(t)
+                        if term is None:
+                            term = terms[t] = _json_term(t)
+                        binding[v] = term
+                bindings.append(binding)
+            if len(terms) > 10_000:
+                terms.clear()
+            # one call to the C encoder a batch; its brackets dropped, batches joined by commas
+            text = json.dumps(bindings, ensure_ascii=False)[1:-1]
+            yield (text if first else "," + text).encode()
+            first = False
         yield b"]}}"
     elif fmt == "xml":
         head = "".join(f"<variable name={quoteattr(v)}/>" for v in variables)

@@ -354,7 +354,7 @@ def _streamed(res: object, request: QueryRequest) -> Streamed:
     if isinstance(res, ox.QuerySolutions):
         fmt = _acceptable(request.result_format, "SELECT")
         names = [v.value for v in res.variables]
-        rows = [tuple(sol[n] for n in names) for sol in islice(res, limit + 1)]
+        rows = [tuple(sol) for sol in islice(res, limit + 1)]  # values in the order of names
         return Streamed("select", RESULT_MEDIA_TYPES[fmt], len(rows) > limit,
                         select_chunks(names, rows[:limit], fmt))
     name = _acceptable(request.graph_format, "CONSTRUCT and DESCRIBE")

@@ -66,8 +66,9 @@ def _request_tag() -> str:
     that shapes the answer (method, path, query string, body, Accept)."""
     h = hashlib.sha256()
     method = "GET" if request.method == "HEAD" else request.method  # HEAD validates GET's copy
-    for part in (method, request.full_path, request.headers.get("Accept", ""),
-                 request.headers.get("Content-Type", "")):
+    environ = request.environ  # the path and query string as sent (decoding them costs more)
+    for part in (method, environ.get("PATH_INFO", ""), environ.get("QUERY_STRING", ""),
+                 request.headers.get("Accept", ""), request.headers.get("Content-Type", "")):
         h.update(part.encode() + b"\0")
     h.update(request.get_data(cache=True))
     version, _ = data_version()

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 
@@ -365,33 +366,58 @@ def network(view: str, metric: str | None, fmt: str, level: int, call: int | Non
 @click.option("--port", type=int, default=None, help="Port (default: IKG_PORT).")
 @click.option("--threads", type=int, default=None, help="Worker threads (default: IKG_THREADS).")
 def serve(store: Path | None, host: str | None, port: int | None, threads: int | None) -> None:
-    """Serve the store in use over HTTP with waitress (a production WSGI server)."""
-    from service.app import create_app
-    from service.server import make_server, raise_open_files_limit
-    from service.state import executor_of
+    """Serve the store in use over HTTP (IKG_SERVER: Granian by default, or waitress)."""
+    from service.server import raise_open_files_limit
 
     open_files, _ = raise_open_files_limit()
     s = _settings()
-    overrides = {"IKG_STORE": str(store or s["IKG_STORE"])}
-    app = create_app(overrides)
+    root = str(store or s["IKG_STORE"])
+    host, port = host or s["IKG_HOST"], port or s["IKG_PORT"]
+    threads = threads or s["IKG_THREADS"]
     try:
-        executor = executor_of(app)  # start the query workers before the first request
-        names = executor.graph_names()
+        names = _served_graphs(root)
     except IkgError as e:
         _fail(e)
         return
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
-    host, port = host or s["IKG_HOST"], port or s["IKG_PORT"]
-    connections = app.config["IKG_CONNECTION_LIMIT"]
-    click.echo(f"serving {len(names)} named graphs from {overrides['IKG_STORE']} on "
-               f"http://{host}:{port}/ (query timeout {app.config['IKG_QUERY_TIMEOUT']:g} s, "
-               f"{app.config['IKG_QUERY_WORKERS']} query workers, up to {connections} "
-               f"connections, idle ones closed after {app.config['IKG_CHANNEL_TIMEOUT']} s)")
+    connections = s["IKG_CONNECTION_LIMIT"]
+    click.echo(f"serving {len(names)} named graphs from {root} on http://{host}:{port}/ with "
+               f"{s['IKG_SERVER']} (query timeout {s['IKG_QUERY_TIMEOUT']:g} s, "
+               f"{s['IKG_QUERY_WORKERS']} query workers, up to {connections} "
+               f"connections, idle ones closed after {s['IKG_CHANNEL_TIMEOUT']} s)")
     if open_files < connections + 100:
         click.echo(f"warning: this process may open only {open_files} files, fewer than "
                    f"IKG_CONNECTION_LIMIT={connections} connections need (raise `ulimit -Hn`)",
                    err=True)
-    make_server(app, host, port, threads or s["IKG_THREADS"]).run()
+    if s["IKG_SERVER"] == "granian":
+        from service.server import granian_server
+
+        from service.wsgi import SERVER_PID
+
+        # the app is built in Granian's worker, from the environment
+        os.environ.update({"IKG_STORE": root, SERVER_PID: str(os.getpid())})
+        granian_server(s, host, port, threads).serve()
+        return
+    from service.app import create_app
+    from service.server import make_server
+    from service.state import executor_of
+
+    app = create_app({"IKG_STORE": root})
+    executor_of(app)  # start the query workers before the first request
+    make_server(app, host, port, threads).run()
+
+
+def _served_graphs(root: str) -> list[str]:
+    """The named graphs of the build in use under ``root``, read before serving it, so that a
+    missing or broken store is an error here rather than in a server's worker."""
+    from graph.execution import InlineExecutor
+    from graph.store import OxigraphGraph, store_path
+
+    kg = OxigraphGraph(store_path(root), read_only=True)
+    try:
+        return InlineExecutor(kg).graph_names()
+    finally:
+        kg.close()
 
 
 def main() -> None:

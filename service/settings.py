@@ -23,6 +23,13 @@ def _boolean(value: Any) -> bool:
     raise ValueError(f"{value!r} is not a boolean")
 
 
+def _server(value: Any) -> str:
+    text = str(value).strip().lower()
+    if text not in ("granian", "waitress"):
+        raise ValueError(f"{value!r} is neither granian nor waitress")
+    return text
+
+
 @dataclass(frozen=True)
 class Setting:
     """One setting: environment variable name, default, type and what it does."""
@@ -41,8 +48,12 @@ SETTINGS: tuple[Setting, ...] = (
             "Base of the data IRIs (`{base}/id/{type}/{key}`) minted by `ikg build`."),
     Setting("IKG_HOST", "127.0.0.1", str, "Address `ikg serve` listens on."),
     Setting("IKG_PORT", 8000, int, "Port `ikg serve` listens on."),
+    Setting("IKG_SERVER", "granian", _server,
+            "HTTP server of `ikg serve`: `granian` (Rust; about twice waitress's lookups a "
+            "second) or `waitress` (pure Python; answers the requests it refuses, 413 and 431, "
+            "in ikg's JSON error shape)."),
     Setting("IKG_THREADS", 24, int,
-            "Worker threads of the WSGI server (waitress): requests handled at once, including "
+            "Threads of the HTTP server that run the app: requests handled at once, including "
             "those waiting for a query worker."),
     Setting("IKG_QUERY_TIMEOUT", 30.0, float,
             "Seconds a `/sparql` query may run; then it is stopped and the client gets a 503."),
@@ -67,6 +78,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IKG_MAX_NESTING", 64, int,
             "Deepest nesting of `{`, `(` and `[` in a query or update (checked before the engine "
             "sees it); deeper is a 400 `query_too_complex`."),
+    Setting("IKG_ANSWER_CACHE_BYTES", 64 * 1024 * 1024, int,
+            "Bytes of query answers kept for repeated queries (least recently used dropped "
+            "first; each build and update starts afresh); 0 turns the cache off. Queries with "
+            "RAND, NOW, UUID, STRUUID, BNODE or SERVICE are never kept."),
     Setting("IKG_ROW_LIMIT", 100_000, int,
             "Most rows (or triples) an answer carries; a longer one is cut and says so."),
     Setting("IKG_UPDATE_TOKEN", "", str,

@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import hmac
 import math
-import re
 
 from flask import Blueprint, Response, current_app, request
 from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import RDF, RDFS
 from werkzeug.exceptions import MethodNotAllowed
 
+from graph.answers import volatile
 from graph.errors import BadParameter, NotAcceptable
 from graph.guard import Limits, check_shape
 from graph.namespaces import iri_term, is_iri
@@ -28,16 +28,12 @@ from service.state import executor_of
 __all__ = ["bp"]
 
 bp = Blueprint("sparql", __name__, url_prefix="/sparql")
-#: Functions and operations whose answers change without the data changing.
-VOLATILE = re.compile(r"\b(RAND|NOW|UUID|STRUUID|BNODE|SERVICE)\b", re.IGNORECASE)
-
-
 def _deterministic() -> bool:
     """Whether the query in the request answers the same for the same data."""
     text = " ".join(request.values.getlist("query"))
     if (request.mimetype or "") == "application/sparql-query":
         text += request.get_data(as_text=True, cache=True)
-    return not VOLATILE.search(text)
+    return not volatile(text)
 
 
 revalidate_by_version(bp, _deterministic)
@@ -145,7 +141,8 @@ def _timeout() -> float | None:
 def _base_iri() -> str | None:
     """The base IRI of relative IRIs in a query or update: the endpoint's URL, as Oxigraph
     server does (None when the Host header makes it no IRI: relative IRIs then do not parse)."""
-    return request.base_url if is_iri(request.base_url) else None
+    url = request.base_url
+    return url if is_iri(url) else None
 
 
 @bp.route("", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ from typing import Any, cast
 
 from flask import Flask, current_app, g
 
+from graph.answers import AnswerCache, CachingExecutor
 from graph.execution import Executor, InlineExecutor, QueryPool
 from graph.queries import Catalogue, load_catalogue
 from graph.store import store_path
@@ -47,19 +48,21 @@ def executor_of(app: Flask | None = None) -> Executor:
     state: dict[str, Any] = app.extensions["ikg"]
     with state["lock"]:
         if state["executor"] is None:
+            executor: Executor
             if state["kg"] is not None:
-                state["executor"] = InlineExecutor(
-                    state["kg"], allow_network=app.config["IKG_ALLOW_SERVICE"])
+                executor = InlineExecutor(state["kg"], allow_network=app.config["IKG_ALLOW_SERVICE"])
             else:
                 path = store_path(app.config["IKG_STORE"])
-                pool = QueryPool(path, workers=app.config["IKG_QUERY_WORKERS"],
-                                 timeout=app.config["IKG_QUERY_TIMEOUT"],
-                                 queue_timeout=app.config["IKG_QUEUE_TIMEOUT"],
-                                 client_waiting=app.config["IKG_CLIENT_WAITING"],
-                                 client_running=app.config["IKG_CLIENT_RUNNING"],
-                                 allow_network=app.config["IKG_ALLOW_SERVICE"])
-                atexit.register(pool.close)
-                state["executor"] = pool
+                executor = QueryPool(path, workers=app.config["IKG_QUERY_WORKERS"],
+                                     timeout=app.config["IKG_QUERY_TIMEOUT"],
+                                     queue_timeout=app.config["IKG_QUEUE_TIMEOUT"],
+                                     client_waiting=app.config["IKG_CLIENT_WAITING"],
+                                     client_running=app.config["IKG_CLIENT_RUNNING"],
+                                     allow_network=app.config["IKG_ALLOW_SERVICE"])
+                atexit.register(executor.close)
+            if app.config["IKG_ANSWER_CACHE_BYTES"] > 0:
+                executor = CachingExecutor(executor, AnswerCache(app.config["IKG_ANSWER_CACHE_BYTES"]))
+            state["executor"] = executor
         return cast(Executor, state["executor"])
 
 

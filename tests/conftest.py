@@ -82,11 +82,12 @@ def _free_port() -> int:
 
 @dataclass(frozen=True)
 class Served:
-    """A running `ikg serve`: its base URL, its process and its log file."""
+    """A running `ikg serve`: its base URL, its process, its log file and its HTTP server."""
 
     url: str
     proc: subprocess.Popen
     log: Path
+    server: str = "granian"
 
 
 @contextmanager
@@ -119,7 +120,7 @@ def running_server(store: Path, env: dict[str, str] | None = None,
         proc.kill()
         raise RuntimeError("ikg serve did not start in 120 s")
     try:
-        yield Served(url, proc, log)
+        yield Served(url, proc, log, (env or {}).get("IKG_SERVER", os.environ.get("IKG_SERVER", "granian")))
     finally:
         proc.terminate()
         proc.wait(timeout=30)

@@ -113,10 +113,20 @@ def test_a_large_write_ahead_log_is_recovered_at_start_up_with_a_message(store, 
 
 
 def _children(pid: int) -> set[int]:
-    out = set()
-    for tid in os.listdir(f"/proc/{pid}/task"):
-        with contextlib.suppress(OSError):
-            out |= {int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()}
+    out: set[int] = set()
+    with contextlib.suppress(OSError):
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                out |= {int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()}
+    return out
+
+
+def _descendants(pid: int) -> set[int]:
+    """The processes under ``pid``, at any depth (`ikg serve` runs the app in a worker process
+    of Granian's, whose children the query workers are)."""
+    out = _children(pid)
+    for child in list(out):
+        out |= _descendants(child)
     return out
 
 
@@ -145,7 +155,7 @@ def test_a_server_killed_during_an_update_leaves_no_writer_and_nothing_committed
 
         url = f"http://127.0.0.1:{port}/sparql"
         wait_for(lambda: _up(url), what="ikg serve answering")
-        workers = {p for p in _children(server.pid) if "spawn_main" in _cmdline(p)}
+        workers = {p for p in _descendants(server.pid) if "spawn_main" in _cmdline(p)}
         version = build_version(store / "builds" / "tiny")
 
         def send() -> None:
@@ -156,8 +166,8 @@ def test_a_server_killed_during_an_update_leaves_no_writer_and_nothing_committed
 
         threading.Thread(target=send, daemon=True).start()
         # the writer: a new spawned child, once the workers were stopped for it
-        writer = wait_for(lambda: [p for p in _children(server.pid) - workers
-                                   if "spawn_main" in _cmdline(p) and not (workers & _children(server.pid))],
+        writer = wait_for(lambda: [p for p in _descendants(server.pid) - workers
+                                   if "spawn_main" in _cmdline(p) and not (workers & _descendants(server.pid))],
                           what="the update process starting")[0]
         server.kill()
         server.wait(timeout=60)
