@@ -50,6 +50,13 @@ class DatasetConflict(IkgError):
     code = "dataset_conflict"
 
 
+class UpdateFailed(IkgError):
+    """An update the engine refused as written (a graph it must find is missing, or one it
+    must create exists); the update is one transaction, so nothing was changed."""
+
+    code = "update_failed"
+
+
 class NotAcceptable(IkgError):
     """No format the client accepts fits the answer."""
 

@@ -29,7 +29,15 @@ from rdflib import BNode, Dataset, Graph, Literal, URIRef
 from rdflib.term import IdentifiedNode, Identifier, Node
 
 from graph import dataset, leases
-from graph.errors import BadParameter, NotAcceptable, QuerySyntaxError, StoreError, StoreNotFound
+from graph.errors import (
+    BadParameter,
+    IkgError,
+    NotAcceptable,
+    QuerySyntaxError,
+    StoreError,
+    StoreNotFound,
+    UpdateFailed,
+)
 from graph.leases import Lease
 from graph.lexer import undeclared_prefixes
 from graph.namespaces import PREFIXES
@@ -312,13 +320,27 @@ def _syntax_error(e: SyntaxError, text: str) -> QuerySyntaxError:
                             f"'PREFIX {name}: <{iri}>' at the start", detail)
 
 
-def _substitution_error(e: RuntimeError) -> QuerySyntaxError:
-    # pyoxigraph 0.5 binds a value only to a variable the SELECT projects, and says so with
-    # a RuntimeError
-    return QuerySyntaxError(
-        f"{e}: a bound parameter must be one of the variables the SELECT returns",
-        {"message": str(e)},
-    )
+#: pyoxigraph 0.5's RuntimeErrors that a request causes, and what they are: a bound value
+#: for a variable the SELECT does not project, and a graph that an update operation needs
+#: to exist (CLEAR, DROP, ADD...) or not to exist (CREATE) without SILENT.
+_PROJECTION = re.compile(r"does not contains? variable \?(\w+) in its SELECT projection")
+_GRAPH = re.compile(r"^The graph (<[^>]*>|\S+) (does not exist|already exists)$")
+
+
+def _engine_error(e: RuntimeError) -> IkgError:
+    """A RuntimeError of the engine as ikg's error: the two a request causes are 400s; any
+    other is a server fault (a 500, logged)."""
+    message = str(e)
+    if m := _PROJECTION.search(message):
+        return BadParameter(f"?{m.group(1)} is bound but the SELECT does not return it: a bound "
+                            "parameter must be one of the variables the SELECT returns",
+                            {"param": m.group(1)})
+    if m := _GRAPH.match(message):
+        hint = ("add SILENT to ignore a missing graph" if m.group(2) == "does not exist"
+                else "add SILENT to ignore a graph that exists")
+        return UpdateFailed(f"the update was not applied: the graph {m.group(1)} {m.group(2)} "
+                            f"({hint}); nothing was changed", {"graph": m.group(1).strip("<>")})
+    return StoreError(f"the engine failed: {message}")
 
 
 @contextmanager
@@ -329,7 +351,7 @@ def _translated(text: str) -> Iterator[None]:
     except SyntaxError as e:
         raise _syntax_error(e, text) from e
     except RuntimeError as e:
-        raise _substitution_error(e) from e
+        raise _engine_error(e) from e
     except OSError as e:
         raise StoreError(f"the store failed: {e}") from e
 

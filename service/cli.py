@@ -391,7 +391,6 @@ def serve(store: Path | None, host: str | None, port: int | None, threads: int |
                    err=True)
     if s["IKG_SERVER"] == "granian":
         from service.server import granian_server
-
         from service.wsgi import SERVER_PID
 
         # the app is built in Granian's worker, from the environment

@@ -65,6 +65,7 @@ STATUS: dict[str, int] = {
     "sparql_syntax": 400,
     "bad_parameter": 400,
     "dataset_conflict": 400,
+    "update_failed": 400,
     "missing_query": 400,
     "unknown_query": 404,
     "not_found": 404,

@@ -428,3 +428,11 @@ def test_a_get_with_update_over_the_wire_is_a_405_with_allow(served):
     with pytest.raises(urllib.error.HTTPError) as e:
         urllib.request.urlopen(urllib.request.Request(url, headers=AUTH), timeout=30)
     assert e.value.code == 405 and e.value.headers["Allow"] == "POST"
+
+
+def test_clearing_a_missing_graph_is_update_failed_and_silent_is_fine(client):
+    resp = _update(client, "CLEAR GRAPH <http://example.org/never>")
+    assert resp.status_code == 400
+    body = resp.get_json()
+    assert body["code"] == "update_failed" and body["detail"] == {"graph": "http://example.org/never"}
+    assert _update(client, "CLEAR SILENT GRAPH <http://example.org/never>").status_code == 204

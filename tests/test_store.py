@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from rdflib import XSD, Literal, URIRef
 
-from graph.errors import QuerySyntaxError
+from graph.errors import BadParameter, QuerySyntaxError, StoreError, UpdateFailed
 from graph.store import OxigraphGraph, QueryRequest, RdflibGraph
 from tests.conftest import FIXTURES
 
@@ -54,3 +54,42 @@ def test_streamed_answers_alike_in_both_engines(kg, fmt, start):
     body = b"".join(answer.chunks)
     assert answer.kind == "select" and body.startswith(start) and not answer.truncated
     assert b"ALPHA" in body and b"BETA" in body
+
+
+# ----------------------------------------------------------------------------- engine errors
+
+
+def test_a_bound_parameter_the_select_does_not_return_is_a_bad_parameter():
+    kg = OxigraphGraph()
+    kg.load(FIXTURES / "tiny.trig", "trig")
+    with pytest.raises(BadParameter) as e:
+        kg.query("SELECT ?p WHERE { ?p ?q ?o }", {"o": Literal("x")})
+    assert e.value.detail == {"param": "o"} and "?o" in e.value.message
+
+
+@pytest.mark.parametrize("update, graph, verb", [
+    ("CLEAR GRAPH <http://example.org/missing>", "http://example.org/missing", "does not exist"),
+    ("DROP GRAPH <http://example.org/missing>", "http://example.org/missing", "does not exist"),
+    ("CREATE GRAPH <http://example.org/g> ; CREATE GRAPH <http://example.org/g>", "http://example.org/g",
+     "already exists"),
+])
+def test_an_update_the_engine_refuses_is_update_failed_and_changes_nothing(update, graph, verb):
+    kg = OxigraphGraph()
+    kg.load(FIXTURES / "tiny.trig", "trig")
+    before = len(kg)
+    with pytest.raises(UpdateFailed) as e:
+        kg.update("INSERT DATA { <http://example.org/s> <http://example.org/p> 1 } ; " + update)
+    assert e.value.detail == {"graph": graph} and verb in e.value.message and "SILENT" in e.value.message
+    assert len(kg) == before  # one transaction: the INSERT before it was not applied either
+
+
+def test_any_other_engine_error_is_a_store_error(monkeypatch):
+    kg = OxigraphGraph()
+
+    class Failing:
+        def query(self, *args, **kwargs):
+            raise RuntimeError("something inside the engine broke")
+
+    monkeypatch.setattr(kg, "_store", Failing())
+    with pytest.raises(StoreError):
+        kg.stream(QueryRequest("SELECT * { ?s ?p ?o }", "json"))
