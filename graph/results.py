@@ -13,16 +13,14 @@ from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
+from graph.formats import RESULT_FORMATS
+
 __all__ = ["select_chunks", "ask_chunk", "RESULT_MEDIA_TYPES"]
 
 XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 RDF_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
-RESULT_MEDIA_TYPES = {
-    "json": "application/sparql-results+json",
-    "xml": "application/sparql-results+xml",
-    "csv": "text/csv; charset=utf-8",
-    "tsv": "text/tab-separated-values; charset=utf-8",
-}
+#: Result format name -> media type (from the one table of formats).
+RESULT_MEDIA_TYPES = {name: media for name, (_, _, media) in RESULT_FORMATS.items()}
 BATCH = 500
 
 

@@ -38,6 +38,7 @@ from graph.errors import (
     StoreNotFound,
     UpdateFailed,
 )
+from graph.formats import FILE_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
 from graph.leases import Lease
 from graph.lexer import undeclared_prefixes
 from graph.namespaces import PREFIXES
@@ -64,32 +65,9 @@ __all__ = [
     "FORMATS",
 ]
 
-#: File formats by name, with their Oxigraph format and rdflib name.
-FORMATS: dict[str, tuple[ox.RdfFormat, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "turtle"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "nt"),
-    "nquads": (ox.RdfFormat.N_QUADS, "nquads"),
-    "trig": (ox.RdfFormat.TRIG, "trig"),
-    "rdfxml": (ox.RdfFormat.RDF_XML, "xml"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "json-ld"),
-}
-
-
-#: Result formats of SELECT and ASK: name -> (Oxigraph format, rdflib name, media type).
-RESULT_FORMATS: dict[str, tuple[ox.QueryResultsFormat, str, str]] = {
-    "json": (ox.QueryResultsFormat.JSON, "json", "application/sparql-results+json"),
-    "xml": (ox.QueryResultsFormat.XML, "xml", "application/sparql-results+xml"),
-    "csv": (ox.QueryResultsFormat.CSV, "csv", "text/csv; charset=utf-8"),
-    "tsv": (ox.QueryResultsFormat.TSV, "tsv", "text/tab-separated-values; charset=utf-8"),
-}
-#: Formats of CONSTRUCT and DESCRIBE answers: name -> (Oxigraph format, rdflib name, media type).
-GRAPH_FORMATS: dict[str, tuple[ox.RdfFormat, str, str]] = {
-    "turtle": (ox.RdfFormat.TURTLE, "turtle", "text/turtle; charset=utf-8"),
-    "ntriples": (ox.RdfFormat.N_TRIPLES, "nt", "application/n-triples"),
-    "rdfxml": (ox.RdfFormat.RDF_XML, "xml", "application/rdf+xml"),
-    "jsonld": (ox.RdfFormat.JSON_LD, "json-ld", "application/ld+json"),
-    "nquads": (ox.RdfFormat.N_QUADS, "nquads", "application/n-quads"),
-}
+#: File formats the store loads (name -> (Oxigraph format, rdflib name)); answer formats:
+#: :mod:`graph.formats`, the one table of formats.
+FORMATS = FILE_FORMATS
 
 
 #: Prefixes used when writing Turtle and RDF/XML answers.

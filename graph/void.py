@@ -19,6 +19,7 @@ from rdflib import RDF, XSD, BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS
 
 from graph.errors import IkgError
+from graph.formats import TABLE
 from graph.namespaces import IKG, NUTS, PREFIXES, Graphs
 from graph.store import SERIALISATION_PREFIXES, KnowledgeGraph
 
@@ -220,10 +221,9 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
         g.add((ds, VOID.exampleResource, URIRef(example)))
     for ns in stats.vocabularies:
         g.add((ds, VOID.vocabulary, URIRef(ns)))
-    g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/Turtle")))
-    g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/N-Triples")))
-    g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/JSON-LD")))
-    g.add((ds, VOID.feature, URIRef("http://www.w3.org/ns/formats/RDF_XML")))
+    for f in TABLE:  # the formats every record's document is served in
+        if f.extension:
+            g.add((ds, VOID.feature, URIRef(f.w3c)))
     _count(g, ds, VOID.triples, stats.triples)
     _count(g, ds, VOID.entities, stats.entities)
     _count(g, ds, VOID.distinctSubjects, stats.distinct_subjects)

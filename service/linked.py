@@ -17,6 +17,7 @@ from graph import lineage, linked
 from graph import void as void_data
 from graph.errors import NotAcceptable, NotFound
 from graph.export import read_manifest
+from graph.formats import DOCUMENT_FORMATS, TABLE
 from graph.linked import INCOMING_PAGE, MONEY, Description, Triple, compact, doc_path, iri_of_doc, schema_org, to_rdf
 from graph.namespaces import IKG
 from graph.ontology import ONTOLOGY_FILE, PYLODE_STYLESHEET, ontology_graph, ontology_html, ontology_version
@@ -31,17 +32,12 @@ __all__ = ["bp", "FORMATS", "negotiate", "data_base", "link_target"]
 
 bp = Blueprint("linked", __name__)
 
-#: Extension -> (name of the format in :data:`graph.store.GRAPH_FORMATS`, whose serialiser
-#: writes it, or None for HTML; media type; name); order is preference for ``*/*``.
-FORMATS: dict[str, tuple[str | None, str, str]] = {
-    "ttl": ("turtle", "text/turtle", "Turtle"),
-    "jsonld": ("jsonld", "application/ld+json", "JSON-LD"),
-    "nt": ("ntriples", "application/n-triples", "N-Triples"),
-    "rdf": ("rdfxml", "application/rdf+xml", "RDF/XML"),
-    "html": (None, "text/html", "HTML"),
-}
+#: Extension -> (name of the format in :data:`graph.formats.GRAPH_FORMATS`, whose serialiser
+#: writes it, or None for HTML; media type; name): the RDF documents of the one table of
+#: formats, and the HTML page; order is preference for ``*/*``.
+FORMATS: dict[str, tuple[str | None, str, str]] = {**DOCUMENT_FORMATS, "html": (None, "text/html", "HTML")}
 #: Other media types clients send for the same formats.
-ALIASES = {"application/x-turtle": "ttl", "application/json": "jsonld", "text/plain": "nt",
+ALIASES = {**{alias: f.extension for f in TABLE if f.extension for alias in f.aliases},
            "application/xhtml+xml": "html"}
 
 

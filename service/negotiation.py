@@ -7,29 +7,12 @@ from collections.abc import Sequence
 
 from flask import Response, request
 
-from graph.store import GRAPH_FORMATS, RESULT_FORMATS, Streamed
+from graph.formats import FORMAT_PARAMS, GRAPH_MEDIA, RESULT_MEDIA
+from graph.store import Streamed
 
 __all__ = ["accepted_ranges", "best_offer", "negotiated_formats", "answer_response",
            "head_response", "FORMAT_PARAMS", "RESERVED_PARAMS"]
 
-#: Media types (without parameters) to format names, for Accept negotiation.
-RESULT_MEDIA = {media.split(";")[0]: name for name, (_, _, media) in RESULT_FORMATS.items()}
-RESULT_MEDIA["application/json"] = "json"
-RESULT_MEDIA["application/xml"] = "xml"
-GRAPH_MEDIA = {media.split(";")[0]: name for name, (_, _, media) in GRAPH_FORMATS.items()}
-GRAPH_MEDIA["application/x-turtle"] = "turtle"
-GRAPH_MEDIA["text/plain"] = "ntriples"
-GRAPH_MEDIA["application/xml"] = "rdfxml"
-#: Values of ``format=`` / ``output=`` / ``results=`` (SPARQLWrapper sends these) to
-#: (result format, graph format).
-FORMAT_PARAMS = {
-    "json": ("json", "jsonld"), "xml": ("xml", "rdfxml"), "csv": ("csv", None),
-    "tsv": ("tsv", None), "turtle": (None, "turtle"), "ttl": (None, "turtle"),
-    "n3": (None, "turtle"), "nt": (None, "ntriples"), "ntriples": (None, "ntriples"),
-    "n-triples": (None, "ntriples"), "rdf": (None, "rdfxml"), "rdfxml": (None, "rdfxml"),
-    "rdf+xml": (None, "rdfxml"), "json-ld": (None, "jsonld"), "jsonld": (None, "jsonld"),
-    "nquads": (None, "nquads"), "n-quads": (None, "nquads"),
-}  # fmt: skip
 #: Request parameters that choose the answer's form, not values of a named query.
 RESERVED_PARAMS = ("format", "output", "results")
 

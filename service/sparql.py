@@ -12,9 +12,10 @@ from werkzeug.exceptions import MethodNotAllowed
 
 from graph.answers import volatile
 from graph.errors import BadParameter, NotAcceptable
+from graph.formats import GRAPH_FORMATS, W3C_FORMATS
 from graph.guard import Limits, check_shape
 from graph.namespaces import iri_term, is_iri
-from graph.store import GRAPH_FORMATS, QueryRequest, UpdateRequest
+from graph.store import QueryRequest, UpdateRequest
 from service.caching import revalidate_by_version
 from service.errors import (
     MissingQuery,
@@ -41,10 +42,7 @@ revalidate_by_version(bp, _deterministic)
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 FORMATS_NS = Namespace("http://www.w3.org/ns/formats/")
 
-SD_RESULT_FORMATS = [FORMATS_NS.SPARQL_Results_JSON, FORMATS_NS.SPARQL_Results_XML,
-                     FORMATS_NS.SPARQL_Results_CSV, FORMATS_NS.SPARQL_Results_TSV,
-                     FORMATS_NS.Turtle, FORMATS_NS["N-Triples"], FORMATS_NS.RDF_XML,
-                     FORMATS_NS["JSON-LD"], FORMATS_NS["N-Quads"]]
+SD_RESULT_FORMATS = [URIRef(iri) for iri in W3C_FORMATS]
 
 
 def _operation() -> tuple[str, str | None]:

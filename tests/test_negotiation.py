@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pytest
 
+from graph.formats import TABLE
 from service.negotiation import best_offer
 
 ALPHA = "https://ikg.example.org/id/project/ALPHA"
@@ -64,3 +65,29 @@ def test_head_answers_like_get_with_its_length_and_no_body(client, url):
 def test_head_sparql_is_the_service_description(client):
     head = client.head("/sparql", headers={"Accept": "text/turtle"})
     assert head.status_code == 200 and head.mimetype == "text/turtle" and head.data == b""
+
+
+# ----------------------------------------------------------------------------- one table of formats
+
+ASK = "ASK { ?s ?p ?o }"
+CONSTRUCT = "CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 1"
+
+
+@pytest.mark.parametrize("fmt", [f for f in TABLE if f.kind == "results" or f.answer], ids=lambda f: f.name)
+def test_every_answer_format_of_the_table_is_negotiated_by_its_media_types(client, fmt):
+    query = ASK if fmt.kind == "results" else CONSTRUCT
+    for media in (fmt.media_type.split(";")[0], *fmt.aliases):
+        resp = client.get("/sparql", query_string={"query": query}, headers={"Accept": media})
+        assert resp.status_code == 200, (media, resp.get_data(as_text=True))
+        assert resp.mimetype == fmt.media_type.split(";")[0], media
+
+
+def test_the_service_description_and_the_documents_list_the_formats_of_the_table(client):
+    description = client.get("/sparql", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
+    for f in TABLE:
+        if f.kind == "results" or f.answer:
+            assert f"<{f.w3c}>" in description, f.name
+    page = client.get("/doc/project/ALPHA", headers={"Accept": "text/html"}).get_data(as_text=True)
+    for f in TABLE:
+        if f.extension:
+            assert f"ALPHA.{f.extension}" in page, f.name
