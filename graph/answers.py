@@ -151,8 +151,11 @@ class CachingExecutor(Executor):
                request.row_limit, request.base_iri, request.bindings)
         kept = self.cache.get(key)
         if kept is not None:
-            return Streamed(kept.kind, kept.media_type, kept.truncated, iter([kept.body]))
+            return Streamed.whole(kept.kind, kept.media_type, kept.truncated, kept.body)
         answer = self.inner.execute(request, timeout)
+        if answer.body is not None:  # whole already (most answers): kept at once
+            self.cache.put(key, _Answer(answer.kind, answer.media_type, answer.truncated, answer.body))
+            return answer
         return Streamed(answer.kind, answer.media_type, answer.truncated,
                         self._keeping(key, answer))
 

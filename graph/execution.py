@@ -689,7 +689,7 @@ class QueryPool(Executor):
         if msg[0] == "whole":
             self._release(worker)
             _, kind, media_type, truncated, body = msg
-            return Streamed(kind, media_type, truncated, iter([body]))
+            return Streamed.whole(kind, media_type, truncated, body)
         _, kind, media_type, truncated = msg
         return Streamed(kind, media_type, truncated, self._chunks(worker, deadline, limit))
 

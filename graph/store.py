@@ -133,12 +133,20 @@ class UpdateRequest:
 @dataclass
 class Streamed:
     """An answer being produced: its kind and media type, whether the row cap cut it, and
-    its bytes, in chunks."""
+    its bytes, in chunks; ``body`` holds them all when the answer is already whole in
+    memory (then ``chunks`` yields just it), so that it can be sent with its length."""
 
     kind: KindLiteral["select", "ask", "graph"]
     media_type: str
     truncated: bool
     chunks: Iterator[bytes]
+    body: bytes | None = None
+
+    @classmethod
+    def whole(cls, kind: KindLiteral["select", "ask", "graph"], media_type: str, truncated: bool,
+              body: bytes) -> Streamed:
+        """An answer whose bytes are all here."""
+        return cls(kind, media_type, truncated, iter([body]), body)
 
 
 @dataclass

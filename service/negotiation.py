@@ -98,7 +98,9 @@ def negotiated_formats() -> tuple[str | None, str | None]:
 
 def answer_response(answer: Streamed, row_limit: int) -> Response:
     """The HTTP response of a streamed answer: chunks, media type, Vary, truncation header."""
-    resp = Response(answer.chunks, content_type=answer.media_type)
+    # a whole answer is sent with its length (and may be compressed); others stream
+    body = answer.body if answer.body is not None else answer.chunks
+    resp = Response(body, content_type=answer.media_type)
     resp.headers["Vary"] = "Accept"
     if answer.truncated:
         resp.headers["Ikg-Result-Truncated"] = f"true; limit={row_limit}"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import logging
 import resource
 import socket
 import time
@@ -152,7 +153,7 @@ def granian_server(config: Mapping[str, Any], host: str, port: int, threads: int
     from granian.http import HTTP1Settings
     from granian.server import Server
 
-    return Server(
+    server = Server(
         "service.wsgi:create", address=host, port=port, interface=Interfaces.WSGI, factory=True,
         workers=1, blocking_threads=threads, http=HTTPModes.http1, websockets=False,
         # the request line and headers: hyper answers 414 or 431 beyond its buffer
@@ -162,6 +163,11 @@ def granian_server(config: Mapping[str, Any], host: str, port: int, threads: int
         # requests taken at once; more connections wait in the listen queue
         backpressure=config["IKG_CONNECTION_LIMIT"], backlog=max(128, min(4096, config["IKG_CONNECTION_LIMIT"])),
         respawn_failed_workers=True, workers_kill_timeout=10, log_access=False)
+    # Granian warns about more threads than cores, thinking of threads that compute; ikg's
+    # mostly wait for a query worker (the queries run in other processes)
+    logging.getLogger("_granian").addFilter(
+        lambda record: "Python threads, which seems quite high" not in record.getMessage())
+    return server
 
 
 #: The servers `ikg serve` can run (``IKG_SERVER``).
