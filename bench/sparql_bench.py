@@ -9,7 +9,8 @@ competes for the cores while one is measured):
   measure the change of a request path in the same run;
 - the reference app (`bench/reference_app.py`): Flask querying pyoxigraph in process under
   Granian with 2 workers, no timeout and no checks: the practical limit of a Python endpoint;
-- `oxigraph serve-read-only --union-default-graph` (PyPI `oxigraph`);
+- `oxigraph serve-read-only --union-default-graph` (PyPI `oxigraph`), as it starts (no
+  query timeout: a runaway query runs on) and with `--timeout-s` (a timeout, as ikg's);
 - `rdflib-endpoint serve` (rdflib's engine; skipped above --rdflib-max-scale).
 
 Then, through HTTP:
