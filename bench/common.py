@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import http.client
+import os
 import socket
 import subprocess
 import sys
@@ -61,6 +62,39 @@ def wait_ready(port: int, proc: subprocess.Popen, seconds: float, path: str,
     raise SystemExit(f"server on port {port} not ready after {seconds} s")
 
 
+def _tree_cpu(pid: int) -> float:
+    """CPU seconds used so far by ``pid`` and the processes under it."""
+    total = 0.0
+    pids, seen = [pid], set()
+    while pids:
+        p = pids.pop()
+        if p in seen:
+            continue
+        seen.add(p)
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+            for task in Path(f"/proc/{p}/task").iterdir():
+                pids += [int(c) for c in (task / "children").read_text().split()]
+        except (OSError, ValueError):
+            continue
+    return total
+
+
+def settle(pid: int, limit: float = 60.0) -> None:
+    """Wait until a server that answers has also finished starting (its query workers load
+    their modules and open the store after the first answer): until its processes use less
+    than 5% of a core over half a second, for at most ``limit`` seconds."""
+    deadline = time.monotonic() + limit
+    before = _tree_cpu(pid)
+    while time.monotonic() < deadline:
+        time.sleep(0.5)
+        now = _tree_cpu(pid)
+        if now - before < 0.025:
+            return
+        before = now
+
+
 @contextmanager
 def running(argv: list[str], port: int, path: str, seconds: float = 120, sparql: bool = True,
             env: dict | None = None) -> Iterator[float]:
@@ -68,7 +102,9 @@ def running(argv: list[str], port: int, path: str, seconds: float = 120, sparql:
     `wait_ready`); yields the seconds it took to be ready, and stops it afterwards."""
     proc = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
-        yield wait_ready(port, proc, seconds, path, sparql)
+        ready = wait_ready(port, proc, seconds, path, sparql)
+        settle(proc.pid)
+        yield ready
     finally:
         proc.terminate()
         try:
