@@ -5,8 +5,9 @@ Two views of the same lookups (forward and reverse lookups of different entities
 
 - one at a time, in this process, each layer added to the one below: the store alone (the
   query and writing its answer, what a query worker does), the worker pool (plus the
-  hand-over to a worker process and back), the Flask app through its test client (plus
-  routing, checks, negotiation, validators, headers, the log);
+  hand-over to a worker process and back), the Flask app called as a WSGI server calls it
+  (plus routing, checks, negotiation, validators, headers, the log), and the CPU time of the
+  thread that runs it;
 - under load: `ikg serve` with wrk at --clients connections, and the CPU time each process
   used per lookup (the server's process, which runs Granian and Flask, and the query
   workers), read from /proc before and after.
@@ -20,13 +21,13 @@ from __future__ import annotations
 
 import argparse
 import contextlib
+import logging
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.parse
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
@@ -49,7 +50,10 @@ def _per_lookup(run, queries: list[str], rounds: int = 3) -> float:
 
 
 def in_process(store_root: Path, queries: list[str]) -> dict[str, float]:
-    """Seconds per lookup: the store; the pool (one worker); the app through its test client."""
+    """Seconds per lookup: the store; the pool (one worker); the app as a WSGI server calls it;
+    and the CPU seconds of the thread that runs the app."""
+    from werkzeug.test import EnvironBuilder
+
     from graph.execution import QueryPool
     from graph.store import OxigraphGraph, QueryRequest, store_path
     from service.app import create_app
@@ -76,18 +80,29 @@ def in_process(store_root: Path, queries: list[str]) -> dict[str, float]:
     finally:
         pool.close()
     app = create_app({"IKG_STORE": str(store_root), "IKG_QUERY_WORKERS": 1, "IKG_ANSWER_CACHE_BYTES": 0})
+    logging.getLogger("ikg").setLevel(logging.INFO)  # the request log, as `ikg serve` writes it
+    logging.getLogger("ikg").addHandler(logging.StreamHandler(open(os.devnull, "w")))  # noqa: SIM115
     try:
-        client = app.test_client()
-        headers = {"Accept": "application/sparql-results+json"}
+        # called as a WSGI server calls it (environments made beforehand)
+        environs = {q: EnvironBuilder(path="/sparql", query_string={"query": q}, headers={
+            "Accept": "application/sparql-results+json"}, environ_base={"REMOTE_ADDR": "127.0.0.1"},
+        ).get_environ() for q in queries}
+
+        def start_response(status: str, headers: list, exc_info: object = None) -> None:
+            assert status.startswith("200"), status
 
         def flask(q: str) -> None:
-            resp = client.get("/sparql?" + urllib.parse.urlencode({"query": q}), headers=headers)
-            assert resp.status_code == 200, resp.data[:200]
-            resp.get_data()
+            body = app.wsgi_app(dict(environs[q]), start_response)
+            b"".join(body)
+            body.close()  # type: ignore[attr-defined]
 
         for q in queries[:200]:
             flask(q)
         out["flask"] = _per_lookup(flask, queries)
+        cpu = time.thread_time()
+        for q in queries:
+            flask(q)
+        out["flask_cpu"] = (time.thread_time() - cpu) / len(queries)
     finally:
         executor_of(app).close()
     return out
@@ -153,8 +168,10 @@ def main() -> None:
     print("| layer | cumulative | this layer |\n|---|---|---|")
     print(f"| store: the query and writing its answer | {ms['store']:.3f} | {ms['store']:.3f} |")
     print(f"| + hand-over to a query worker and back | {ms['pool']:.3f} | {ms['pool'] - ms['store']:.3f} |")
-    print(f"| + Flask: routing, checks, negotiation, validators, headers, log (test client) | "
+    print(f"| + the Flask app: routing, checks, negotiation, validators, headers, log | "
           f"{ms['flask']:.3f} | {ms['flask'] - ms['pool']:.3f} |")
+    print(f"\nCPU of the thread that runs the app, per lookup (hand-over included, waits not): "
+          f"{ms['flask_cpu']:.3f} ms")
     print(f"\nUnder load: `ikg serve`, wrk, {args.clients} connections, {args.seconds:g} s, "
           f"{len(queries):,} different lookups:\n")
     print(f"- {load['lookups_per_second']:.0f} lookups/s, p50 {load['p50_ms']:.2f} ms, "

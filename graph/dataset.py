@@ -34,7 +34,8 @@ from itertools import chain
 from graph.errors import DatasetConflict
 from graph.lexer import keywords, standalone, tokens
 
-__all__ = ["names_dataset", "update_dataset_clauses", "refuse_conflict", "with_using", "with_union"]
+__all__ = ["names_dataset", "update_dataset_clauses", "refuse_conflict", "with_using", "with_union",
+           "graphs_named"]
 
 #: Cheap tests (in C) that spare most texts the token pass: no FROM, no USING or WITH, no WHERE.
 _MENTIONS_FROM = re.compile("from", re.IGNORECASE)
@@ -197,6 +198,35 @@ def with_using(update: str, using: Sequence[str], using_named: Sequence[str]) ->
                              for op in _operations(update) if op.where is not None])
 
 
+#: Keywords after which an update names a graph: ``GRAPH <g>`` (data, templates, patterns,
+#: CREATE, CLEAR, DROP, LOAD ... INTO GRAPH), ``TO <g>`` (ADD, MOVE, COPY), ``WITH <g>``.
+_BEFORE_GRAPH = frozenset({"GRAPH", "TO", "WITH"})
+
+
+def graphs_named(update: str) -> list[str]:
+    """The absolute IRIs written after ``GRAPH``, ``TO`` or ``WITH`` in ``update``, in order,
+    once each (graphs named by prefixed names or variables are not read).
+
+    Examples
+    --------
+    >>> graphs_named("INSERT DATA { GRAPH <urn:a> { <urn:s> <urn:p> 1 } } ; COPY <urn:a> TO <urn:b>")
+    ['urn:a', 'urn:b']
+    """
+    out: dict[str, None] = {}
+    after = False
+    for m in tokens(update):
+        if m.lastgroup == "word":
+            after = standalone(update, m) and m.group().upper() in _BEFORE_GRAPH
+        elif m.lastgroup == "iri":
+            iri = m.group()[1:-1]
+            if after and ":" in iri:
+                out[iri] = None
+            after = False
+        elif m.lastgroup != "comment":
+            after = False
+    return list(out)
+
+
 def with_union(update: str, named_graphs: Iterable[str], copy: str) -> str:
     """``update`` with the union of all graphs written as the dataset of each operation that
     has a ``WHERE`` and no dataset of its own.
@@ -218,7 +248,10 @@ def with_union(update: str, named_graphs: Iterable[str], copy: str) -> str:
     reading = [op for op in ops if op.where is not None and op.body is not None and not op.own_dataset]
     if not reading:
         return update
-    named = list(named_graphs)
+    # graphs the update itself creates or fills are in the union of its later operations:
+    # every graph it names joins those the store holds (one that stays empty adds nothing)
+    held = list(named_graphs)
+    named = held + [g for g in graphs_named(update) if g not in held and g != copy]
     clauses = _clauses([copy, *named], named)
     inserts: list[tuple[int, str]] = []
     for op in reading:

@@ -210,6 +210,11 @@ def test_an_updates_where_sees_the_stores_default_graph_in_the_union_too(client)
     assert _update(client, two).status_code == 204
     assert _seen(client) == ["BETA", "GAMMA"]
     assert _query(client, NAMED.format(dataset="")) == 3  # generated, real, urn:out
+    # a graph an earlier operation creates and fills is in a later operation's union
+    created = (f"INSERT DATA {{ GRAPH <urn:new> {{ <{ID}ALPHA> <urn:flag> 'z' }} }} ;\n"
+               "INSERT { GRAPH <urn:out> { ?p <urn:seen> true } } WHERE { ?p <urn:flag> 'z' }")
+    assert _update(client, created).status_code == 204
+    assert _seen(client) == ["ALPHA", "BETA", "GAMMA"]
 
 
 def test_using_graph_uri_and_using_named_graph_uri_are_the_dataset_of_the_where(client):
