@@ -49,9 +49,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IKG_HOST", "127.0.0.1", str, "Address `ikg serve` listens on."),
     Setting("IKG_PORT", 8000, int, "Port `ikg serve` listens on."),
     Setting("IKG_SERVER", "granian", _server,
-            "HTTP server of `ikg serve`: `granian` (Rust; about twice waitress's lookups a "
-            "second) or `waitress` (pure Python; answers the requests it refuses, 413 and 431, "
-            "in ikg's JSON error shape)."),
+            "HTTP server of `ikg serve`: `granian` (Rust HTTP, the faster) or `waitress` (pure "
+            "Python; answers the requests it refuses, 413 and 431, in ikg's JSON error shape)."),
     Setting("IKG_THREADS", 24, int,
             "Threads of the HTTP server that run the app: requests handled at once, including "
             "those waiting for a query worker."),
