@@ -4,7 +4,8 @@ For each scale: build the graph with `ikg build`, dump it as N-Quads, load that 
 Oxigraph server store, and start the servers one at a time on loopback (nothing else
 competes for the cores while one is measured):
 
-- `ikg serve` (Granian), with the answer cache off, so that every answer is computed;
+- `ikg serve` (Granian), with the answer cache off, so that every answer is computed, with
+  the app in one process (the default) and in two (`IKG_PROCESSES=2`, 2 query workers each);
 - optionally `ikg serve` of an earlier commit (--baseline REF, run from a git worktree), to
   measure the change of a request path in the same run;
 - the reference app (`bench/reference_app.py`): Flask querying pyoxigraph in process under
@@ -256,7 +257,11 @@ def bench_scale(scale: float, args: argparse.Namespace, tmp: Path, baseline: Pat
     os.sync()
     ikg_env = dict(os.environ, IKG_QUERY_TIMEOUT=str(args.peer_timeout), IKG_ANSWER_CACHE_BYTES="0")
     ikg = [str(BIN / "ikg"), "serve", "--store", str(store), "--port", "{port}"]
-    commands: dict[str, tuple[list[str], str, dict | None]] = {"ikg": (ikg, "/sparql", ikg_env)}
+    commands: dict[str, tuple[list[str], str, dict | None]] = {
+        "ikg": (ikg, "/sparql", ikg_env),
+        # a read-only server with the app in two processes (IKG_PROCESSES), workers split
+        "ikg, 2 processes": (ikg, "/sparql", dict(ikg_env, IKG_PROCESSES="2", IKG_QUERY_WORKERS="2")),
+    }
     if baseline is not None:
         commands["ikg baseline"] = (ikg, "/sparql", dict(ikg_env, PYTHONPATH=str(baseline)))
     commands["reference app"] = (

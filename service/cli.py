@@ -11,7 +11,7 @@ from pathlib import Path
 
 import click
 
-from graph.errors import IkgError
+from graph.errors import BadParameter, IkgError
 from service.settings import load_settings
 
 __all__ = ["main", "cli"]
@@ -375,6 +375,13 @@ def serve(store: Path | None, host: str | None, port: int | None, threads: int |
     host, port = host or s["IKG_HOST"], port or s["IKG_PORT"]
     threads = threads or s["IKG_THREADS"]
     try:
+        if s["IKG_PROCESSES"] < 1 or (s["IKG_PROCESSES"] > 1 and (
+                s["IKG_UPDATE_TOKEN"] or s["IKG_SERVER"] != "granian")):
+            raise BadParameter(
+                f"IKG_PROCESSES={s['IKG_PROCESSES']}: one process or more, and more than one only "
+                "under Granian with updates off (an update takes every reader of the store out of "
+                "service, which one process does for its own query workers only)",
+                {"param": "IKG_PROCESSES"})
         names = _served_graphs(root)
     except IkgError as e:
         _fail(e)
@@ -383,7 +390,7 @@ def serve(store: Path | None, host: str | None, port: int | None, threads: int |
     connections = s["IKG_CONNECTION_LIMIT"]
     click.echo(f"serving {len(names)} named graphs from {root} on http://{host}:{port}/ with "
                f"{s['IKG_SERVER']} (query timeout {s['IKG_QUERY_TIMEOUT']:g} s, "
-               f"{s['IKG_QUERY_WORKERS']} query workers, up to {connections} "
+               f"{s['IKG_PROCESSES']} x {s['IKG_QUERY_WORKERS']} query workers, up to {connections} "
                f"connections, idle ones closed after {s['IKG_CHANNEL_TIMEOUT']} s)")
     if open_files < connections + 100:
         click.echo(f"warning: this process may open only {open_files} files, fewer than "

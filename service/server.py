@@ -1,10 +1,10 @@
 """The HTTP servers of `ikg serve`: Granian (the default) or waitress, with the limits of the settings.
 
-Granian (a Rust HTTP server that runs WSGI apps) reads and writes HTTP outside Python, which
-doubles the lookups a second compared with waitress (README, "Speed"). It runs the app in
-one worker process: that process owns the query workers, so fair admission between clients
-and the hand-over of the store to an update stay decided in one place; the queries
-themselves run in the query worker processes, which is where more cores help.
+Granian (a Rust HTTP server that runs WSGI apps) reads and writes HTTP outside Python (README,
+"Benchmarks"). It runs the app in one worker process by default: that process owns the query
+workers, so fair admission between clients and the hand-over of the store to an update stay
+decided in one place. A read-only server may run several (``IKG_PROCESSES``), each with its
+own query workers, cache and admission.
 waitress (``IKG_SERVER=waitress``) remains for platforms without Granian's wheels, and
 answers requests it refuses (431, 413) in ikg's JSON error shape.
 """
@@ -147,15 +147,17 @@ def make_server(app: Any, host: str, port: int, threads: int) -> Any:
 
 def granian_server(config: Mapping[str, Any], host: str, port: int, threads: int) -> Any:
     """A Granian server of :func:`service.wsgi.create` on ``host:port`` with the limits of
-    ``config`` (the settings); ``serve()`` serves until interrupted. The app is built in
-    Granian's worker process from the environment, where the caller put its options."""
+    ``config`` (the settings) and ``IKG_PROCESSES`` worker processes; ``serve()`` serves until
+    interrupted. The app is built in each worker process from the environment, where the
+    caller put its options."""
     from granian.constants import HTTPModes, Interfaces
     from granian.http import HTTP1Settings
     from granian.server import Server
 
     server = Server(
         "service.wsgi:create", address=host, port=port, interface=Interfaces.WSGI, factory=True,
-        workers=1, blocking_threads=threads, http=HTTPModes.http1, websockets=False,
+        workers=config["IKG_PROCESSES"], blocking_threads=threads, http=HTTPModes.http1,
+        websockets=False,
         # the request line and headers: hyper answers 414 or 431 beyond its buffer
         http1_settings=HTTP1Settings(
             header_read_timeout=min(60, config["IKG_CHANNEL_TIMEOUT"]) * 1000,

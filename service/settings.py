@@ -51,6 +51,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("IKG_SERVER", "granian", _server,
             "HTTP server of `ikg serve`: `granian` (Rust HTTP, the faster) or `waitress` (pure "
             "Python; answers the requests it refuses, 413 and 431, in ikg's JSON error shape)."),
+    Setting("IKG_PROCESSES", 1, int,
+            "Processes that run the app under Granian, each with its own query workers, answer "
+            "cache and admission limits: more answer more lookups a second (2 on 2 cores: 1.4x). "
+            "Read-only servers only: with IKG_UPDATE_TOKEN set, `ikg serve` refuses more than 1, "
+            "since an update must take every reader of the store out of service."),
     Setting("IKG_THREADS", 24, int,
             "Threads of the HTTP server that run the app: requests handled at once, including "
             "those waiting for a query worker."),

@@ -325,3 +325,36 @@ def test_a_killed_server_leaves_no_process_behind(tiny_location, server):
         served.proc.send_signal(signal.SIGKILL)
         served.proc.wait(timeout=30)
         wait_for(lambda: not any(_alive(p) for p in tree), what="every process of the server exiting")
+
+
+def test_a_read_only_server_may_run_the_app_in_several_processes(tiny_location):
+    """IKG_PROCESSES=2: two app processes under Granian, each with its own query workers;
+    both answer, and a killed `ikg serve` takes them all with it."""
+    with running_server(tiny_location.root, {"IKG_PROCESSES": "2", "IKG_QUERY_WORKERS": "1"}) as served:
+        def apps() -> list[int]:
+            return [p for p in _tree(served.proc.pid) - {served.proc.pid}
+                    if "ikg serve" in Path(f"/proc/{p}/cmdline").read_text(errors="replace").replace("\0", " ")]
+
+        assert len(wait_for(lambda: apps() if len(apps()) == 2 else None, what="two app processes")) == 2
+        for _ in range(20):  # new connections, spread by the kernel over the two processes
+            with urllib.request.urlopen(served.url + "/sparql?" + urllib.parse.urlencode(
+                    {"query": COUNT, "format": "csv"}), timeout=30) as resp:
+                assert resp.read().decode().split() == ["n", "2"]
+        tree = _tree(served.proc.pid)
+        assert len(tree) >= 5  # ikg serve, two app processes, a query worker each
+        served.proc.send_signal(signal.SIGKILL)
+        served.proc.wait(timeout=30)
+        wait_for(lambda: not any(_alive(p) for p in tree), what="every process of the server exiting")
+
+
+@pytest.mark.parametrize("env", [{"IKG_PROCESSES": "2", "IKG_UPDATE_TOKEN": "secret"},
+                                 {"IKG_PROCESSES": "2", "IKG_SERVER": "waitress"},
+                                 {"IKG_PROCESSES": "0"}])
+def test_several_processes_are_refused_with_updates_or_waitress(tiny_location, env):
+    import subprocess
+
+    from tests.conftest import IKG
+
+    run = subprocess.run([IKG, "serve", "--store", str(tiny_location.root), "--port", "1"],
+                         capture_output=True, text=True, env=dict(os.environ, **env), timeout=120)
+    assert run.returncode == 2 and "IKG_PROCESSES" in run.stderr
