@@ -39,8 +39,8 @@ from typing import Any
 
 from graph.errors import InputDataError
 
-__all__ = ["COLUMNS", "Beneficiary", "Operation", "Note", "ListOfOperations", "read_operations",
-           "place", "normalised_post_code"]
+__all__ = ["COLUMNS", "Beneficiary", "Operation", "Organisation", "Note", "ListOfOperations",
+           "read_operations", "place", "normalised_post_code", "organisation_key", "organisations"]
 
 #: The columns: field -> (English name, French name, required). Names as the programme
 #: writes them in its bilingual headers ("Index / Indice").
@@ -452,3 +452,49 @@ def place(country: str, post_code: str | None) -> tuple[str, str]:
 def beneficiaries(ops: Iterable[Operation]) -> int:
     """How many beneficiaries (participations) ``ops`` hold."""
     return sum(len(op.beneficiaries) for op in ops)
+
+
+# ----------------------------------------------------------------------------- organisations
+
+
+@dataclass
+class Organisation:
+    """Beneficiaries that are one organisation: the same normalised name in the same country.
+    ``name`` is the first spelling met; ``names`` every spelling, in order."""
+
+    key: tuple[str, str]
+    name: str
+    country: str
+    names: list[str] = field(default_factory=list)
+    rows: list[int] = field(default_factory=list)
+
+
+def organisation_key(name: str, country: str) -> tuple[str, str]:
+    """(normalised name, country): accents, case, punctuation and spacing ignored.
+
+    >>> organisation_key("Université de Genève, ", "CH") == organisation_key("UNIVERSITE DE GENEVE", "CH")
+    True
+    """
+    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip(), country
+
+
+def organisations(ops: Iterable[Operation]) -> tuple[dict[tuple[str, str], Organisation], list[Note]]:
+    """The organisations of ``ops``' beneficiaries, deduplicated by :func:`organisation_key`,
+    and a note for each merge of different spellings (an organisation in several projects
+    under one spelling is no merge to report)."""
+    found: dict[tuple[str, str], Organisation] = {}
+    notes: list[Note] = []
+    for op in ops:
+        for b in op.beneficiaries:
+            key = organisation_key(b.name, b.country)
+            org = found.get(key)
+            if org is None:
+                org = found[key] = Organisation(key, b.name, b.country)
+            elif b.name not in org.names:
+                notes.append(Note(b.row, "beneficiary", b.name, "merged",
+                                  f"the same organisation as {org.name!r} ({org.country}, row {org.rows[0]})"))
+            if b.name not in org.names:
+                org.names.append(b.name)
+            org.rows.append(b.row)
+    return found, notes

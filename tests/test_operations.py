@@ -18,7 +18,7 @@ from decimal import Decimal
 import pytest
 
 from graph.errors import InputDataError
-from graph.operations import _aligned, normalised_post_code, place, read_operations
+from graph.operations import _aligned, normalised_post_code, organisation_key, organisations, place, read_operations
 from tests.conftest import FIXTURES
 
 PACKED = FIXTURES / "list-of-operations-CD-ETA.csv"
@@ -133,3 +133,17 @@ def test_a_huge_file_is_refused_before_it_is_read(tmp_path):
         read_operations(path)
     assert e.value.detail["bytes"] == 50 * 1024 * 1024
     assert os.path.getsize(path) == 50 * 1024 * 1024
+
+
+def test_organisations_are_deduplicated_by_name_and_country_and_every_merge_reported(tmp_path):
+    path = tmp_path / "orgs.csv"
+    path.write_text(
+        "Index,Operation name,Beneficiary name,Total eligible expenditure allocated to the operation,Country\n"
+        "PGI1,A,Université de Genève;Region X,1;2,CH;FR\n"
+        "PGI2,B,UNIVERSITE DE GENEVE ;Region X;Region X,3;4;5,CH;FR;DE\n",
+        encoding="utf-8")
+    orgs, notes = organisations(read_operations(path).operations.values())
+    assert len(orgs) == 3  # Geneva once; Region X in France, and another in Germany
+    geneva = orgs[organisation_key("Université de Genève", "CH")]
+    assert geneva.names == ["Université de Genève", "UNIVERSITE DE GENEVE"] and geneva.rows == [2, 3]
+    assert [(n.row, n.value, n.action) for n in notes] == [(3, "UNIVERSITE DE GENEVE", "merged")]
