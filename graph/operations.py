@@ -449,11 +449,6 @@ def place(country: str, post_code: str | None) -> tuple[str, str]:
     return country, "country"
 
 
-def beneficiaries(ops: Iterable[Operation]) -> int:
-    """How many beneficiaries (participations) ``ops`` hold."""
-    return sum(len(op.beneficiaries) for op in ops)
-
-
 # ----------------------------------------------------------------------------- organisations
 
 
