@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
@@ -161,6 +162,45 @@ def tiny_location(tmp_path_factory) -> StoreLocation:
         kg.close()
         loc.switch(lease.folder)
     return loc
+
+
+# ----------------------------------------------------------------------------- processes
+
+
+def children(pid: int) -> set[int]:
+    """The processes ``pid`` started (of any of its threads)."""
+    out: set[int] = set()
+    with contextlib.suppress(OSError):
+        for tid in os.listdir(f"/proc/{pid}/task"):
+            with contextlib.suppress(OSError):
+                out |= {int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()}
+    return out
+
+
+def descendants(pid: int) -> set[int]:
+    """The processes under ``pid``, at any depth (`ikg serve` runs the app in a worker process
+    of Granian's, whose children the query workers are)."""
+    out = children(pid)
+    for child in list(out):
+        out |= descendants(child)
+    return out
+
+
+def cmdline(pid: int) -> str:
+    """The command line of ``pid``, its arguments joined by spaces ("" once it is gone)."""
+    try:
+        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
+    except OSError:
+        return ""
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie does not)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
 
 
 def wait_for(condition, limit: float = 120.0, what: str = "the condition"):

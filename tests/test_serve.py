@@ -17,7 +17,7 @@ import pytest
 from rdflib import Graph
 from SPARQLWrapper import CSV, JSON, JSONLD, TSV, TURTLE, XML, SPARQLWrapper
 
-from tests.conftest import running_server, wait_for
+from tests.conftest import IKG, alive, cmdline, descendants, running_server, wait_for
 
 COUNT = ("PREFIX ikg: <https://ikg.example.org/ontology#> "
          "SELECT (COUNT(DISTINCT ?project) AS ?n) WHERE { ?project a ikg:Project }")
@@ -294,37 +294,20 @@ def test_head_over_the_wire_sends_headers_and_nothing_else(public, path, media):
     assert body == b""
 
 
-def _tree(pid: int) -> set[int]:
-    """``pid`` and the processes under it, at any depth."""
-    out = {pid}
-    for tid in os.listdir(f"/proc/{pid}/task") if os.path.exists(f"/proc/{pid}") else []:
-        try:
-            children = Path(f"/proc/{pid}/task/{tid}/children").read_text().split()
-        except OSError:
-            continue
-        for child in children:
-            out |= _tree(int(child))
-    return out
-
-
-def _alive(pid: int) -> bool:
-    try:
-        return Path(f"/proc/{pid}/stat").read_text().split(") ")[1][0] != "Z"
-    except OSError:
-        return False
-
-
 @pytest.mark.parametrize("server", ["granian", "waitress"])
 def test_a_killed_server_leaves_no_process_behind(tiny_location, server):
     """SIGKILL to `ikg serve`: Granian's worker (which holds the app and the query workers)
     and every query worker exit with it, rather than serving on as orphans."""
     with running_server(tiny_location.root, {"IKG_SERVER": server, "IKG_QUERY_WORKERS": "2"}) as served:
         # ikg serve and two query workers, and Granian's worker between them
-        tree = wait_for(lambda: _tree(served.proc.pid) if len(_tree(served.proc.pid)) >= 3 else None,
-                        what="the server's processes")
+        def tree_of_three() -> set[int] | None:
+            tree = {served.proc.pid} | descendants(served.proc.pid)
+            return tree if len(tree) >= 3 else None
+
+        tree = wait_for(tree_of_three, what="the server's processes")
         served.proc.send_signal(signal.SIGKILL)
         served.proc.wait(timeout=30)
-        wait_for(lambda: not any(_alive(p) for p in tree), what="every process of the server exiting")
+        wait_for(lambda: not any(alive(p) for p in tree), what="every process of the server exiting")
 
 
 def test_a_read_only_server_may_run_the_app_in_several_processes(tiny_location):
@@ -332,19 +315,18 @@ def test_a_read_only_server_may_run_the_app_in_several_processes(tiny_location):
     both answer, and a killed `ikg serve` takes them all with it."""
     with running_server(tiny_location.root, {"IKG_PROCESSES": "2", "IKG_QUERY_WORKERS": "1"}) as served:
         def apps() -> list[int]:
-            return [p for p in _tree(served.proc.pid) - {served.proc.pid}
-                    if "ikg serve" in Path(f"/proc/{p}/cmdline").read_text(errors="replace").replace("\0", " ")]
+            return [p for p in descendants(served.proc.pid) if "ikg serve" in cmdline(p)]
 
         assert len(wait_for(lambda: apps() if len(apps()) == 2 else None, what="two app processes")) == 2
         for _ in range(20):  # new connections, spread by the kernel over the two processes
             with urllib.request.urlopen(served.url + "/sparql?" + urllib.parse.urlencode(
                     {"query": COUNT, "format": "csv"}), timeout=30) as resp:
                 assert resp.read().decode().split() == ["n", "2"]
-        tree = _tree(served.proc.pid)
+        tree = {served.proc.pid} | descendants(served.proc.pid)
         assert len(tree) >= 5  # ikg serve, two app processes, a query worker each
         served.proc.send_signal(signal.SIGKILL)
         served.proc.wait(timeout=30)
-        wait_for(lambda: not any(_alive(p) for p in tree), what="every process of the server exiting")
+        wait_for(lambda: not any(alive(p) for p in tree), what="every process of the server exiting")
 
 
 @pytest.mark.parametrize("env", [{"IKG_PROCESSES": "2", "IKG_UPDATE_TOKEN": "secret"},
@@ -353,7 +335,6 @@ def test_a_read_only_server_may_run_the_app_in_several_processes(tiny_location):
 def test_several_processes_are_refused_with_updates_or_waitress(tiny_location, env):
     import subprocess
 
-    from tests.conftest import IKG
 
     run = subprocess.run([IKG, "serve", "--store", str(tiny_location.root), "--port", "1"],
                          capture_output=True, text=True, env=dict(os.environ, **env), timeout=120)

@@ -30,7 +30,7 @@ from graph.execution import (
     wal_bytes,
 )
 from graph.store import QueryRequest, build_version, store_path
-from tests.conftest import IKG, _free_port, wait_for
+from tests.conftest import IKG, _free_port, alive, children, cmdline, descendants, wait_for
 from tests.test_guard import tiny_store
 
 ASK = "ASK { GRAPH <urn:big> { <urn:s7> ?p ?o } }"
@@ -81,8 +81,8 @@ def test_a_large_update_commits_answers_and_moves_the_version_with_the_flush_out
         version = build_version(store / "builds" / "tiny")[0]
         pool.update(big_insert(150_000))
         if kill_the_flush:
-            for pid in _children(os.getpid()):
-                if "spawn_main" in _cmdline(pid) and pid not in {w.process.pid for w in pool._all}:
+            for pid in children(os.getpid()):
+                if "spawn_main" in cmdline(pid) and pid not in {w.process.pid for w in pool._all}:
                     os.kill(pid, signal.SIGKILL)  # the writer, flushing (if it has not finished)
         assert build_version(store / "builds" / "tiny")[0] != version
         assert _ask(pool)  # waits for the flush (or recovery) and fresh workers, then sees the data
@@ -112,39 +112,6 @@ def test_a_large_write_ahead_log_is_recovered_at_start_up_with_a_message(store, 
         pool.close()
 
 
-def _children(pid: int) -> set[int]:
-    out: set[int] = set()
-    with contextlib.suppress(OSError):
-        for tid in os.listdir(f"/proc/{pid}/task"):
-            with contextlib.suppress(OSError):
-                out |= {int(c) for c in Path(f"/proc/{pid}/task/{tid}/children").read_text().split()}
-    return out
-
-
-def _descendants(pid: int) -> set[int]:
-    """The processes under ``pid``, at any depth (`ikg serve` runs the app in a worker process
-    of Granian's, whose children the query workers are)."""
-    out = _children(pid)
-    for child in list(out):
-        out |= _descendants(child)
-    return out
-
-
-def _cmdline(pid: int) -> str:
-    try:
-        return Path(f"/proc/{pid}/cmdline").read_bytes().replace(b"\0", b" ").decode()
-    except OSError:
-        return ""
-
-
-def _alive(pid: int) -> bool:
-    try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError:
-        return False
-    return state != "Z"
-
-
 def test_a_server_killed_during_an_update_leaves_no_writer_and_nothing_committed(store):
     port = _free_port()
     env = dict(os.environ, IKG_UPDATE_TOKEN="secret", IKG_QUERY_WORKERS="1", IKG_QUERY_TIMEOUT="120")
@@ -155,7 +122,7 @@ def test_a_server_killed_during_an_update_leaves_no_writer_and_nothing_committed
 
         url = f"http://127.0.0.1:{port}/sparql"
         wait_for(lambda: _up(url), what="ikg serve answering")
-        workers = {p for p in _descendants(server.pid) if "spawn_main" in _cmdline(p)}
+        workers = {p for p in descendants(server.pid) if "spawn_main" in cmdline(p)}
         version = build_version(store / "builds" / "tiny")
 
         def send() -> None:
@@ -166,12 +133,12 @@ def test_a_server_killed_during_an_update_leaves_no_writer_and_nothing_committed
 
         threading.Thread(target=send, daemon=True).start()
         # the writer: a new spawned child, once the workers were stopped for it
-        writer = wait_for(lambda: [p for p in _descendants(server.pid) - workers
-                                   if "spawn_main" in _cmdline(p) and not (workers & _descendants(server.pid))],
+        writer = wait_for(lambda: [p for p in descendants(server.pid) - workers
+                                   if "spawn_main" in cmdline(p) and not (workers & descendants(server.pid))],
                           what="the update process starting")[0]
         server.kill()
         server.wait(timeout=60)
-        wait_for(lambda: not _alive(writer), what="the orphaned writer exiting")
+        wait_for(lambda: not alive(writer), what="the orphaned writer exiting")
     finally:
         if server.poll() is None:
             server.kill()
@@ -308,10 +275,10 @@ def test_stop_signal_is_not_needed_for_workers_to_exit_with_their_pool(store):
     proc = subprocess.Popen([sys.executable, "-c", script, str(store_path(store)),
                              str(Path(__file__).parent.parent)], stdout=subprocess.PIPE, text=True)
     pids = [int(p) for p in proc.stdout.readline().split()]
-    assert len(pids) == 2 and all(_alive(p) for p in pids)
+    assert len(pids) == 2 and all(alive(p) for p in pids)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=60)
-    wait_for(lambda: not any(_alive(p) for p in pids), what="the workers exiting")
+    wait_for(lambda: not any(alive(p) for p in pids), what="the workers exiting")
 
 
 def test_behind_a_trusted_proxy_the_client_is_the_address_it_forwards(tiny_kg):
