@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import socket
@@ -13,7 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-__all__ = ["BIN", "build_store", "free_port", "load_oxigraph", "running", "wait_ready"]
+__all__ = ["BIN", "build_store", "cpu_seconds", "free_port", "load_oxigraph", "process_tree", "running",
+           "settle", "wait_ready"]
 
 BIN = Path(sys.executable).parent
 
@@ -62,23 +64,25 @@ def wait_ready(port: int, proc: subprocess.Popen, seconds: float, path: str,
     raise SystemExit(f"server on port {port} not ready after {seconds} s")
 
 
-def _tree_cpu(pid: int) -> float:
-    """CPU seconds used so far by ``pid`` and the processes under it."""
-    total = 0.0
-    pids, seen = [pid], set()
-    while pids:
-        p = pids.pop()
-        if p in seen:
-            continue
-        seen.add(p)
-        try:
-            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
-            total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-            for task in Path(f"/proc/{p}/task").iterdir():
-                pids += [int(c) for c in (task / "children").read_text().split()]
-        except (OSError, ValueError):
-            continue
-    return total
+def process_tree(pid: int) -> list[int]:
+    """``pid`` and the processes under it, at any depth (gone ones left out)."""
+    out = [pid]
+    with contextlib.suppress(OSError):
+        for task in Path(f"/proc/{pid}/task").iterdir():
+            with contextlib.suppress(OSError, ValueError):
+                for child in (task / "children").read_text().split():
+                    out += process_tree(int(child))
+    return out
+
+
+def cpu_seconds(pids: list[int]) -> dict[int, float]:
+    """The CPU seconds (user and system) each of ``pids`` has used so far (gone ones left out)."""
+    out = {}
+    for pid in pids:
+        with contextlib.suppress(OSError, ValueError, IndexError):
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            out[pid] = (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return out
 
 
 def settle(pid: int, limit: float = 60.0) -> None:
@@ -86,10 +90,10 @@ def settle(pid: int, limit: float = 60.0) -> None:
     their modules and open the store after the first answer): until its processes use less
     than 5% of a core over half a second, for at most ``limit`` seconds."""
     deadline = time.monotonic() + limit
-    before = _tree_cpu(pid)
+    before = sum(cpu_seconds(process_tree(pid)).values())
     while time.monotonic() < deadline:
         time.sleep(0.5)
-        now = _tree_cpu(pid)
+        now = sum(cpu_seconds(process_tree(pid)).values())
         if now - before < 0.025:
             return
         before = now

@@ -20,7 +20,6 @@ Usage: python bench/request_path.py [--scale 1] [--store PATH] [--seconds 10] [-
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import os
 import statistics
@@ -32,10 +31,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench.common import BIN, build_store, free_port, running  # noqa: E402
+from bench.common import BIN, build_store, cpu_seconds, free_port, process_tree, running  # noqa: E402
 from bench.sparql_bench import lookups, throughput, wrk_script  # noqa: E402
-
-TICK = os.sysconf("SC_CLK_TCK")
 
 
 def _per_lookup(run, queries: list[str], rounds: int = 3) -> float:
@@ -108,25 +105,6 @@ def in_process(store_root: Path, queries: list[str]) -> dict[str, float]:
     return out
 
 
-def _cpu(pids: list[int]) -> dict[int, float]:
-    out = {}
-    for pid in pids:
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            out[pid] = (int(fields[11]) + int(fields[12])) / TICK
-        except OSError:
-            pass
-    return out
-
-
-def _tree(pid: int) -> list[int]:
-    out = [pid]
-    for task in Path(f"/proc/{pid}/task").iterdir():
-        with contextlib.suppress(OSError):
-            out += [c for child in (task / "children").read_text().split() for c in _tree(int(child))]
-    return out
-
-
 def under_load(store_root: Path, queries: list[str], clients: int, seconds: float, tmp: Path) -> dict:
     """lookups/s of `ikg serve` under wrk, and CPU seconds per lookup by process role."""
     port = free_port()
@@ -135,12 +113,12 @@ def under_load(store_root: Path, queries: list[str], clients: int, seconds: floa
     with running(argv, port, "/sparql", env=env):
         main = int(subprocess.run(["pgrep", "-f", f"ikg serve --store {store_root} --port {port}", "-o"],
                                   capture_output=True, text=True).stdout.split()[0])
-        tree = _tree(main)
-        workers = [p for p in tree if "spawn_main" in Path(f"/proc/{p}/cmdline").read_text(errors="replace")]
+        tree = process_tree(main)
+        workers = [p for p in tree if b"spawn_main" in Path(f"/proc/{p}/cmdline").read_bytes()]
         app = [p for p in tree if p not in workers]
-        before = _cpu(tree)
+        before = cpu_seconds(tree)
         result = throughput(port, wrk_script(queries, "/sparql", tmp), clients, seconds)
-        after = _cpu(tree)
+        after = cpu_seconds(tree)
     n = result["lookups_per_second"] * seconds
 
     def used(pids: list[int]) -> float:

@@ -74,9 +74,6 @@ TABLE: tuple[Format, ...] = (
            file=True),
 )  # fmt: skip
 
-_BY_NAME = {f.name: f for f in TABLE}
-
-
 def _media(f: Format) -> str:
     """The media type without parameters."""
     return f.media_type.split(";")[0]
@@ -111,8 +108,3 @@ FORMAT_PARAMS: dict[str, tuple[str | None, str | None]] = {
     for f in TABLE for p in f.params}
 #: The W3C format IRIs of the formats answers are written in, for the service description.
 W3C_FORMATS: list[str] = [f.w3c for f in TABLE if f.kind == "results" or f.answer]
-
-
-def media_type(name: str) -> str:
-    """The media type (with its parameters) of the format ``name``."""
-    return _BY_NAME[name].media_type

@@ -38,7 +38,7 @@ from graph.errors import (
     StoreNotFound,
     UpdateFailed,
 )
-from graph.formats import FILE_FORMATS, GRAPH_FORMATS, RESULT_FORMATS
+from graph.formats import FILE_FORMATS, GRAPH_FORMATS
 from graph.leases import Lease
 from graph.lexer import undeclared_prefixes
 from graph.namespaces import PREFIXES
@@ -49,8 +49,6 @@ __all__ = [
     "UpdateRequest",
     "SLOW_QUERY_HINT",
     "Streamed",
-    "RESULT_FORMATS",
-    "GRAPH_FORMATS",
     "QueryResult",
     "KnowledgeGraph",
     "OxigraphGraph",
@@ -62,13 +60,7 @@ __all__ = [
     "read_build_info",
     "record_update",
     "build_version",
-    "FORMATS",
 ]
-
-#: File formats the store loads (name -> (Oxigraph format, rdflib name)); answer formats:
-#: :mod:`graph.formats`, the one table of formats.
-FORMATS = FILE_FORMATS
-
 
 #: Prefixes used when writing Turtle and RDF/XML answers.
 SERIALISATION_PREFIXES = {k: v for k, v in PREFIXES.items() if k not in ("sh", "owl")}
@@ -220,7 +212,7 @@ class KnowledgeGraph(ABC):
     def load(
         self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
     ) -> None:
-        """Load an RDF file (``fmt`` a key of :data:`FORMATS`) into ``graph`` or as quads;
+        """Load an RDF file (``fmt`` a key of :data:`graph.formats.FILE_FORMATS`) into ``graph`` or as quads;
         ``lenient`` skips checks where the engine can (files the store wrote itself)."""
 
     @abstractmethod
@@ -486,7 +478,7 @@ class OxigraphGraph(KnowledgeGraph):
         try:
             self._store.bulk_load(
                 path=str(path),
-                format=FORMATS[fmt][0],
+                format=FILE_FORMATS[fmt][0],
                 to_graph=ox.NamedNode(graph) if graph else None,
                 lenient=lenient,
             )
@@ -622,7 +614,7 @@ class RdflibGraph(KnowledgeGraph):
         self, path: Path | str, fmt: str, graph: str | None = None, lenient: bool = False
     ) -> None:
         self.changes += 1
-        name = FORMATS[fmt][1]
+        name = FILE_FORMATS[fmt][1]
         if graph:
             self._ds.graph(URIRef(graph)).parse(str(path), format=name)
         else:

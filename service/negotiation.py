@@ -11,7 +11,7 @@ from graph.formats import FORMAT_PARAMS, GRAPH_MEDIA, RESULT_MEDIA
 from graph.store import Streamed
 
 __all__ = ["accepted_ranges", "best_offer", "negotiated_formats", "answer_response",
-           "head_response", "FORMAT_PARAMS", "RESERVED_PARAMS"]
+           "head_response", "RESERVED_PARAMS"]
 
 #: Request parameters that choose the answer's form, not values of a named query.
 RESERVED_PARAMS = ("format", "output", "results")

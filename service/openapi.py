@@ -10,14 +10,14 @@ from __future__ import annotations
 from typing import Any
 
 from graph.export import DUMP_FILES
-from graph.formats import GRAPH_FORMATS, RESULT_FORMATS
+from graph.formats import FORMAT_PARAMS, GRAPH_FORMATS, RESULT_FORMATS
 from graph.linked import INCOMING_PAGE, MAX_OFFSET, RECORD_KINDS
 from graph.network import CALLS, EXPORT_FORMATS, LEVELS, METRICS, SEEDS, TOPIC_KEY, VIEW_METRICS, VIEWS
 from graph.picture import COLOURINGS, PICTURE_FORMATS
 from graph.queries import PARAM_TYPES, NamedQuery, Param
 from service.errors import codes_of
 from service.linked import FORMATS as DOC_FORMATS
-from service.negotiation import FORMAT_PARAMS, RESERVED_PARAMS
+from service.negotiation import RESERVED_PARAMS
 from service.state import catalogue
 from service.ui import ASSETS, PAGE_VIEWS
 

@@ -27,7 +27,7 @@ from waitress.task import ErrorTask
 from service.errors import HTTP_CODES, error_body
 from service.security import SECURITY_HEADERS
 
-__all__ = ["SERVERS", "granian_server", "make_server", "raise_open_files_limit", "waitress_options"]
+__all__ = ["granian_server", "make_server", "raise_open_files_limit", "waitress_options"]
 
 #: What each error of waitress (a request refused before the app sees it) says, by status.
 MESSAGES = {
@@ -170,7 +170,3 @@ def granian_server(config: Mapping[str, Any], host: str, port: int, threads: int
     logging.getLogger("_granian").addFilter(
         lambda record: "Python threads, which seems quite high" not in record.getMessage())
     return server
-
-
-#: The servers `ikg serve` can run (``IKG_SERVER``).
-SERVERS = ("granian", "waitress")
