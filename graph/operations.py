@@ -188,10 +188,14 @@ def _csv_rows(path: Path) -> list[list[Any]]:
 # ----------------------------------------------------------------------------- headers
 
 
+def _folded(text: str) -> str:
+    """``text`` without accents, in lower case (for comparing names)."""
+    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+
+
 def _words(text: str) -> str:
     """``text`` compared as a header: accents and case ignored, spacing and quotes made one."""
-    text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return re.sub(r"[\s'’]+", " ", text).strip().lower()
+    return re.sub(r"[\s'’]+", " ", _folded(text)).strip()
 
 
 @cache
@@ -470,7 +474,7 @@ def organisation_key(name: str, country: str) -> tuple[str, str]:
     >>> organisation_key("Université de Genève, ", "CH") == organisation_key("UNIVERSITE DE GENEVE", "CH")
     True
     """
-    text = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().casefold()
+    text = _folded(name)
     return re.sub(r"\s+", " ", re.sub(r"[^\w\s]", " ", text)).strip(), country
 
 
