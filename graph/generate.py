@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -23,6 +22,8 @@ from graph.entailment import alignments
 from graph.errors import BuildError
 from graph.namespaces import IKG, IKGC, NUTS, Graphs
 from graph.quads import QuadWriter, iri, lit, typed
+from graph.records import OrganisationRecord, ParticipationRecord, ProjectRecord, Provenance, RecordWriter
+from graph.records import slug as _slug
 from graph.regions import COUNTRIES, Region, RegionCategory, capital_nuts3
 from graph.vocabulary import (
     ACRONYM_HEADS,
@@ -66,10 +67,6 @@ EVENT_TYPES = {
 def _months(d: date, n: int) -> date:
     y, m = divmod(d.month - 1 + n, 12)
     return date(d.year + y, m + 1, min(d.day, 28))
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9]+", "-", text).strip("-").lower()
 
 
 def _lower_first(title: str) -> str:
@@ -846,50 +843,35 @@ class _Generator:
                 w.add(s, p, o)
 
         prog = iri(g.data_iri("programme", real.PROGRAMME_KEY))
-        calls = []
         for k, (opened, closed) in enumerate(CALL_OPENINGS, start=1):
             c = iri(g.data_iri("call", f"{real.PROGRAMME_KEY}-call-{k}"))
-            calls.append(c)
             record(c, "Call", f"Interreg Europe 2014-2020, call {k}", None)
             w.add(c, ikg("programme"), prog)
             w.add(c, ikg("callNumber"), typed(k))
             w.add(c, ikg("startDate"), typed(opened))
             w.add(c, ikg("endDate"), typed(closed))
 
+        rw = RecordWriter(w, g)
+        made = Provenance.generated(g, run_iri)
         for o in self.orgs:
-            s = iri(g.data_iri("organisation", o.key))
-            record(s, "Organisation", o.name, o.real_facts.get("source"))
-            fact(s, ikg("locatedIn"), nuts(o.nuts3), "locatedIn" in o.real_facts)
-            fact(s, ikg("country"), nuts(o.country), "country" in o.real_facts)
-            w.add(s, ikg("region"), nuts(o.nuts2))
-            w.add(s, ikg("organisationType"), concept("organisation-type", o.otype))
-            w.add(s, ikg("legalStatus"), concept("legal-status", o.legal))
-            if o.responsibility:
-                w.add(s, ikg("policyResponsibility"),
-                      concept("policy-responsibility", o.responsibility))
+            stated_by = o.real_facts.get("source")
+            prov = (made if stated_by is None else
+                    Provenance.completed(g, stated_by, frozenset(o.real_facts) - {"source"}))
+            rw.organisation(OrganisationRecord(o.key, o.name, o.nuts3, o.country, o.nuts2, o.otype,
+                                               o.legal, o.responsibility), prov)
 
         for p in self.projects:
             s = iri(g.data_iri("project", p.key))
-            is_real = p.real_source is not None
-            record(s, "Project", p.acronym, p.real_source)
-            fact(s, ikg("acronym"), lit(p.acronym), is_real)
-            fact(s, ikg("programme"), prog, is_real)
-            w.add(s, title_p, lit(p.title))
-            w.add(s, ikg("call"), calls[p.call])
-            w.add(s, ikg("topic"), concept("topic", p.topic))
-            w.add(s, ikg("startDate"), typed(p.start))
-            w.add(s, ikg("endDate"), typed(p.end))
-            w.add(s, ikg("erdfBudget"), typed(Decimal(p.erdf)))
-            w.add(s, ikg("totalBudget"), typed(Decimal(round(p.erdf / 0.82))))
+            prov = (made if p.real_source is None else
+                    Provenance.completed(g, p.real_source, frozenset({"acronym", "programme"})))
+            rw.project(ProjectRecord(
+                p.key, p.acronym, title=p.title, programme=real.PROGRAMME_KEY,
+                call=f"{real.PROGRAMME_KEY}-call-{p.call + 1}", topic=p.topic, start=p.start,
+                end=p.end, erdf=Decimal(p.erdf), total=Decimal(round(p.erdf / 0.82))), prov)
             for pt in p.parts:
-                ps = iri(g.data_iri("participation", f"{p.key}-{pt.number}"))
-                w.add(s, ikg("hasParticipation"), ps)
-                record(ps, "Participation", f"{pt.org.name} in {p.acronym}", None)
-                w.add(ps, ikg("inProject"), s)
-                w.add(ps, ikg("participant"), iri(g.data_iri("organisation", pt.org.key)))
-                w.add(ps, ikg("partnerRole"), concept("partner-role", pt.role))
-                w.add(ps, ikg("partnerNumber"), typed(pt.number))
-                w.add(ps, ikg("erdfBudget"), typed(Decimal(pt.erdf)))
+                rw.participation(ParticipationRecord(
+                    f"{p.key}-{pt.number}", p.key, pt.org.key, f"{pt.org.name} in {p.acronym}",
+                    pt.number, pt.role, Decimal(pt.erdf)), made)
             for gp in p.practices:
                 gs = iri(g.data_iri("practice", gp.key))
                 gp_real = gp.real is not None

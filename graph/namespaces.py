@@ -94,6 +94,10 @@ class Graphs:
     def inferred(self) -> str:
         return self._g("inferred")
 
+    def source(self, name: str) -> str:
+        """The graph ``{base}/graph/source/{name}`` of an imported source."""
+        return self._g(f"source/{name}")
+
     def data_iri(self, kind: str, key: str) -> str:
         """The IRI ``{base}/id/{kind}/{key}`` of a record."""
         return f"{self.base.rstrip('/')}/id/{kind}/{key}"

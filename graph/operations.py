@@ -19,7 +19,9 @@ normalised post code is tried, then the country is used, and the report says so.
 
 Nothing is dropped silently: :func:`read_operations` returns the projects and a report with a
 line for every row rejected, every value repaired and every beneficiary placed by its
-country only. Adding them to the store as a source is the next stage of issue #12.
+country only. :func:`write_operations` writes them as records (projects, organisations,
+participations) through the one record writer (:mod:`graph.records`); :mod:`graph.sources`
+adds them to a store as a source.
 """
 
 from __future__ import annotations
@@ -29,7 +31,7 @@ import io
 import re
 import unicodedata
 import zipfile
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from decimal import Decimal, InvalidOperation
@@ -38,9 +40,14 @@ from pathlib import Path
 from typing import Any
 
 from graph.errors import InputDataError
+from graph.real import PROGRAMME_KEY  # the list is Interreg Europe's (2014TC16RFIR001)
+from graph.records import OrganisationRecord, ParticipationRecord, ProjectRecord, Provenance, RecordWriter
+from graph.records import slug as _slug
+from graph.report import Note
 
 __all__ = ["COLUMNS", "Beneficiary", "Operation", "Organisation", "Note", "ListOfOperations",
-           "read_operations", "place", "normalised_post_code", "organisation_key", "organisations"]
+           "read_operations", "place", "normalised_post_code", "organisation_key", "organisations",
+           "write_operations"]
 
 #: The columns: field -> (English name, French name, required). Names as the programme
 #: writes them in its bilingual headers ("Index / Indice").
@@ -66,18 +73,6 @@ PACKED = ("beneficiary", "amount", "rate", "post_code", "country")
 #: Country codes as the list writes them -> NUTS country codes.
 NUTS_COUNTRY = {"GR": "EL", "GB": "UK"}
 MAX_BYTES = 20 * 1024 * 1024  # a list of operations is a few MB; more is not one
-
-
-@dataclass(frozen=True)
-class Note:
-    """A line of the report: where (row, as numbered in the file; column), the value, what
-    was done (``repaired``, ``placed by country``, ``rejected``...) and why."""
-
-    row: int
-    column: str
-    value: str
-    action: str
-    reason: str
 
 
 @dataclass
@@ -497,3 +492,103 @@ def organisations(ops: Iterable[Operation]) -> tuple[dict[tuple[str, str], Organ
                 org.names.append(b.name)
             org.rows.append(b.row)
     return found, notes
+
+
+# ----------------------------------------------------------------------------- records
+
+
+def _project_key(acronym: str) -> str:
+    """The key of a project's IRI: its acronym, as the generator makes it (``PURE COSMOS`` is
+    ``PURE-COSMOS``), with any character that cannot stand in an IRI's path made a ``-``.
+
+    >>> _project_key("PURE COSMOS"), _project_key("A/B & C")
+    ('PURE-COSMOS', 'A-B-C')
+    """
+    return re.sub(r"[^A-Za-z0-9._~-]+", "-", acronym).strip("-") or "project"
+
+
+def _in_regions(code: str, regions: Mapping[str, Any]) -> str | None:
+    """``code`` or the nearest region above it that ``regions`` has (a NUTS 3 code that the
+    post-code table has from another NUTS edition is placed in its NUTS 2 or 1 region)."""
+    for n in range(len(code), 1, -1):
+        if code[:n] in regions:
+            return code[:n]
+    return None
+
+
+def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
+                     regions: Mapping[str, Any]) -> tuple[dict[str, int], list[Note]]:
+    """Write ``read``'s operations as projects, organisations and participations.
+
+    Parameters
+    ----------
+    rw : RecordWriter
+        The one record writer (its quad writer is set to the source's graph).
+    read : ListOfOperations
+        From :func:`read_operations`.
+    prov : Provenance
+        The source's provenance (:meth:`Provenance.derived`).
+    regions : mapping
+        NUTS code -> region, of the regions in the store (a beneficiary must be placed in one).
+
+    Returns
+    -------
+    (records by type, notes)
+        The notes: organisations merged, beneficiaries placed in a coarser region than the
+        post-code table gives, beneficiaries of a country outside the regions (rejected),
+        projects whose acronym another index already has (keyed with their index).
+    """
+    notes: list[Note] = []
+    for op in read.operations.values():
+        kept = []
+        for b in op.beneficiaries:
+            where = _in_regions(b.nuts, regions)
+            if where is None:
+                notes.append(Note(b.row, "country", b.country, "rejected",
+                                  f"{b.name!r}: {b.country} is not a country of the programme's NUTS regions"))
+                continue
+            if where != b.nuts:
+                notes.append(Note(b.row, "post_code", b.post_code or "", "repaired",
+                                  f"{b.nuts} (from the post code) is not a NUTS 2021 region: placed in {where}"))
+                b.nuts = where
+            kept.append(b)
+        op.beneficiaries = kept
+    orgs, merged = organisations(read.operations.values())
+    notes += merged
+    org_keys: dict[tuple[str, str], str] = {}
+    for key, org in orgs.items():
+        org_keys[key] = f"{org.country.lower()}-{_slug(key[0])}"[:120]
+        first = next(b for op in read.operations.values() for b in op.beneficiaries
+                     if organisation_key(b.name, b.country) == key)
+        nuts = first.nuts
+        rw.organisation(OrganisationRecord(
+            org_keys[key], org.name, nuts, org.country,
+            region=nuts[:4] if len(nuts) >= 4 else None), prov)
+    project_keys: dict[str, str] = {}
+    participations = 0
+    for op in read.operations.values():
+        key = _project_key(op.acronym)
+        if key in project_keys.values():
+            notes.append(Note(op.rows[0], "acronym", op.acronym, "repaired",
+                              f"another operation has the acronym {op.acronym!r}: keyed {key}-{op.index}"))
+            key = f"{key}-{_project_key(op.index)}"
+        project_keys[op.index] = key
+        erdf = [b.amount * b.rate for b in op.beneficiaries if b.amount is not None and b.rate is not None]
+        amounts = [b.amount for b in op.beneficiaries if b.amount is not None]
+        complete = op.beneficiaries and len(erdf) == len(op.beneficiaries)
+        rw.project(ProjectRecord(
+            key, op.acronym, description=op.summary, programme=PROGRAMME_KEY, start=op.start, end=op.end,
+            erdf=_cents(sum(erdf, Decimal(0))) if complete else None,
+            total=sum(amounts, Decimal(0)) if amounts and len(amounts) == len(op.beneficiaries) else None,
+            index=op.index, category=op.category, approved=op.approved, modified=op.updated), prov)
+        for n, b in enumerate(op.beneficiaries, start=1):
+            rw.participation(ParticipationRecord(
+                f"{key}-{n}", key, org_keys[organisation_key(b.name, b.country)], f"{b.name} in {op.acronym}", n,
+                erdf=_cents(b.amount * b.rate) if b.amount is not None and b.rate is not None else None,
+                eligible=b.amount, rate=b.rate, post_code=b.post_code), prov)
+            participations += 1
+    return {"projects": len(project_keys), "organisations": len(orgs), "participations": participations}, notes
+
+
+def _cents(amount: Decimal) -> Decimal:
+    return amount.quantize(Decimal("0.01"))

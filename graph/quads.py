@@ -60,7 +60,7 @@ class QuadWriter:
     def __init__(self, out: IO[str], graph: str, alignments: Alignments | None = None,
                  inferred: str | None = None) -> None:
         self._out = out
-        self._g = iri(graph)
+        self.graph, self._g = graph, iri(graph)
         self.count = 0
         self._props: dict[str, tuple[str, ...]] = {}
         self._classes: dict[str, tuple[str, ...]] = {}
@@ -73,7 +73,8 @@ class QuadWriter:
 
     def use(self, graph: str) -> None:
         """Write the following quads into ``graph``."""
-        self._g = iri(graph)
+        if graph != self.graph:
+            self.graph, self._g = graph, iri(graph)
 
     def add(self, s: str, p: str, o: str) -> None:
         """Add one quad; ``s``, ``p``, ``o`` are already N-Quads terms."""

@@ -10,6 +10,7 @@ an engine or I/O failure :class:`~graph.errors.StoreError`.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import re
@@ -501,6 +502,20 @@ class OxigraphGraph(KnowledgeGraph):
         except OSError as e:
             raise StoreError(f"cannot write {path}: {e}") from e
 
+    def backup(self, path: Path | str) -> None:
+        """Copy the store to the new folder ``path`` (hard links to its immutable files: a
+        copy of any size takes milliseconds); this store is not changed.
+
+        Raises
+        ------
+        StoreError
+            When the store is in memory, or the copy cannot be made.
+        """
+        try:
+            self._store.backup(str(path))
+        except (OSError, ValueError) as e:
+            raise StoreError(f"cannot copy the store to {path}: {e}") from e
+
     def write_triples(self, output: BinaryIO, fmt: str = "ntriples") -> None:
         """Write the distinct triples of all graphs together (the union default graph) to
         ``output`` as N-Triples or Turtle (with :data:`SERIALISATION_PREFIXES`), or every quad
@@ -714,23 +729,47 @@ class StoreLocation:
         """Whether a process (this one included) leases ``build``."""
         return leases.in_use(build)
 
-    def switch(self, build: Path) -> None:
+    def switch(self, build: Path, based_on: Path | None | bool = True) -> None:
         """Make ``build`` the store in use and record the one it replaces as ``PREVIOUS``
         (each pointer replaced atomically), then :meth:`clean`.
+
+        ``based_on`` is the build that ``build`` was made from (a copy with a source added),
+        or None when it was made from nothing: the switch is then refused if another build
+        became the store in use meanwhile, whose changes it would otherwise drop. Switches
+        are serialised by a lock on the store folder, so the check and the switch are one
+        step. ``True`` (a new build, made from nothing it depends on) switches whatever is
+        in use.
 
         Raises
         ------
         OSError
             When a pointer cannot be written (``CURRENT`` then names the build it named).
         StoreError
-            When ``builds/`` cannot be read after the switch.
+            When ``builds/`` cannot be read after the switch, or the store in use is no
+            longer ``based_on`` (nothing was switched).
         """
-        before = self.current()
-        if before is not None and before.name != build.name:
-            # PREVIOUS first: a switch cut short between the two leaves CURRENT as it was
-            self._point(self.previous_pointer, build, before.name)
-        self._point(self.pointer, build, build.name)
+        with self._switching():
+            before = self.current()
+            if based_on is not True and (before.name if before else None) != (
+                    based_on.name if isinstance(based_on, Path) else None):
+                raise StoreError(
+                    f"the store in use changed while this build was made (it is now "
+                    f"{before.name if before else 'none'}); nothing was switched: run it again",
+                    {"store": str(self.root)})
+            if before is not None and before.name != build.name:
+                # PREVIOUS first: a switch cut short between the two leaves CURRENT as it was
+                self._point(self.previous_pointer, build, before.name)
+            self._point(self.pointer, build, build.name)
         self.clean()
+
+    @contextmanager
+    def _switching(self) -> Iterator[None]:
+        fd = os.open(self.root / ".switch.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX)  # released with the descriptor, however we end
+            yield
+        finally:
+            os.close(fd)
 
     def _point(self, pointer: Path, build: Path, name: str) -> None:
         # written in the new build's folder and renamed into place: a process killed before

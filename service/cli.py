@@ -45,9 +45,15 @@ def cli() -> None:
 @click.option("--categories", type=click.Path(path_type=Path, exists=True), default=None,
               help="Region category table (CSV) to use instead of the shipped one.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when a store is already in use.")
+@click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path, exists=True),
+              metavar="FILE", help="Build from this list of operations alone, with no generated record "
+              "(repeatable; each file is a source named after it).")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="With --source: write the row-level report of every source here (.json or .csv).")
 def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
-          categories: Path | None, if_missing: bool) -> None:
-    """Generate the default graph, validate it and switch the store to it."""
+          categories: Path | None, if_missing: bool, sources: tuple[Path, ...], report: Path | None) -> None:
+    """Generate the default graph (or build from --source files), validate it and switch the
+    store to it."""
     from graph.build import BuildOptions
     from graph.build import build as run_build
     from graph.regions import DEFAULT_CATEGORY_TABLE
@@ -60,6 +66,21 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
     if if_missing and location.current() is not None:
         click.echo(f"a graph is already built in {location.root}; nothing to do")
         return
+    if sources:
+        from graph.sources import build_from_sources
+
+        reports = _Reports(report)
+        try:
+            imports = build_from_sources(location, [("list-of-operations", p, None) for p in sources],
+                                         options.base_iri, progress=click.echo, on_read=reports.add)
+        except IkgError as e:
+            _fail(e)
+            return
+        for imp in imports:
+            _imported(imp)
+        return
+    if report is not None:
+        _fail(BadParameter("--report goes with --source", {"param": "report"}))
     try:
         result, _ = run_build(location, options, progress=click.echo)
     except IkgError as e:
@@ -67,6 +88,89 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
         return
     total = sum(result.seconds.values())
     click.echo(f"built {result.quads:,} quads in {total:.1f} s into {result.path}")
+
+
+class _Reports:
+    """The row-level report of one run (one or several sources), written as each is read."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path, self.imports = path, []  # type: ignore[var-annotated]
+
+    def add(self, imp) -> None:  # noqa: ANN001 - graph.sources.Import, imported lazily
+        from graph.report import write_report
+
+        self.imports.append(imp)
+        if self.path is None:
+            return
+        notes = [n for i in self.imports for n in i.notes]
+        about = {"sources": [i.about() for i in self.imports]} if len(self.imports) > 1 else imp.about()
+        write_report(self.path, notes, about)
+        click.echo(f"  report: {len(notes)} note(s) written to {self.path}")
+
+
+def _imported(imp) -> None:  # noqa: ANN001 - graph.sources.Import
+    from graph.report import summary
+
+    made = ", ".join(f"{n:,} {k}" for k, n in imp.records.items())
+    notes = ", ".join(f"{n} {k}" for k, n in summary(imp.notes).items()) or "none"
+    click.echo(f"source {imp.name!r} ({imp.kind}, {', '.join(imp.files)}): {imp.rows_read:,} rows read, "
+               f"{imp.rows_rejected:,} rejected; {made}; notes: {notes}; graph <{imp.graph}>"
+               + (" (replaced)" if imp.replaced else ""))
+
+
+@cli.command(name="import")
+@click.argument("kind", type=click.Choice(["list-of-operations"]))
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--name", default=None, help="The source's name (default: from the file name); "
+              "importing a name again replaces that source.")
+@click.option("--store", type=click.Path(path_type=Path), default=None,
+              help="Store folder (default: IKG_STORE); with no store yet, one is made for the source.")
+@click.option("--report", type=click.Path(path_type=Path), default=None,
+              help="Write the row-level report here (.json or .csv).")
+def import_(kind: str, path: Path, name: str | None, store: Path | None, report: Path | None) -> None:
+    """Add a file of real records to the store in use as a source (a named graph with its
+    provenance), validated; the store in use is unchanged if anything fails."""
+    from graph.sources import import_source
+    from graph.store import StoreLocation
+
+    s = _settings()
+    reports = _Reports(report)
+    try:
+        if report is not None and report.suffix.lower() not in (".json", ".csv"):
+            raise BadParameter(f"the report must be a .json or .csv file, not {report.name!r}",
+                               {"param": "report"})
+        imp = import_source(StoreLocation(store or s["IKG_STORE"]), kind, path, name, s["IKG_BASE_IRI"],
+                            progress=click.echo, on_read=reports.add)
+    except IkgError as e:
+        _fail(e)
+        return
+    _imported(imp)
+    click.echo("a running `ikg serve` keeps serving the build it opened: restart it to serve this one")
+
+
+@cli.command()
+@click.option("--store", type=click.Path(path_type=Path), default=None,
+              help="Store folder (default: IKG_STORE).")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
+def sources(store: Path | None, fmt: str) -> None:
+    """List the sources (imported files) of the store in use."""
+    from graph.sources import sources_in
+    from graph.store import open_store
+
+    try:
+        found = sources_in(open_store(store or _settings()["IKG_STORE"]))
+    except IkgError as e:
+        _fail(e)
+        return
+    if fmt == "json":
+        click.echo(json.dumps(found, indent=2))
+        return
+    if not found:
+        click.echo("no sources: every record of this store was generated (see `ikg import`)")
+    for src in found:
+        click.echo(f"{src['name']}  {src['kind']}  {src['files']}  {src['rows_read']:,} rows read, "
+                   f"{src['rows_rejected']:,} rejected, {src['records_created']:,} records  "
+                   f"imported {src['imported_at']}  sha256 {src['sha256'][:12]}...  <{src['graph']}>")
 
 
 @cli.command()
