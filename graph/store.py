@@ -764,7 +764,9 @@ class StoreLocation:
 
     @contextmanager
     def _switching(self) -> Iterator[None]:
-        fd = os.open(self.root / ".switch.lock", os.O_RDWR | os.O_CREAT, 0o644)
+        # the lock is on the store folder itself (Linux locks a directory like a file): no
+        # lock file is left beside CURRENT
+        fd = os.open(self.root, os.O_RDONLY | os.O_DIRECTORY)
         try:
             fcntl.flock(fd, fcntl.LOCK_EX)  # released with the descriptor, however we end
             yield
