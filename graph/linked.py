@@ -245,7 +245,10 @@ def describe(kg: KnowledgeGraph, iri: str, base: str, incoming_offset: int = 0,
     labels = _labels(kg, linked)
     run = next((str(s.node) for s in outgoing
                 if s.predicate == PREFIXES["prov"] + "wasGeneratedBy"), None)
-    sources = sorted(str(s.node) for s in outgoing if s.predicate == PREFIXES["dcterms"] + "source")
+    # a real record's source: a citation (dcterms:source), or the imported source it was
+    # derived from (prov:wasDerivedFrom an ikg:Source, whose page names the file)
+    sources = sorted(str(s.node) for s in outgoing
+                     if s.predicate in (PREFIXES["dcterms"] + "source", PREFIXES["prov"] + "wasDerivedFrom"))
     return Description(
         iri=iri, label=str(labels[iri]) if iri in labels else None, types=types,
         outgoing=outgoing, incoming=incoming,

@@ -365,10 +365,14 @@ def _decimal(value: str, column: str, number: int, notes: list[Note]) -> Decimal
         text = text.replace(",", ".")  # a decimal comma
     text = text.replace(",", "")  # thousands separators
     try:
-        return Decimal(text)
+        amount = Decimal(text)
     except InvalidOperation:
         notes.append(Note(number, column, value, "left out", "not a number"))
         return None
+    if not amount.is_finite() or amount < 0:
+        notes.append(Note(number, column, value, "left out", "not an amount (a number of 0 or more)"))
+        return None
+    return amount
 
 
 def _rate(value: str, number: int, notes: list[Note]) -> Decimal | None:
@@ -567,23 +571,23 @@ def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
     project_keys: dict[str, str] = {}
     participations = 0
     for op in read.operations.values():
-        key = _project_key(op.acronym)
-        if key in project_keys.values():
+        pkey = _project_key(op.acronym)
+        if pkey in project_keys.values():
             notes.append(Note(op.rows[0], "acronym", op.acronym, "repaired",
-                              f"another operation has the acronym {op.acronym!r}: keyed {key}-{op.index}"))
-            key = f"{key}-{_project_key(op.index)}"
-        project_keys[op.index] = key
+                              f"another operation has the acronym {op.acronym!r}: keyed {pkey}-{op.index}"))
+            pkey = f"{pkey}-{_project_key(op.index)}"
+        project_keys[op.index] = pkey
         erdf = [b.amount * b.rate for b in op.beneficiaries if b.amount is not None and b.rate is not None]
         amounts = [b.amount for b in op.beneficiaries if b.amount is not None]
         complete = op.beneficiaries and len(erdf) == len(op.beneficiaries)
         rw.project(ProjectRecord(
-            key, op.acronym, description=op.summary, programme=PROGRAMME_KEY, start=op.start, end=op.end,
+            pkey, op.acronym, description=op.summary, programme=PROGRAMME_KEY, start=op.start, end=op.end,
             erdf=_cents(sum(erdf, Decimal(0))) if complete else None,
             total=sum(amounts, Decimal(0)) if amounts and len(amounts) == len(op.beneficiaries) else None,
             index=op.index, category=op.category, approved=op.approved, modified=op.updated), prov)
         for n, b in enumerate(op.beneficiaries, start=1):
             rw.participation(ParticipationRecord(
-                f"{key}-{n}", key, org_keys[organisation_key(b.name, b.country)], f"{b.name} in {op.acronym}", n,
+                f"{pkey}-{n}", pkey, org_keys[organisation_key(b.name, b.country)], f"{b.name} in {op.acronym}", n,
                 erdf=_cents(b.amount * b.rate) if b.amount is not None and b.rate is not None else None,
                 eligible=b.amount, rate=b.rate, post_code=b.post_code), prov)
             participations += 1

@@ -116,6 +116,11 @@ def _regions() -> dict[str, Any]:
 def _list_of_operations(path: Path, name: str, graphs: Graphs, out: Path) -> Import:
     """Read a list of operations and write its source graph to ``out`` (N-Quads)."""
     read = read_operations(path)
+    if not read.operations:
+        why = "; ".join(sorted({f"row {n.row}: {n.reason}" for n in read.rejected})[:5]) or "no data rows"
+        raise InputDataError(f"{path.name}: no operation could be read ({read.rows} row(s), "
+                             f"{len(read.rejected)} rejected: {why})",
+                             {"file": str(path), "rows": read.rows, "rejected": len(read.rejected)})
     graph = graphs.source(name)
     source_iri = graphs.data_iri("source", name)
     with open(out, "w", encoding="utf8", buffering=1 << 20) as f:
