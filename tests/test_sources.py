@@ -121,7 +121,8 @@ def test_the_page_search_and_networks_answer_on_imported_data(cd_eta):
     hood = c.get("/api/neighbourhood", query_string={"iri": G.data_iri("project", "CD-ETA")}).get_json()
     assert len(hood["nodes"]) > 8
     void = c.get("/.well-known/void", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
-    assert f"<{G.source('cd-eta')}>" in void
+    assert (f"<{G.source('cd-eta')}> <http://purl.org/dc/terms/source> <{G.data_iri('source', 'cd-eta')}>"
+            in void)
 
 
 def _other_project(path: Path, drop_last: bool = False) -> Path:
@@ -307,3 +308,20 @@ def test_the_imported_store_is_served_with_the_source_named(cd_eta):
 
     c = create_app({"IKG_KG": open_store(cd_eta.root), "TESTING": True}).test_client()
     assert_error(c.get("/doc/source/no-such-source"), 404, "not_found")
+
+
+def test_the_default_graph_round_trips_through_a_list_of_operations(default_location, tmp_path):
+    from graph.operations import GENERATED_TITLE, operation_keys
+
+    listed = tmp_path / "operations.csv"
+    out = subprocess.run([IKG, "export", "--store", str(default_location.root), "--list-of-operations",
+                          str(listed)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert listed.read_text(encoding="utf8").splitlines()[0] == f'"{GENERATED_TITLE}"'  # says it is generated
+    loc = StoreLocation(tmp_path / "store")
+    (imp,) = build_from_sources(loc, [("list-of-operations", listed, "round-trip")])
+    before, after = operation_keys(open_store(default_location.root)), operation_keys(open_store(loc.root))
+    assert len(before["projects"]) == 258 and len(before["participations"]) == imp.rows_read
+    for kind in ("projects", "organisations", "participations"):
+        assert after[kind] == before[kind], kind
+    assert imp.rows_rejected == 0 and imp.records["projects"] == 258
