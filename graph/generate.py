@@ -20,7 +20,8 @@ from graph import calibration as cal
 from graph import real
 from graph.entailment import alignments
 from graph.errors import BuildError
-from graph.namespaces import IKG, IKGC, NUTS, Graphs
+from graph.mapping import tables
+from graph.namespaces import IKG, Graphs
 from graph.quads import QuadWriter, iri, lit, typed
 from graph.records import OrganisationRecord, ParticipationRecord, ProjectRecord, Provenance, RecordWriter
 from graph.records import slug as _slug
@@ -806,10 +807,7 @@ class _Generator:
         run_iri = g.data_iri("activity", f"generation-seed-{self.seed}-scale-{self.scale:g}")
         # the same few thousand terms are written millions of times at scale 10: cache them
         ikg = lru_cache(maxsize=None)(lambda t: iri(IKG + t))
-        concept = lru_cache(maxsize=None)(lambda scheme, key: iri(f"{IKGC}{scheme}/{key}"))
-        nuts = lru_cache(maxsize=None)(lambda code: iri(NUTS + code))
-        gen_by, source = iri(PROV + "wasGeneratedBy"), iri(DCT + "source")
-        title_p, spatial = iri(DCT + "title"), iri(DCT + "spatial")
+        gen_by = iri(PROV + "wasGeneratedBy")
         run = iri(run_iri)
         w.type(run, ikg("GenerationRun"))
         w.add(run, RDFS_LABEL, lit(f"ikg generator {GENERATOR_VERSION}, seed {self.seed}, "
@@ -821,37 +819,23 @@ class _Generator:
             "Synthetic records calibrated to the programme's published figures; they are not "
             "real projects, partners or amounts."))
 
-        def record(s: str, cls: str, label: str, real_source: str | None) -> None:
-            """Type, label and provenance: real facts in the real graph, the rest generated."""
-            if real_source:
-                w.use(g.real)
-                w.type(s, ikg(cls))
-                w.add(s, RDFS_LABEL, lit(label))
-                w.add(s, source, lit(real_source))
-                w.use(g.generated)
-            else:
-                w.type(s, ikg(cls))
-                w.add(s, RDFS_LABEL, lit(label))
-                w.add(s, gen_by, run)
-
-        def fact(s: str, p: str, o: str, is_real: bool) -> None:
-            if is_real:
-                w.use(g.real)
-                w.add(s, p, o)
-                w.use(g.generated)
-            else:
-                w.add(s, p, o)
+        def record(s: str, cls: str, label: str) -> None:
+            """Type, label and provenance of a generated record of no mapped table."""
+            w.type(s, ikg(cls))
+            w.add(s, RDFS_LABEL, lit(label))
+            w.add(s, gen_by, run)
 
         prog = iri(g.data_iri("programme", real.PROGRAMME_KEY))
         for k, (opened, closed) in enumerate(CALL_OPENINGS, start=1):
             c = iri(g.data_iri("call", f"{real.PROGRAMME_KEY}-call-{k}"))
-            record(c, "Call", f"Interreg Europe 2014-2020, call {k}", None)
+            record(c, "Call", f"Interreg Europe 2014-2020, call {k}")
             w.add(c, ikg("programme"), prog)
             w.add(c, ikg("callNumber"), typed(k))
             w.add(c, ikg("startDate"), typed(opened))
             w.add(c, ikg("endDate"), typed(closed))
 
         rw = RecordWriter(w, g)
+        tables_ = tables()
         made = Provenance.generated(g, run_iri)
         for o in self.orgs:
             stated_by = o.real_facts.get("source")
@@ -873,96 +857,63 @@ class _Generator:
                     f"{p.key}-{pt.number}", p.key, pt.org.key, f"{pt.org.name} in {p.acronym}",
                     pt.number, pt.role, Decimal(pt.erdf)), made)
             for gp in p.practices:
-                gs = iri(g.data_iri("practice", gp.key))
-                gp_real = gp.real is not None
-                record(gs, "GoodPractice", gp.title, gp.real.source if gp.real else None)
-                fact(gs, title_p, lit(gp.title), gp_real)
-                fact(gs, ikg("identifiedIn"), s, real.practice_project_is_real(gp.real))
-                if gp.real and gp.real.spatial:
-                    fact(gs, spatial, nuts(gp.real.spatial), True)
-                w.add(gs, ikg("originOrganisation"), iri(g.data_iri("organisation", gp.org.key)))
-                w.add(gs, ikg("region"), nuts(gp.region))
-                w.add(gs, ikg("topic"), concept("topic", p.topic))
-                w.add(gs, ikg("identifiedOn"), typed(gp.identified))
-                if gp.validated:
-                    w.add(gs, ikg("validatedOn"), typed(gp.validated))
+                gp_real = gp.real
+                stated = frozenset({"title", "spatial"} | ({"project"} if real.practice_project_is_real(gp_real)
+                                                          else set()))
+                rw.mapped(tables_["practices"], {
+                    "key": gp.key, "title": gp.title, "project": p.key, "organisation": gp.org.key,
+                    "region": gp.region, "topic": p.topic, "identified_on": gp.identified,
+                    "validated_on": gp.validated, "spatial": gp_real.spatial if gp_real else None,
+                }, made if gp_real is None else Provenance.completed(g, gp_real.source, stated, run_iri),
+                    remember=True)
 
         for n, (p, day, etype, host) in enumerate(self.events, start=1):
-            s = iri(g.data_iri("event", f"{p.key}-{day.isoformat()}-{n}"))
-            label = f"{etype.replace('-', ' ').capitalize()} of {p.acronym} in {self.label(host)}"
-            record(s, "LearningEvent", label, None)
-            w.add(s, ikg("inProject"), iri(g.data_iri("project", p.key)))
-            w.add(s, ikg("date"), typed(day))
-            w.add(s, ikg("eventType"), concept("event-type", etype))
-            w.add(s, ikg("region"), nuts(host))
+            rw.mapped(tables_["events"], {
+                "key": f"{p.key}-{day.isoformat()}-{n}",
+                "title": f"{etype.replace('-', ' ').capitalize()} of {p.acronym} in {self.label(host)}",
+                "project": p.key, "type": etype, "date": day, "region": host}, made)
 
         for p, n, day, people in self.reports:
             s = iri(g.data_iri("report", f"{p.key}-R{n}"))
-            record(s, "ProgressReport", f"Progress report {n} of {p.acronym}", None)
+            record(s, "ProgressReport", f"Progress report {n} of {p.acronym}")
             w.add(s, ikg("inProject"), iri(g.data_iri("project", p.key)))
             w.add(s, ikg("date"), typed(day))
             w.add(s, ikg("peopleWithIncreasedCapacity"), typed(people))
 
         for inst in self.instruments:
-            s = iri(g.data_iri("instrument", inst.key))
-            is_real = inst.real_source is not None
-            record(s, "PolicyInstrument", inst.title, inst.real_source)
-            fact(s, title_p, lit(inst.title), is_real)
-            fact(s, ikg("country"), nuts(inst.country), is_real)
-            w.add(s, ikg("coversRegion"), nuts(inst.covers))
-            w.add(s, ikg("instrumentType"), concept("instrument-type", inst.itype))
-            if inst.sf:
-                fact(s, iri("http://www.w3.org/1999/02/22-rdf-syntax-ns#type"),
-                     ikg("OperationalProgramme"), is_real)
-                fact(s, ikg("cciCode"), lit(inst.cci or ""), is_real)
-                for fund in inst.funds:
-                    w.add(s, ikg("fund"), concept("fund", fund))
+            rw.mapped(tables_["instruments"], {
+                "key": inst.key, "title": inst.title, "type": inst.itype, "country": inst.country,
+                "covers": inst.covers, "cci_code": inst.cci if inst.sf else None,
+                "funds": inst.funds if inst.sf else None,
+            }, made if inst.real_source is None else
+                Provenance.completed(g, inst.real_source, frozenset({"title", "country", "cci_code"}), run_iri))
 
         for pl in self.plans:
-            s = iri(g.data_iri("action-plan", pl.key))
             p = pl.part.project
             assert pl.instrument is not None  # _instruments gives every plan one
-            record(s, "ActionPlan", f"Action plan of {pl.part.org.name} ({p.acronym})", None)
-            w.add(s, title_p, lit(f"Action plan for {pl.instrument.title}"))
-            w.add(s, ikg("inProject"), iri(g.data_iri("project", p.key)))
-            w.add(s, ikg("author"), iri(g.data_iri("organisation", pl.part.org.key)))
-            w.add(s, ikg("region"), nuts(pl.region))
-            w.add(s, ikg("addresses"), iri(g.data_iri("instrument", pl.instrument.key)))
-            w.add(s, ikg("date"), typed(pl.day))
+            rw.mapped(tables_["action-plans"], {
+                "key": pl.key, "title": f"Action plan for {pl.instrument.title}", "project": p.key,
+                "organisation": pl.part.org.key, "instrument": pl.instrument.key, "region": pl.region,
+                "date": pl.day}, made, label=f"Action plan of {pl.part.org.name} ({p.acronym})")
             for a in pl.actions:
-                a_s = iri(g.data_iri("action", a.key))
-                a_real = a.real_source is not None
-                record(a_s, "Action", a.title, a.real_source)
-                fact(a_s, title_p, lit(a.title), a_real)
-                w.add(a_s, ikg("inActionPlan"), s)
-                for gp in a.practices:
-                    fact(a_s, ikg("inspiredBy"), iri(g.data_iri("practice", gp.key)), a_real)
+                rw.mapped(tables_["actions"], {
+                    "key": a.key, "title": a.title, "action_plan": pl.key,
+                    "inspired_by": [gp.key for gp in a.practices],
+                }, made if a.real_source is None else
+                    Provenance.completed(g, a.real_source, frozenset({"title", "inspired_by"}), run_iri))
 
         for ch in self.changes:
-            s = iri(g.data_iri("change", ch.key))
             is_real = ch.real_source is not None
-            label = ch.label or (f"{ch.ctype.replace('-', ' ').capitalize()}: "
-                                 f"{ch.instrument.title}")
-            record(s, "PolicyChange", label, ch.real_source)
-            inst_iri = iri(g.data_iri("instrument", ch.instrument.key))
-            fact(s, ikg("improves"), inst_iri, is_real)
-            fact(s, ikg("changeType"), concept("change-type", ch.ctype), is_real)
-            if is_real:
-                fact(s, spatial, nuts(ch.instrument.country), True)
-            w.add(s, ikg("implements"), iri(g.data_iri("action", ch.action.key)))
-            w.add(s, ikg("date"), typed(ch.day))
-            w.add(s, ikg("financialImpact"), typed(Decimal(ch.eur)))
-            w.add(s, ikg("region"), nuts(ch.plan.region))
-            for gp in ch.action.practices:
-                gs = iri(g.data_iri("practice", gp.key))
-                fact(s, ikg("inspiredBy"), gs, is_real)
-                q = iri(g.data_iri("inspiration", f"{ch.key}-{gp.key}"))
-                w.add(s, ikg("qualifiedInspiration"), q)
-                record(q, "Inspiration", f"{gp.title} inspired {label}", None)
-                w.add(q, iri(PROV + "entity"), gs)
-                w.add(q, ikg("date"), typed(ch.day))
-                w.add(q, ikg("evidence"), lit(
-                    f"Action '{ch.action.title}' of the action plan {ch.plan.key}"))
+            rw.mapped(tables_["changes"], {
+                "key": ch.key,
+                "title": ch.label or f"{ch.ctype.replace('-', ' ').capitalize()}: {ch.instrument.title}",
+                "instrument": ch.instrument.key, "action": ch.action.key, "type": ch.ctype, "date": ch.day,
+                "eur": Decimal(ch.eur), "region": ch.plan.region,
+                "spatial": ch.instrument.country if is_real else None,
+                "inspired_by": [gp.key for gp in ch.action.practices],
+                "evidence": f"Action '{ch.action.title}' of the action plan {ch.plan.key}",
+            }, made if ch.real_source is None else Provenance.completed(
+                g, ch.real_source, frozenset({"instrument", "type", "spatial", "inspired_by"}), run_iri))
 
         real.write_programmes(w, g)
         records = {

@@ -17,12 +17,13 @@ So both kinds of record are written by the same code, term for term, and pass th
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
 from functools import lru_cache
 
+from graph.mapping import Qualify, Table, iri_of
 from graph.namespaces import IKG, IKGC, NUTS, Graphs
 from graph.quads import XSD, QuadWriter, iri, lit, typed
 
@@ -62,6 +63,9 @@ class Provenance:
     mark: tuple[str, str]
     stated_graph: str | None = None
     stated: frozenset[str] = frozenset()
+    #: the provenance of the nodes a record's writer adds around it (qualified inspirations),
+    #: when not its own: a real record's generated neighbours are marked generated
+    around: Provenance | None = None
 
     @classmethod
     def generated(cls, graphs: Graphs, run_iri: str) -> Provenance:
@@ -69,10 +73,12 @@ class Provenance:
         return cls(graphs.generated, (iri(PROV + "wasGeneratedBy"), iri(run_iri)))
 
     @classmethod
-    def completed(cls, graphs: Graphs, source: str, stated: frozenset[str]) -> Provenance:
+    def completed(cls, graphs: Graphs, source: str, stated: frozenset[str], run_iri: str | None = None) -> Provenance:
         """A real record (``dcterms:source`` the text ``source``) of which only the fields
-        ``stated`` come from its source; the generator adds the others."""
-        return cls(graphs.generated, (iri(DCT + "source"), lit(source)), graphs.real, stated)
+        ``stated`` come from its source; the generator (the run ``run_iri``) adds the others,
+        and the nodes around it."""
+        around = cls.generated(graphs, run_iri) if run_iri else None
+        return cls(graphs.generated, (iri(DCT + "source"), lit(source)), graphs.real, stated, around)
 
     @classmethod
     def derived(cls, graph: str, source_iri: str) -> Provenance:
@@ -164,14 +170,14 @@ class RecordWriter:
         self.nuts: Callable[[str], str] = lru_cache(maxsize=None)(lambda code: iri(NUTS + code))
         self.id: Callable[[str, str], str] = lambda kind, key: iri(graphs.data_iri(kind, key))
         self._title, self._description = iri(DCT + "title"), iri(DCT + "description")
+        self._labels: dict[str, str] = {}  # labels of the records qualified nodes name
+        self._mapped_iri: Callable[[str, str], str] = lru_cache(maxsize=1 << 16)(
+            lambda template, value: iri(iri_of(template, value, graphs.data_iri)))
 
     def _open(self, s: str, cls: str, label: str, prov: Provenance) -> None:
-        """Type, label and the provenance mark: in the stated graph for a real record."""
-        self.w.use(prov.stated_graph or prov.graph)
-        self.w.type(s, self.ikg(cls))
-        self.w.add(s, RDFS_LABEL, lit(label))
-        self.w.add(s, *prov.mark)
-        self.w.use(prov.graph)
+        """Type (an ``ikg:`` class), label and the provenance mark: in the stated graph for a
+        real record."""
+        self._open_class(s, IKG + cls, label, prov)
 
     def _fact(self, prov: Provenance, name: str, s: str, p: str, o: str | None) -> None:
         if o is None:
@@ -257,3 +263,57 @@ class RecordWriter:
         if src.description:
             w.add(s, self._description, lit(src.description))
         return s_iri
+
+    def mapped(self, table: Table, values: Mapping[str, object], prov: Provenance, label: str | None = None,
+               remember: bool = False) -> str:
+        """A record of one of the mapped tables (``ontology/records.toml``): a statement per
+        value of a column with a property, as the mapping says; returns its IRI.
+
+        ``values`` maps column names to a value (str, date, Decimal or int; a sequence for a
+        column with several values; None or absent for none); keys and references are keys
+        of records. ``label`` overrides the table's label template. With ``remember``, the
+        label is kept for the qualified nodes of later records that name this one.
+        """
+        key = str(values["key"])
+        s_iri = self.graphs.data_iri(table.kind, key)
+        s, f = iri(s_iri), self._fact
+        if label is None:
+            label = re.sub(r"{(\w+)}", lambda m: str(values.get(m[1]) or ""), table.label)
+        if remember:
+            self._labels[s] = label
+        self._open_class(s, table.cls, label, prov)
+        for c in table.columns:
+            value = values.get(c.name)
+            if c.predicate is None or value is None or value == "":
+                continue
+            many = value if c.multiple and isinstance(value, (list, tuple)) else (value,)
+            for v in many:
+                o = self._mapped_iri(c.iri, str(v)) if c.iri else (lit(v) if c.datatype == "xsd:string" else typed(v))
+                f(prov, c.name, s, iri(c.predicate), o)
+                if c.qualify is not None:
+                    self._qualified(c.qualify, s, f"{key}-{v}", o, label, values, prov)
+            if c.also_class:
+                f(prov, c.name, s, RDF_TYPE, iri(c.also_class))
+        return s_iri
+
+    def _qualified(self, q: Qualify, s: str, key: str, entity: str, label: str, values: Mapping[str, object],
+                   prov: Provenance) -> None:
+        """A qualified node of the record ``s`` about ``entity`` (a mapping's ``qualify``)."""
+        node = iri(self.graphs.data_iri(q.kind, key))
+        self.w.add(s, iri(q.link), node)
+        around = prov.around or prov
+        self._open_class(node, q.cls, f"{self._labels.get(entity, entity.strip('<>'))} inspired {label}", around)
+        self.w.add(node, iri(q.entity), entity)
+        for column, p in q.copy:
+            v = values.get(column)
+            if v is not None and v != "":
+                self.w.add(node, iri(p), lit(v) if isinstance(v, str) else typed(v))
+        self.w.use(prov.graph)
+
+    def _open_class(self, s: str, cls: str, label: str, prov: Provenance) -> None:
+        """:meth:`_open` with a full class IRI."""
+        self.w.use(prov.stated_graph or prov.graph)
+        self.w.type(s, iri(cls))
+        self.w.add(s, RDFS_LABEL, lit(label))
+        self.w.add(s, *prov.mark)
+        self.w.use(prov.graph)
