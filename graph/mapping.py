@@ -27,7 +27,7 @@ from graph.errors import BuildError
 from graph.namespaces import IKGC, NUTS, ONTOLOGY_DIR, PREFIXES
 
 __all__ = ["MAPPING_FILE", "PACKAGE_FILE", "Column", "Qualify", "Table", "tables", "concept_keys", "expand",
-           "data_package", "KEY_PATTERN"]
+           "data_package", "allowed", "KEY_PATTERN"]
 
 MAPPING_FILE = ONTOLOGY_DIR / "records.toml"
 PACKAGE_FILE = ONTOLOGY_DIR / "records" / "datapackage.json"
@@ -191,18 +191,49 @@ def concept_keys(scheme: str) -> tuple[str, ...]:
                         if str(s).startswith(base)))
 
 
-def _field(c: Column) -> dict[str, Any]:
+@cache
+def _shapes_in() -> dict[tuple[str, str], tuple[str, ...]]:
+    """(class, property) -> the IRIs ``sh:in`` allows, from ``ontology/shapes.ttl``."""
+    from rdflib import Graph
+    from rdflib.collection import Collection
+    from rdflib.namespace import SH
+
+    g = Graph().parse(ONTOLOGY_DIR / "shapes.ttl", format="turtle")
+    out = {}
+    for shape, cls in g.subject_objects(SH.targetClass):
+        for prop in g.objects(shape, SH.property):
+            path, values = g.value(prop, SH.path), g.value(prop, SH["in"])
+            if path is not None and values is not None:
+                out[(str(cls), str(path))] = tuple(str(v) for v in Collection(g, values))
+    return out
+
+
+def allowed(table: Table, c: Column) -> tuple[str, ...]:
+    """The keys a concept column allows: those the shapes allow for its class and property
+    (``sh:in``), else every concept of its scheme.
+
+    >>> allowed(tables()["practices"], tables()["practices"].column("topic"))[:2]
+    ('so-1-1', 'so-1-2')
+    """
+    base = f"{IKGC}{c.scheme}/"
+    shaped = _shapes_in().get((table.cls, c.predicate or ""))
+    if shaped:
+        return tuple(sorted(v[len(base):] for v in shaped if v.startswith(base)))
+    return concept_keys(str(c.scheme))
+
+
+def _field(t: Table, c: Column) -> dict[str, Any]:
     constraints: dict[str, Any] = {}
     if c.required:
         constraints["required"] = True
     pattern = KEY_PATTERN if c.name == "key" or (c.refers and c.refers not in _STORE_RECORDS) else c.pattern
     scheme = c.scheme
     if c.multiple:
-        item = (f"(?:{'|'.join(map(re.escape, concept_keys(scheme)))})" if scheme else f"(?:{pattern or '[^;]+'})")
+        item = (f"(?:{'|'.join(map(re.escape, allowed(t, c)))})" if scheme else f"(?:{pattern or '[^;]+'})")
         sep = re.escape(c.multiple)
         constraints["pattern"] = f"{item}(?:\\s*{sep}\\s*{item})*"
     elif scheme:
-        constraints["enum"] = list(concept_keys(scheme))
+        constraints["enum"] = list(allowed(t, c))
     elif pattern:
         constraints["pattern"] = pattern
     if c.minimum is not None:
@@ -225,7 +256,7 @@ def data_package() -> dict[str, Any]:
     """
     resources = []
     for t in tables().values():
-        schema: dict[str, Any] = {"fields": [_field(c) for c in t.columns], "primaryKey": ["key"],
+        schema: dict[str, Any] = {"fields": [_field(t, c) for c in t.columns], "primaryKey": ["key"],
                                   "missingValues": [""]}
         fks = [{"fields": [c.name], "reference": {"resource": c.refers, "fields": ["key"]}}
                for c in t.columns if c.refers and c.refers not in _STORE_RECORDS and not c.multiple]

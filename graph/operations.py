@@ -47,7 +47,7 @@ from graph.report import Note
 
 __all__ = ["COLUMNS", "Beneficiary", "Operation", "Organisation", "Note", "ListOfOperations",
            "read_operations", "place", "normalised_post_code", "organisation_key", "organisations",
-           "write_operations", "export_operations", "operation_keys"]
+           "write_operations", "export_operations", "operation_keys", "read_text"]
 
 #: The columns: field -> (English name, French name, required). Names as the programme
 #: writes them in its bilingual headers ("Index / Indice").
@@ -161,8 +161,22 @@ def _xlsx_rows(path: Path) -> list[list[Any]]:
         book.close()
 
 
-def _csv_rows(path: Path) -> list[list[Any]]:
-    data = path.read_bytes()
+def read_text(path: Path, max_bytes: int) -> str:
+    """A text file of an import: UTF-8 (a byte-order mark is dropped), no NUL byte, at most
+    ``max_bytes``.
+
+    Raises
+    ------
+    InputDataError
+        A file that cannot be read, is larger, is not UTF-8 or is not text.
+    """
+    try:
+        if path.stat().st_size > max_bytes:
+            raise InputDataError(f"{path.name} has {path.stat().st_size:,} bytes: more than "
+                                 f"{max_bytes // 2**20} MiB", {"file": str(path)})
+        data = path.read_bytes()
+    except OSError as e:
+        raise InputDataError(f"cannot read {path}: {e.strerror}", {"file": str(path)}) from e
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
     try:
@@ -173,6 +187,11 @@ def _csv_rows(path: Path) -> list[list[Any]]:
             "CSV UTF-8", {"file": str(path), "byte": e.start}) from e
     if "\x00" in text:
         raise InputDataError(f"{path.name} is not a text file (it holds NUL bytes)", {"file": str(path)})
+    return text
+
+
+def _csv_rows(path: Path) -> list[list[Any]]:
+    text = read_text(path, MAX_BYTES)
     try:
         dialect = csv.Sniffer().sniff(text[:20000], delimiters=",;\t")
     except csv.Error:

@@ -35,18 +35,20 @@ from graph.errors import BadParameter, BuildError, IkgError, InputDataError, Val
 from graph.leases import Lease
 from graph.namespaces import IKG, Graphs
 from graph.operations import read_operations, write_operations
-from graph.quads import QuadWriter
+from graph.quads import QuadWriter, lit
 from graph.real import write_programmes
-from graph.records import Provenance, RecordWriter, SourceRecord
+from graph.records import DCT, Provenance, RecordWriter, SourceRecord
 from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
 from graph.report import Note
 from graph.store import KnowledgeGraph, OxigraphGraph, StoreLocation, read_build_info
+from graph.tables import folder_sha256, read_tables, write_tables
 from graph.validate import ValidationReport, validate_store
 
-__all__ = ["IMPORTER_VERSION", "KINDS", "Import", "source_name", "import_source", "build_from_sources",
+__all__ = ["IMPORTER_VERSION", "KINDS", "check_kind", "Import", "source_name", "import_source", "build_from_sources",
            "sources_in", "remove_source_statements"]
 
-IMPORTER_VERSION = "1.0.0"
+IMPORTER_VERSION = "1.1.0"
+RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 Progress = Callable[[str], None]
 _NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
@@ -113,7 +115,7 @@ def _regions() -> dict[str, Any]:
     return {r.code: r for r in nuts_regions()}
 
 
-def _list_of_operations(path: Path, name: str, graphs: Graphs, out: Path) -> Import:
+def _list_of_operations(path: Path, name: str, graphs: Graphs, out: Path, kg: KnowledgeGraph) -> Import:
     """Read a list of operations and write its source graph to ``out`` (N-Quads)."""
     read = read_operations(path)
     if not read.operations:
@@ -143,19 +145,55 @@ def _list_of_operations(path: Path, name: str, graphs: Graphs, out: Path) -> Imp
                   notes, quads=w.count)
 
 
-#: The kinds of source, each with the function that reads its file into a source graph.
-KINDS: dict[str, Callable[[Path, str, Graphs, Path], Import]] = {
+def _records(path: Path, name: str, graphs: Graphs, out: Path, kg: KnowledgeGraph) -> Import:
+    """Read a folder of the publisher's record tables (resolved against ``kg``, the store
+    they are added to) and write its source graph to ``out`` (N-Quads)."""
+    read = read_tables(path, kg, graphs)
+    graph = graphs.source(name)
+    source_iri = graphs.data_iri("source", name)
+    sha = folder_sha256(path, read.files)
+    with open(out, "w", encoding="utf8", buffering=1 << 20) as f:
+        w = QuadWriter(f, graph, alignments(), graphs.inferred)
+        rw = RecordWriter(w, graphs)
+        invented_by = None
+        if read.synthetic:  # the folder says its records are invented: they are marked generated
+            invented_by = graphs.data_iri("activity", f"invented-{name}")
+            run = f"<{invented_by}>"
+            w.type(run, f"<{IKG}GenerationRun>")
+            w.add(run, f"<{RDFS}label>", lit(f"Invented records of the folder {path.name}"))
+            w.add(run, f"<{DCT}description>", lit(
+                "The folder's datapackage.json says its records are invented (an example of the template): "
+                "they are not real practices, plans, instruments, changes or events."))
+        counts = write_tables(rw, read, Provenance.derived(graph, source_iri, invented_by))
+        what = ("Invented example records" if read.synthetic else "The publisher's own records")
+        rw.source(SourceRecord(
+            name, "records", f"Records {path.name}", tuple(read.files), sha, read.rows_read, 0,
+            sum(counts.values()), datetime.now(UTC), IMPORTER_VERSION,
+            read.description or f"{what} (ikg's record tables, ontology/records.toml), imported by ikg: "
+                                 f"{', '.join(f'{n} {t}' for t, n in counts.items())}."), graph)
+    return Import(name, "records", graph, read.files, sha, read.rows_read, 0, counts, read.notes, quads=w.count)
+
+
+#: The kinds of source, each with the function that reads its file (or folder) into a source
+#: graph, given the store it is added to (for what its rows name).
+KINDS: dict[str, Callable[[Path, str, Graphs, Path, KnowledgeGraph], Import]] = {
     "list-of-operations": _list_of_operations,
+    "records": _records,
 }
 
 
-def _read(kind: str, path: Path, name: str, graphs: Graphs, out: Path) -> Import:
+def check_kind(kind: str) -> None:
+    """Raises BadParameter for a kind of source that is not one of :data:`KINDS`."""
     if kind not in KINDS:
         raise BadParameter(f"unknown kind of source {kind!r}: one of {', '.join(KINDS)}",
                            {"param": "kind", "value": kind})
+
+
+def _read(kind: str, path: Path, name: str, graphs: Graphs, out: Path, kg: KnowledgeGraph) -> Import:
+    check_kind(kind)
     if not path.exists():
         raise InputDataError(f"{path} does not exist", {"file": str(path)})
-    return KINDS[kind](path, source_name(name), graphs, out)
+    return KINDS[kind](path, source_name(name), graphs, out, kg)
 
 
 def remove_source_statements(kg: KnowledgeGraph, graphs: Graphs, name: str) -> bool:
@@ -281,8 +319,9 @@ def import_source(location: StoreLocation, kind: str, path: Path | str, name: st
     path = Path(path)
     say = progress or (lambda _: None)
     name = source_name(name or default_name(path))
-    if kind not in KINDS:  # before any folder is made
-        _read(kind, path, name, Graphs(), Path("/dev/null"))
+    check_kind(kind)  # before any folder is made
+    if not path.exists():
+        raise InputDataError(f"{path} does not exist", {"file": str(path)})
 
     def work(held: Lease) -> Import:
         seconds: dict[str, float] = {}
@@ -290,15 +329,8 @@ def import_source(location: StoreLocation, kind: str, path: Path | str, name: st
         info = read_build_info(base) if base is not None else {}
         graphs = Graphs(str(info.get("base_iri") or base_iri or Graphs().base))
         t = time.perf_counter()
-        say(f"reading {path.name} ({kind}) ...")
-        imp = _read(kind, path, name, graphs, held.folder / "source.nq")
-        seconds["read"] = round(time.perf_counter() - t, 3)
-        say(f"  {imp.rows_read:,} rows read, {imp.rows_rejected:,} rejected, "
-            f"{sum(imp.records.values()):,} records in {seconds['read']:.1f} s")
-        if on_read is not None:
-            on_read(imp)
-        t = time.perf_counter()
         store = held.folder / "oxigraph"
+        replaced = False
         if base is None:
             say("no store in use yet: making one of the ontology, the NUTS regions and the programme ...")
             kg = _base_store(store, graphs, held.folder / "base.nq")
@@ -306,9 +338,20 @@ def import_source(location: StoreLocation, kind: str, path: Path | str, name: st
             say(f"copying the store in use ({base.name}) ...")
             OxigraphGraph(base / "oxigraph", read_only=True).backup(store)
             kg = OxigraphGraph(store)
-            if remove_source_statements(kg, graphs, name):
-                imp.replaced = True
+            replaced = remove_source_statements(kg, graphs, name)
+            if replaced:
                 say(f"  the source {name!r} was there: its old graph is removed")
+        seconds["copy"] = round(time.perf_counter() - t, 3)
+        t = time.perf_counter()
+        say(f"reading {path.name} ({kind}) ...")
+        imp = _read(kind, path, name, graphs, held.folder / "source.nq", kg)
+        imp.replaced = replaced
+        seconds["read"] = round(time.perf_counter() - t, 3)
+        say(f"  {imp.rows_read:,} rows read, {imp.rows_rejected:,} rejected, "
+            f"{sum(imp.records.values()):,} records in {seconds['read']:.1f} s")
+        if on_read is not None:
+            on_read(imp)
+        t = time.perf_counter()
         kg.load(held.folder / "source.nq", "nquads", lenient=True)
         (held.folder / "source.nq").unlink()
         seconds["load"] = round(time.perf_counter() - t, 3)
@@ -318,9 +361,8 @@ def import_source(location: StoreLocation, kind: str, path: Path | str, name: st
         imp.seconds = seconds
         imp.build = str(held.folder)
         info["sources"][name]["build"] = imp.build
+        info["sources"][name]["seconds"] = seconds  # _finish adds the validation's before it writes
         _finish(kg, held, location, info, base, say, seconds)
-        imp.seconds = seconds
-        info["sources"][name]["seconds"] = seconds
         return imp
 
     return _guarded(location, work)
@@ -365,25 +407,28 @@ def build_from_sources(location: StoreLocation, sources: Sequence[tuple[str, Pat
                            "each its own name", {"param": "name"})
 
     def work(held: Lease) -> list[Import]:
-        seconds: dict[str, float] = {}
+        seconds: dict[str, float] = {"read": 0.0, "load": 0.0}
         t = time.perf_counter()
+        say("loading the ontology, the NUTS regions and the programme ...")
+        kg = _base_store(held.folder / "oxigraph", graphs, held.folder / "base.nq")
+        seconds["base"] = round(time.perf_counter() - t, 3)
         imports = []
-        for i, (kind, path, name) in enumerate(named):
+        for i, (kind, path, name) in enumerate(named):  # in order: a source names what those before made
+            t = time.perf_counter()
             say(f"reading {path.name} ({kind}) ...")
-            imp = _read(kind, path, name, graphs, held.folder / f"source-{i}.nq")
+            quads = held.folder / f"source-{i}.nq"
+            imp = _read(kind, path, name, graphs, quads, kg)
             say(f"  {imp.rows_read:,} rows read, {imp.rows_rejected:,} rejected, "
                 f"{sum(imp.records.values()):,} records")
             if on_read is not None:
                 on_read(imp)
             imports.append(imp)
-        seconds["read"] = round(time.perf_counter() - t, 3)
-        t = time.perf_counter()
-        say("loading the ontology, the NUTS regions, the programme and the sources ...")
-        kg = _base_store(held.folder / "oxigraph", graphs, held.folder / "base.nq")
-        for i in range(len(named)):
-            kg.load(held.folder / f"source-{i}.nq", "nquads", lenient=True)
-            (held.folder / f"source-{i}.nq").unlink()
-        seconds["load"] = round(time.perf_counter() - t, 3)
+            seconds["read"] += time.perf_counter() - t
+            t = time.perf_counter()
+            kg.load(quads, "nquads", lenient=True)
+            quads.unlink()
+            seconds["load"] += time.perf_counter() - t
+        seconds = {k: round(v, 3) for k, v in seconds.items()}
         for imp in imports:
             imp.build = str(held.folder)
         info: dict[str, Any] = {"path": str(held.folder), "base_iri": graphs.base, "generated_quads": 0,

@@ -46,8 +46,9 @@ def cli() -> None:
               help="Region category table (CSV) to use instead of the shipped one.")
 @click.option("--if-missing", is_flag=True, help="Do nothing when a store is already in use.")
 @click.option("--source", "sources", multiple=True, type=click.Path(path_type=Path, exists=True),
-              metavar="FILE", help="Build from this list of operations alone, with no generated record "
-              "(repeatable; each file is a source named after it).")
+              metavar="FILE|FOLDER", help="Build from sources alone, with no generated record: a list of "
+              "operations (a file) or a folder of record tables (repeatable, in order; each a source named "
+              "after it).")
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="With --source: write the row-level report of every source here (.json or .csv).")
 def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
@@ -71,9 +72,10 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
 
         reports = _Reports(report)
         try:
-            imports = build_from_sources(location, [("list-of-operations", p, None) for p in sources],
+            imports = build_from_sources(location, [(_kind_of(p), p, None) for p in sources],
                                          options.base_iri, progress=click.echo, on_read=reports.add)
         except IkgError as e:
+            reports.failed(e)
             _fail(e)
             return
         for imp in imports:
@@ -108,6 +110,23 @@ class _Reports:
         click.echo(f"  report: {len(notes)} note(s) written to {self.path}")
 
 
+    def failed(self, e: IkgError) -> None:
+        """Write the errors of a source that could not be imported (a folder of record tables)."""
+        from graph.report import write_report
+
+        notes = e.detail.get("notes") if isinstance(e.detail, dict) else None
+        if self.path is None or not notes:
+            return
+        notes = [n for i in self.imports for n in i.notes] + notes
+        write_report(self.path, notes, {"error": e.message, "code": e.code})
+        click.echo(f"  report: {len(notes)} note(s) written to {self.path}", err=True)
+
+
+def _kind_of(path: Path) -> str:
+    """A folder is the publisher's record tables; a file, a list of operations."""
+    return "records" if path.is_dir() else "list-of-operations"
+
+
 def _imported(imp) -> None:  # noqa: ANN001 - graph.sources.Import
     from graph.report import summary
 
@@ -119,7 +138,7 @@ def _imported(imp) -> None:  # noqa: ANN001 - graph.sources.Import
 
 
 @cli.command(name="import")
-@click.argument("kind", type=click.Choice(["list-of-operations"]))
+@click.argument("kind", type=click.Choice(["list-of-operations", "records"]))
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--name", default=None, help="The source's name (default: from the file name); "
               "importing a name again replaces that source.")
@@ -128,8 +147,10 @@ def _imported(imp) -> None:  # noqa: ANN001 - graph.sources.Import
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="Write the row-level report here (.json or .csv).")
 def import_(kind: str, path: Path, name: str | None, store: Path | None, report: Path | None) -> None:
-    """Add a file of real records to the store in use as a source (a named graph with its
-    provenance), validated; the store in use is unchanged if anything fails."""
+    """Add a source of real records to the store in use: the programme's list of operations
+    (a file), or the publisher's record tables (a folder of CSV files, see `ikg init-records`),
+    as a named graph with its provenance, validated; the store in use is unchanged if anything
+    fails."""
     from graph.sources import import_source
     from graph.store import StoreLocation
 
@@ -142,10 +163,26 @@ def import_(kind: str, path: Path, name: str | None, store: Path | None, report:
         imp = import_source(StoreLocation(store or s["IKG_STORE"]), kind, path, name, s["IKG_BASE_IRI"],
                             progress=click.echo, on_read=reports.add)
     except IkgError as e:
+        reports.failed(e)
         _fail(e)
         return
     _imported(imp)
     click.echo("a running `ikg serve` keeps serving the build it opened: restart it to serve this one")
+
+
+@cli.command(name="init-records")
+@click.argument("folder", type=click.Path(path_type=Path))
+def init_records(folder: Path) -> None:
+    """Write the template of the publisher's record tables into FOLDER: a CSV file with its
+    header per table, and the tables' Frictionless data package (datapackage.json)."""
+    from graph.tables import write_template
+
+    try:
+        written = write_template(folder)
+    except IkgError as e:
+        _fail(e)
+        return
+    click.echo(f"wrote {', '.join(written)} to {folder}; fill them in, then `ikg import records {folder}`")
 
 
 @cli.command()
