@@ -579,23 +579,27 @@ def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
     orgs, merged = organisations(read.operations.values())
     notes += merged
     org_keys: dict[tuple[str, str], str] = {}
+    first: dict[tuple[str, str], Beneficiary] = {}  # where each organisation is first met (one pass)
+    for op in read.operations.values():
+        for b in op.beneficiaries:
+            first.setdefault(organisation_key(b.name, b.country), b)
     for key, org in orgs.items():
         org_keys[key] = f"{org.country.lower()}-{_slug(key[0])}"[:120]
-        first = next(b for op in read.operations.values() for b in op.beneficiaries
-                     if organisation_key(b.name, b.country) == key)
-        nuts = first.nuts
+        nuts = first[key].nuts
         rw.organisation(OrganisationRecord(
             org_keys[key], org.name, nuts, org.country,
             region=nuts[:4] if len(nuts) >= 4 else None), prov)
     project_keys: dict[str, str] = {}
+    taken: set[str] = set()
     participations = 0
     for op in read.operations.values():
         pkey = _project_key(op.acronym)
-        if pkey in project_keys.values():
+        if pkey in taken:
             notes.append(Note(op.rows[0], "acronym", op.acronym, "repaired",
                               f"another operation has the acronym {op.acronym!r}: keyed {pkey}-{op.index}"))
             pkey = f"{pkey}-{_project_key(op.index)}"
         project_keys[op.index] = pkey
+        taken.add(pkey)
         erdf = [b.amount * b.rate for b in op.beneficiaries if b.amount is not None and b.rate is not None]
         amounts = [b.amount for b in op.beneficiaries if b.amount is not None]
         complete = op.beneficiaries and len(erdf) == len(op.beneficiaries)
