@@ -256,8 +256,9 @@ def data_package() -> dict[str, Any]:
     """
     resources = []
     for t in tables().values():
+        # fieldsMatch "superset": a file may leave out optional columns, in any order
         schema: dict[str, Any] = {"fields": [_field(t, c) for c in t.columns], "primaryKey": ["key"],
-                                  "missingValues": [""]}
+                                  "missingValues": [""], "fieldsMatch": "superset"}
         fks = [{"fields": [c.name], "reference": {"resource": c.refers, "fields": ["key"]}}
                for c in t.columns if c.refers and c.refers not in _STORE_RECORDS and not c.multiple]
         if fks:

@@ -47,7 +47,7 @@ from graph.report import Note
 
 __all__ = ["COLUMNS", "Beneficiary", "Operation", "Organisation", "Note", "ListOfOperations",
            "read_operations", "place", "normalised_post_code", "organisation_key", "organisations",
-           "write_operations", "export_operations", "operation_keys", "read_text"]
+           "write_operations", "export_operations", "operation_keys", "read_text", "organisation_iri_key"]
 
 #: The columns: field -> (English name, French name, required). Names as the programme
 #: writes them in its bilingual headers ("Index / Indice").
@@ -203,8 +203,32 @@ def _csv_rows(path: Path) -> list[list[Any]]:
 
 
 def _folded(text: str) -> str:
-    """``text`` without accents, in lower case (for comparing names)."""
-    return unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().casefold()
+    """``text`` without accents, in lower case (for comparing names); letters of other
+    scripts stay (a Greek or Cyrillic name is not folded to nothing).
+
+    >>> _folded("Université"), _folded("Περιφέρεια")
+    ('universite', 'περιφερεια')
+    """
+    return "".join(c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)).casefold()
+
+
+def organisation_iri_key(normalised: str, country: str) -> str:
+    """The key of an organisation's IRI: ``{country}-{slug of its normalised name}``, at most
+    120 characters; a name whose slug is longer, or empty (another script than Latin), ends
+    with 10 hex digits of its SHA-1 so that two names never share a key.
+
+    >>> organisation_iri_key("university of patras", "EL")
+    'el-university-of-patras'
+    >>> organisation_iri_key("περιφερεια αττικης", "EL")
+    'el-ffd395daf7'
+    """
+    key = f"{country.lower()}-{_slug(normalised)}"
+    if len(key) <= 120 and key != f"{country.lower()}-":
+        return key
+    import hashlib
+
+    digest = hashlib.sha1(normalised.encode()).hexdigest()[:10]
+    return f"{key[:108].rstrip('-')}-{digest}"
 
 
 def _words(text: str) -> str:
@@ -584,7 +608,7 @@ def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
         for b in op.beneficiaries:
             first.setdefault(organisation_key(b.name, b.country), b)
     for key, org in orgs.items():
-        org_keys[key] = f"{org.country.lower()}-{_slug(key[0])}"[:120]
+        org_keys[key] = organisation_iri_key(*key)
         nuts = first[key].nuts
         rw.organisation(OrganisationRecord(
             org_keys[key], org.name, nuts, org.country,

@@ -342,6 +342,13 @@ def import_source(location: StoreLocation, kind: str, path: Path | str, name: st
             if replaced:
                 say(f"  the source {name!r} was there: its old graph is removed")
         seconds["copy"] = round(time.perf_counter() - t, 3)
+        try:
+            return _add(kg, held, info, graphs, seconds, replaced, base)
+        finally:
+            kg.close()  # a failed import must not keep the new build's lock (its folder goes)
+
+    def _add(kg: OxigraphGraph, held: Lease, info: dict[str, Any], graphs: Graphs, seconds: dict[str, float],
+             replaced: bool, base: Path | None) -> Import:
         t = time.perf_counter()
         say(f"reading {path.name} ({kind}) ...")
         imp = _read(kind, path, name, graphs, held.folder / "source.nq", kg)
@@ -411,6 +418,12 @@ def build_from_sources(location: StoreLocation, sources: Sequence[tuple[str, Pat
         t = time.perf_counter()
         say("loading the ontology, the NUTS regions and the programme ...")
         kg = _base_store(held.folder / "oxigraph", graphs, held.folder / "base.nq")
+        try:
+            return _build(kg, held, seconds, t)
+        finally:
+            kg.close()  # a failed build must not keep the new build's lock (its folder goes)
+
+    def _build(kg: OxigraphGraph, held: Lease, seconds: dict[str, float], t: float) -> list[Import]:
         seconds["base"] = round(time.perf_counter() - t, 3)
         imports = []
         for i, (kind, path, name) in enumerate(named):  # in order: a source names what those before made

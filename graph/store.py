@@ -558,7 +558,8 @@ class OxigraphGraph(KnowledgeGraph):
                    _from_ox(q.graph_name))
 
     def close(self) -> None:
-        del self._store
+        """Release the store (and its lock: the folder may then be opened again); idempotent."""
+        self.__dict__.pop("_store", None)
 
 
 # ----------------------------------------------------------------------------- rdflib

@@ -128,7 +128,7 @@ def _header_notes(folder: Path, name: str, text: str) -> list[Note]:
 
 def _frictionless_notes(folder: Path, files: list[str]) -> list[Note]:
     """Every error Frictionless finds in the files against the data package."""
-    from frictionless import Detector, Package
+    from frictionless import Package
 
     descriptor = data_package()
     present = {f[:-4] for f in files}
@@ -136,7 +136,7 @@ def _frictionless_notes(folder: Path, files: list[str]) -> list[Note]:
     for r in descriptor["resources"]:  # references to an absent table are reported by _resolve
         fks = [fk for fk in r["schema"].get("foreignKeys", []) if fk["reference"]["resource"] in present]
         r["schema"]["foreignKeys"] = fks
-    package = Package(descriptor, basepath=str(folder), detector=Detector(schema_sync=True))
+    package = Package(descriptor, basepath=str(folder))
     report = package.validate()
     notes = []
     for task in report.tasks:
@@ -261,6 +261,9 @@ def read_tables(folder: Path | str, kg: Any, graphs: Graphs) -> RecordTables:
         out[table.name] = rows
     if notes:
         raise _fail(folder, notes, "in what the rows name")
+    if not any(out.values()):
+        raise InputDataError(f"{folder.name}: no row in any table ({', '.join(files)}): nothing to import",
+                             {"file": str(folder)})
     return RecordTables(folder, files, out, bool(meta.get("synthetic")), meta.get("description"))
 
 

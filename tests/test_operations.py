@@ -147,3 +147,15 @@ def test_organisations_are_deduplicated_by_name_and_country_and_every_merge_repo
     geneva = orgs[organisation_key("Université de Genève", "CH")]
     assert geneva.names == ["Université de Genève", "UNIVERSITE DE GENEVE"] and geneva.rows == [2, 3]
     assert [(n.row, n.value, n.action) for n in notes] == [(3, "UNIVERSITE DE GENEVE", "merged")]
+
+
+def test_names_in_other_scripts_and_long_names_keep_their_organisations_apart():
+    from graph.operations import organisation_iri_key, organisation_key
+
+    attica, crete = organisation_key("Περιφέρεια Αττικής", "EL"), organisation_key("ΠΕΡΙΦΕΡΕΙΑ ΚΡΗΤΗΣ", "EL")
+    assert attica != crete  # folding to ASCII made both '' (one organisation)
+    assert organisation_key("Περιφέρεια Αττικής", "EL") == organisation_key("ΠΕΡΙΦΕΡΕΙΑ ΑΤΤΙΚΗΣ ", "EL")
+    assert organisation_iri_key(*attica) != organisation_iri_key(*crete)
+    stem = "regional government of region de bruxelles capitale brussels hoofdstedelijk gewest " * 2
+    one, two = organisation_iri_key(stem + "energy", "BE"), organisation_iri_key(stem + "mobility", "BE")
+    assert one != two and len(one) <= 120 and len(two) <= 120
