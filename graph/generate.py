@@ -30,6 +30,8 @@ from graph.vocabulary import (
     ACRONYM_HEADS,
     ACRONYM_TAILS,
     ACTION_VERBS,
+    CHANGE_TYPES,
+    EVENT_TYPES,
     NON_SF_INSTRUMENTS,
     ORG_TEMPLATES,
     ORG_TYPE_WEIGHTS,
@@ -55,14 +57,6 @@ PHASE1_MONTHS = ((24, 24), (24, 30), (30, 36), (36, 42))
 PHASE2_MONTHS = (24, 24, 24, 12)
 PROGRAMME_END = cal.SNAPSHOTS[-1].day
 NO_SF_COUNTRIES = ("NO", "CH")
-CHANGE_TYPES = {"new-projects": 0.55, "improved-management": 0.25, "structural-change": 0.20}
-EVENT_TYPES = {
-    "interregional-workshop": 0.35,
-    "stakeholder-meeting": 0.35,
-    "study-visit": 0.18,
-    "peer-review": 0.06,
-    "staff-exchange": 0.06,
-}
 
 
 def _months(d: date, n: int) -> date:

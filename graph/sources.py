@@ -41,6 +41,7 @@ from graph.records import DCT, Provenance, RecordWriter, SourceRecord
 from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
 from graph.report import Note
 from graph.store import KnowledgeGraph, OxigraphGraph, StoreLocation, read_build_info
+from graph.synthesis import region_labels, synthesise_learning
 from graph.tables import folder_sha256, read_tables, write_tables
 from graph.validate import ValidationReport, validate_store
 
@@ -391,13 +392,18 @@ def _base_store(store: Path, graphs: Graphs, data: Path) -> OxigraphGraph:
 
 def build_from_sources(location: StoreLocation, sources: Sequence[tuple[str, Path, str | None]],
                        base_iri: str | None = None, progress: Progress | None = None,
-                       on_read: Callable[[Import], None] | None = None) -> list[Import]:
+                       on_read: Callable[[Import], None] | None = None,
+                       synthesise: int | None = None) -> list[Import]:
     """Build a store from sources alone (no generated record) and switch to it when valid.
 
     Parameters
     ----------
     sources : sequence of (kind, path, name or None)
-        The sources, imported in this order; two with the same name are an error.
+        The sources, imported in this order (a source may name what those before it made);
+        two with the same name are an error.
+    synthesise : int, optional
+        With a seed, add a generated policy-learning layer around the imported projects
+        (:func:`graph.synthesis.synthesise_learning`), marked generated.
 
     Raises
     ------
@@ -441,10 +447,22 @@ def build_from_sources(location: StoreLocation, sources: Sequence[tuple[str, Pat
             kg.load(quads, "nquads", lenient=True)
             quads.unlink()
             seconds["load"] += time.perf_counter() - t
+        generated = 0
+        if synthesise is not None:
+            t = time.perf_counter()
+            say(f"synthesising a generated policy-learning layer around the projects (seed {synthesise}) ...")
+            layer = held.folder / "synthetic.nq"
+            with open(layer, "w", encoding="utf8", buffering=1 << 20) as out:
+                made = synthesise_learning(out, kg, graphs, region_labels(nuts_regions()), synthesise)
+            kg.load(layer, "nquads", lenient=True)
+            layer.unlink()
+            generated = made.pop("quads")
+            say("  " + ", ".join(f"{n:,} {k}" for k, n in made.items()) + " (all marked generated)")
+            seconds["synthesise"] = time.perf_counter() - t
         seconds = {k: round(v, 3) for k, v in seconds.items()}
         for imp in imports:
             imp.build = str(held.folder)
-        info: dict[str, Any] = {"path": str(held.folder), "base_iri": graphs.base, "generated_quads": 0,
+        info: dict[str, Any] = {"path": str(held.folder), "base_iri": graphs.base, "generated_quads": generated,
                                 "sources": {imp.name: imp.about() for imp in imports}, "seconds": seconds}
         _finish(kg, held, location, info, True, say, seconds)
         return imports

@@ -13,6 +13,8 @@ __all__ = [
     "ACRONYM_HEADS",
     "ACRONYM_TAILS",
     "NON_SF_INSTRUMENTS",
+    "CHANGE_TYPES",
+    "EVENT_TYPES",
     "ACTION_VERBS",
 ]
 
@@ -129,4 +131,15 @@ NON_SF_INSTRUMENTS: dict[str, list[str]] = {
                        "{r3} Circular Economy Roadmap"],
     "legislation": ["{r2} Regional Law on Innovation", "{r2} Waste Management Regulation"],
     "rural-development-programme": ["{cc} Rural Development Programme 2014-2020 (EAFRD)"],
+}
+
+#: Kinds of policy change (keys of the change-type scheme) and their shares, for generated changes.
+CHANGE_TYPES = {"new-projects": 0.55, "improved-management": 0.25, "structural-change": 0.20}
+#: Kinds of learning event (keys of the event-type scheme) and their shares, for generated events.
+EVENT_TYPES = {
+    "interregional-workshop": 0.35,
+    "stakeholder-meeting": 0.35,
+    "study-visit": 0.18,
+    "peer-review": 0.06,
+    "staff-exchange": 0.06,
 }

@@ -51,8 +51,12 @@ def cli() -> None:
               "after it).")
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="With --source: write the row-level report of every source here (.json or .csv).")
+@click.option("--synthesise-learning", "synthesise", is_flag=True,
+              help="With --source: add a generated policy-learning layer (practices, events, action plans, "
+              "instruments, changes) around the imported projects, marked generated (seed: --seed).")
 def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
-          categories: Path | None, if_missing: bool, sources: tuple[Path, ...], report: Path | None) -> None:
+          categories: Path | None, if_missing: bool, sources: tuple[Path, ...], report: Path | None,
+          synthesise: bool) -> None:
     """Generate the default graph (or build from --source files), validate it and switch the
     store to it."""
     from graph.build import BuildOptions
@@ -73,7 +77,8 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
         reports = _Reports(report)
         try:
             imports = build_from_sources(location, [(_kind_of(p), p, None) for p in sources],
-                                         options.base_iri, progress=click.echo, on_read=reports.add)
+                                         options.base_iri, progress=click.echo, on_read=reports.add,
+                                         synthesise=seed if synthesise else None)
         except IkgError as e:
             reports.failed(e)
             _fail(e)
@@ -81,8 +86,9 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
         for imp in imports:
             _imported(imp)
         return
-    if report is not None:
-        _fail(BadParameter("--report goes with --source", {"param": "report"}))
+    if report is not None or synthesise:
+        _fail(BadParameter(f"{'--report' if report is not None else '--synthesise-learning'} goes with --source",
+                           {"param": "report" if report is not None else "synthesise-learning"}))
     try:
         result, _ = run_build(location, options, progress=click.echo)
     except IkgError as e:
