@@ -48,6 +48,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/lineage_bench.py
 	$(BIN)/python bench/network_bench.py
 	$(BIN)/python bench/linked_bench.py
+	$(BIN)/python bench/import_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph service tests bench

@@ -294,6 +294,7 @@ def _resolve(table: Table, number: int, raw: dict[str, str], store: _Store, keys
                 if project:
                     bad(c.name, f"no partner of {project} is named {value!r} (name it as the list of "
                                 f"operations does)")
+                values[c.name] = None  # and no default is taken from it
                 continue
             values[c.name] = found[0]
             region_of[("organisation", found[0])] = found[1]
