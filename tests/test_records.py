@@ -8,6 +8,7 @@ The store is the real CD-ETA row (tests/fixtures) with the example folder of inv
 from __future__ import annotations
 
 import csv
+import gzip
 import io
 import json
 import shutil
@@ -17,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from graph.errors import InputDataError
+from graph.export import export_dumps
 from graph.mapping import PACKAGE_FILE, allowed, data_package, tables
 from graph.namespaces import Graphs
 from graph.quads import QuadWriter
@@ -324,3 +326,26 @@ def test_the_command_line_writes_the_template_imports_and_reports_errors(tmp_pat
     listed = subprocess.run([IKG, "sources", "--store", str(store), "--format", "json"], capture_output=True,
                             text=True)
     assert [s["name"] for s in json.loads(listed.stdout)] == ["list-of-operations-cd-eta", "records"]
+
+
+def test_named_queries_search_void_and_dumps_answer_on_the_example(example, tmp_path):
+    from service.app import create_app
+
+    c = create_app({"IKG_KG": open_store(example.root), "TESTING": True}).test_client()
+    json_ = {"Accept": "application/sparql-results+json"}
+    down = c.get("/queries/changes-inspired-by-practice", headers=json_,
+                 query_string={"practice": G.data_iri("practice", "CD-ETA-EX-GP1")}).get_json()
+    assert sorted(b["change"]["value"].rsplit("/", 1)[-1] for b in down["results"]["bindings"]) == [
+        "CD-ETA-EX-C1", "CD-ETA-EX-C2"]
+    up = c.get("/queries/practices-behind-change", headers=json_,
+               query_string={"change": G.data_iri("change", "CD-ETA-EX-C2")}).get_json()
+    assert len(up["results"]["bindings"]) == 2  # both practices, from Patras and from Estonia
+    hits = c.get("/api/search?q=3D-scanning").get_json()
+    assert G.data_iri("practice", "CD-ETA-EX-GP1") in {h["iri"] for h in hits}
+    void = c.get("/.well-known/void", headers={"Accept": "application/n-triples"}).get_data(as_text=True)
+    assert f"<{G.source('records')}> <http://purl.org/dc/terms/source> <{G.data_iri('source', 'records')}>" in void
+    export_dumps(open_store(example.root), tmp_path / "dumps", "test")
+    quads = next((tmp_path / "dumps").glob("*.nq.gz"))
+    with gzip.open(quads, "rt", encoding="utf8") as f:
+        text = f.read()
+    assert f"<{G.data_iri('practice', 'CD-ETA-EX-GP1')}>" in text and f"<{G.source('records')}> ." in text
