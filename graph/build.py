@@ -74,7 +74,7 @@ def write_default_graph(path: Path, options: BuildOptions) -> tuple[int, dict[st
     categories = region_categories(options.category_table, regions)
     with open(path, "w", encoding="utf8", buffering=1 << 20) as out:
         w = QuadWriter(out, graphs.nuts, alignments(), graphs.inferred)
-        write_regions(w, regions, categories)
+        write_regions(w, regions, categories, graphs)
         summary = generate(out, seed=options.seed, scale=options.scale, regions=regions,
                            categories=categories, graphs=graphs)
     records = dict(summary.records, nuts_regions=len(regions))

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import random
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
+from decimal import Decimal
 
 __all__ = [
     "SNAPSHOTS",
@@ -12,10 +13,15 @@ __all__ = [
     "PUBLISHED",
     "TARGETS",
     "PROJECTS_PER_CALL",
+    "PROJECTS_ERDF",
+    "COFINANCING",
+    "NATIONALLY_FUNDED",
     "ORGANISATIONS",
     "NUTS2_INACTIVE_SHARE",
     "apportion",
     "window_of",
+    "working_day",
+    "is_working_day",
 ]
 
 
@@ -96,6 +102,16 @@ VALIDATED = (3130, 3210)
 #: Instruments addressed by an action plan but not (yet) improved by the programme's end.
 INSTRUMENTS_NEVER = {"sf": 60, "other": 150}
 PROJECTS_PER_CALL = (64, 66, 55, 73)
+#: ERDF to the 258 projects, by keep.eu (Interreg Europe 2014-2020, programme 58): EUR 334.94
+#: million, rounded there to EUR 10,000; the rest of the 359 MEUR went to the policy learning
+#: platforms and technical assistance.
+PROJECTS_ERDF = 334_940_000
+#: ERDF co-financing rate of a partner by its legal status (DESIGN.md: 85% for public bodies and
+#: bodies governed by public law, 75% for private non-profit bodies). Norwegian and Swiss
+#: partners take part with national funding: no ERDF (:data:`NATIONALLY_FUNDED`).
+COFINANCING = {"public": Decimal("0.85"), "body-governed-by-public-law": Decimal("0.85"),
+               "private-non-profit": Decimal("0.75")}
+NATIONALLY_FUNDED = ("NO", "CH")
 ORGANISATIONS = 2030
 #: About 10-12% of the NUTS 2 regions of the 30 countries had no partner.
 NUTS2_INACTIVE_SHARE = 0.111
@@ -167,3 +183,29 @@ def random_day(rng: random.Random, lo: date, hi: date) -> date:
     """A uniformly drawn day in [lo, hi] (``lo`` when the interval is empty)."""
     a, b = lo.toordinal(), hi.toordinal()
     return date.fromordinal(a if b <= a else rng.randint(a, b))
+
+
+#: Days on which no meeting is held anywhere in the programme area (month, day).
+HOLIDAYS = ((1, 1), (5, 1), (12, 24), (12, 25), (12, 26), (12, 31))
+
+
+def is_working_day(d: date) -> bool:
+    """Monday to Friday, and not one of :data:`HOLIDAYS`.
+
+    >>> is_working_day(date(2019, 12, 25)), is_working_day(date(2019, 12, 27))
+    (False, True)
+    """
+    return d.weekday() < 5 and (d.month, d.day) not in HOLIDAYS
+
+
+def working_day(rng: random.Random, lo: date, hi: date) -> date:
+    """A uniformly drawn working day (:func:`is_working_day`) in [lo, hi]; the nearest one
+    after ``lo`` (or ``lo`` itself) when the interval has none."""
+    for _ in range(20):
+        d = random_day(rng, lo, hi)
+        if is_working_day(d):
+            return d
+    d = lo
+    while not is_working_day(d) and d < hi:
+        d += timedelta(days=1)
+    return d

@@ -97,6 +97,8 @@ class Participation:
     role: str
     erdf: int = 0
     plan: Plan | None = None
+    eligible: Decimal | None = None
+    rate: Decimal | None = None
 
 
 @dataclass
@@ -338,11 +340,16 @@ class _Generator:
             lo, hi = PHASE1_MONTHS[call]
             p1 = _months(start, rng.randint(lo, hi))
             end = min(_months(p1, PHASE2_MONTHS[call]), PROGRAMME_END)
-            erdf = int(min(2_500_000, max(700_000, rng.lognormvariate(math.log(1.15e6), 0.3))))
+            erdf = int(min(2_500_000, max(700_000, rng.lognormvariate(math.log(1.15e6), 0.3))))  # a weight
             title = f"{acronym}: improving regional policies for {rng.choice(PROJECT_PHRASES[topic])}"
             p = Project(acronym, call, topic, start, p1, end, erdf, title, source)
             p.intensity = rng.lognormvariate(0, 0.35)
             self.projects.append(p)
+        # the projects' ERDF adds up to keep.eu's EUR 334.94 million (itself rounded to EUR 10,000),
+        # within 0.3%, not to a round sum: the draws above are the weights
+        target = round(cal.PROJECTS_ERDF * self.scale * rng.uniform(0.997, 1.003))
+        for p, erdf in zip(self.projects, cal.apportion(target, [p.erdf for p in self.projects])):
+            p.erdf = erdf
         self.placement = real.placements(rng, [(p.acronym, p.call, p.topic) for p in self.projects])
 
     def _partnerships(self) -> None:
@@ -410,14 +417,6 @@ class _Generator:
                     "advisory-partner" if rng.random() < 0.09 and region not in need.get(
                         p.acronym, []) else "project-partner")
                 p.parts.append(Participation(p, number, org, role))
-            # budget: the lead partner and policy-responsible partners get more
-            shares = [
-                (2.0 if pt.role == "lead-partner" else 0.15 if pt.role == "advisory-partner" else 1.0)
-                * rng.uniform(0.7, 1.3)
-                for pt in p.parts
-            ]
-            for pt, amount in zip(p.parts, cal.apportion(p.erdf, shares)):
-                pt.erdf = amount
         if uncovered and self.scale >= 1:
             # regions the draws missed get a partner in a project that has room for one more
             roomy = [p for p in self.projects if len(p.parts) < 10]
@@ -426,6 +425,25 @@ class _Generator:
                 org = self._new_org(region)
                 org.projects += 1
                 p.parts.append(Participation(p, len(p.parts) + 1, org, "project-partner"))
+        for p in self.projects:
+            self._budget(p)
+
+    def _budget(self, p: Project) -> None:
+        """The partners' budgets: the project's ERDF shared among its EU partners (the lead
+        partner gets more, an advisory partner little), each partner's eligible expenditure its
+        ERDF over the co-financing rate of its legal status; Norwegian and Swiss partners have
+        a budget of the same size from national funds, and no ERDF."""
+        shares = [(2.0 if pt.role == "lead-partner" else 0.15 if pt.role == "advisory-partner" else 1.0)
+                  * self.rng.uniform(0.7, 1.3) for pt in p.parts]
+        eu = [(pt, sh) for pt, sh in zip(p.parts, shares) if pt.org.country not in cal.NATIONALLY_FUNDED]
+        per_share = Decimal(p.erdf) / Decimal(str(sum(sh for _, sh in eu)))
+        for (pt, _), amount in zip(eu, cal.apportion(p.erdf, [sh for _, sh in eu])):
+            pt.erdf = amount
+            pt.rate = cal.COFINANCING[pt.org.legal]
+            pt.eligible = (Decimal(amount) / pt.rate).quantize(Decimal("0.01"))
+        for pt, sh in zip(p.parts, shares):
+            if pt.org.country in cal.NATIONALLY_FUNDED:
+                pt.eligible = (per_share * Decimal(str(sh)) / Decimal("0.85")).quantize(Decimal("1"))
 
     def _preferential(self, used: set[str], region: str | None, avoid: set[str]) -> Org | None:
         """An organisation already in other projects, drawn in proportion to their number.
@@ -461,11 +479,12 @@ class _Generator:
         return org
 
     # ----------------------------------------------------------------- dated records
-    def _allocate(self, name: str, spans) -> list[list[tuple[Project, date]]]:
+    def _allocate(self, name: str, spans, day=cal.random_day) -> list[list[tuple[Project, date]]]:  # noqa: ANN001
         """Place the per-window counts of ``name`` on projects, dated within their spans.
 
         ``spans(project)`` gives [(lo, hi, weight)] intervals in which the project may have
-        such records. Returns, per window, a list of (project, day).
+        such records; ``day(rng, lo, hi)`` draws the day. Returns, per window, a list of
+        (project, day).
         """
         rng = self.rng
         counts = cal.increments(cal.scaled(cal.TARGETS[name], self.scale))
@@ -477,6 +496,9 @@ class _Generator:
             for p in self.projects:
                 for lo, hi, w in spans(p):
                     a, b = max(lo, wlo), min(hi, whi)
+                    if day is cal.working_day:  # an interval of a weekend alone has no day to give
+                        while a <= b and not cal.is_working_day(a):
+                            a += timedelta(days=1)
                     if a <= b:
                         cands.append((p, a, b))
                         weights.append(((b - a).days + 1) * w * p.intensity)
@@ -484,14 +506,18 @@ class _Generator:
                 raise BuildError(f"calibration: no project can have {name} in window {k + 1}")
             placed: list[tuple[Project, date]] = []
             for (p, a, b), m in zip(cands, cal.apportion(n, weights)):
-                placed.extend((p, cal.random_day(rng, a, b)) for _ in range(m))
+                placed.extend((p, day(rng, a, b)) for _ in range(m))
             placed.sort(key=lambda x: (x[1], x[0].acronym))
             out.append(placed)
         return out
 
     def _events(self) -> None:
         rng = self.rng
-        per_window = self._allocate("events", lambda p: [(p.start, p.end, 1.0)])
+        # learning events are held on working days, most in the first phase (interregional
+        # learning), fewer while the plans are monitored
+        per_window = self._allocate("events", lambda p: [(p.start, p.phase1_end, 4.0),
+                                                         (p.phase1_end + timedelta(days=1), p.end, 0.5)],
+                                    cal.working_day)
         for placed in per_window:
             for p, day in placed:
                 host = rng.choice(p.parts).org.nuts2
@@ -845,11 +871,13 @@ class _Generator:
             rw.project(ProjectRecord(
                 p.key, p.acronym, title=p.title, programme=real.PROGRAMME_KEY,
                 call=f"{real.PROGRAMME_KEY}-call-{p.call + 1}", topic=p.topic, start=p.start,
-                end=p.end, erdf=Decimal(p.erdf), total=Decimal(round(p.erdf / 0.82))), prov)
+                end=p.end, erdf=Decimal(p.erdf), total=sum((pt.eligible or Decimal(0) for pt in p.parts),
+                                                          Decimal(0))), prov)
             for pt in p.parts:
+                national = pt.org.country in cal.NATIONALLY_FUNDED
                 rw.participation(ParticipationRecord(
                     f"{p.key}-{pt.number}", p.key, pt.org.key, f"{pt.org.name} in {p.acronym}",
-                    pt.number, pt.role, Decimal(pt.erdf)), made)
+                    pt.number, pt.role, None if national else Decimal(pt.erdf), pt.eligible, pt.rate), made)
             for gp in p.practices:
                 gp_real = gp.real
                 stated = frozenset({"title", "spatial"} | ({"project"} if real.practice_project_is_real(gp_real)

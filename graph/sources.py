@@ -382,7 +382,7 @@ def _base_store(store: Path, graphs: Graphs, data: Path) -> OxigraphGraph:
     regions = nuts_regions()
     with open(data, "w", encoding="utf8", buffering=1 << 20) as out:
         w = QuadWriter(out, graphs.nuts, alignments(), graphs.inferred)
-        write_regions(w, regions, region_categories(DEFAULT_CATEGORY_TABLE, regions))
+        write_regions(w, regions, region_categories(DEFAULT_CATEGORY_TABLE, regions), graphs)
         write_programmes(w, graphs)
     kg = OxigraphGraph(store)
     load_into(kg, data, graphs, lenient=True)

@@ -34,6 +34,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import IO, Any
 
+from graph.calibration import working_day
 from graph.entailment import alignments
 from graph.mapping import tables
 from graph.namespaces import IKG, Graphs
@@ -90,15 +91,6 @@ def _projects(kg: Any, graphs: Graphs) -> list[_Project]:
     return [_Project(k, a, s, e, tuple(ps)) for k, (a, s, e, ps) in by.items()]
 
 
-def _working_day(rng: random.Random, a: date, b: date) -> date:
-    """A day between ``a`` and ``b`` from Monday to Friday, not 25-26 December or 1 January."""
-    for _ in range(100):
-        d = a + timedelta(days=rng.randint(0, max(0, (b - a).days)))
-        if d.weekday() < 5 and (d.month, d.day) not in ((12, 25), (12, 26), (1, 1)):
-            return d
-    return a
-
-
 def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str, str],
                         seed: int = 42) -> dict[str, int]:
     """Write the generated learning layer around the real projects of ``kg`` as N-Quads to ``out``.
@@ -151,7 +143,7 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
         topic = rng.choices(list(TOPICS), weights=list(TOPICS.values()))[0]
         for n in range(1, max(1, round(PER_PROJECT["events"] * rng.uniform(0.6, 1.4))) + 1):
             first = rng.random() < 0.8
-            day = _working_day(rng, p.start if first else phase2, phase2 if first else p.end)
+            day = working_day(rng, p.start if first else phase2, phase2 if first else p.end)
             host = rng.choice(placed)
             etype = rng.choices(list(EVENT_TYPES), weights=list(EVENT_TYPES.values()))[0]
             where = labels.get(str(host.region), host.region)
@@ -168,7 +160,7 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
             if (n - 1) >= len(phrases):
                 title += f" ({pt.name})"
             key = f"{p.key}-SYN-GP{n}"
-            identified = _working_day(rng, p.start + timedelta(days=60), phase2)
+            identified = working_day(rng, p.start + timedelta(days=60), phase2)
             rw.mapped(t["practices"], {
                 "key": key, "title": title, "project": p.key, "organisation": pt.organisation, "region": pt.region,
                 "topic": topic, "identified_on": identified}, made, remember=True)
@@ -190,7 +182,7 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
                                              "covers": covers}, made)
                 counts["instruments"] += 1
             plan = f"{p.key}-SYN-{i}"
-            day = _working_day(rng, phase2 - timedelta(days=60), phase2 + timedelta(days=60))
+            day = working_day(rng, phase2 - timedelta(days=60), phase2 + timedelta(days=60))
             rw.mapped(t["action-plans"], {
                 "key": plan, "title": f"Action plan for {title}", "project": p.key, "organisation": pt.organisation,
                 "instrument": inst, "region": region, "date": day}, made,
@@ -212,7 +204,7 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
                 rw.mapped(t["changes"], {
                     "key": f"{action}-C", "title": f"{ctype.replace('-', ' ').capitalize()}: {title}",
                     "instrument": inst, "action": action, "type": ctype, "region": region, "eur": eur,
-                    "date": _working_day(rng, max(day, phase2) + timedelta(days=90), p.end),
+                    "date": working_day(rng, max(day, phase2) + timedelta(days=90), p.end),
                     "inspired_by": [gp[0] for gp in chosen],
                     "evidence": f"Action {action} of the action plan {plan} (synthetic)"}, made)
                 counts["changes"] += 1

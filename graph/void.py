@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS
 from graph.errors import IkgError
 from graph.formats import TABLE
 from graph.namespaces import IKG, NUTS, PREFIXES, Graphs
+from graph.regions import GISCO_NOTICE, LABEL_POINTS_SOURCE
 from graph.store import SERIALISATION_PREFIXES, KnowledgeGraph
 
 __all__ = ["Statistics", "StatisticsCache", "statistics", "read_saved_statistics",
@@ -206,6 +207,11 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
         "records are GENERATED (synthetic, calibrated to the programme's published figures) "
         "and marked with prov:wasGeneratedBy; real records carry dcterms:source.", lang="en")))
     g.add((ds, DCTERMS.license, LICENSE))
+    # third-party reference data in the graph, with the notices their terms ask for
+    g.add((ds, DCTERMS.source, Literal(LABEL_POINTS_SOURCE)))
+    g.add((ds, DCTERMS.rights, Literal(
+        f"NUTS label points (geo:hasGeometry of the regions): {GISCO_NOTICE}. Source: Eurostat GISCO; GISCO's "
+        "administrative-unit data are licensed for non-commercial use.", lang="en")))
     g.add((ds, DCTERMS.modified, Literal(modified, datatype=XSD.dateTime)))
     g.add((ds, OWL.versionInfo, Literal(version)))
     g.add((ds, DCAT.version, Literal(version)))

@@ -104,27 +104,31 @@ def test_description_has_outgoing_statements_labels_of_linked_things_and_incomin
         assert (participation, RDFS.label, None) in g  # labels of linked things
     incoming = {(sub, p) for sub, p in default_kg.query(
         f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH <{BASE}/graph/generated> {{ ?s ?p <{iri}> }} }}").rows}
-    assert incoming and {(sub, p) for sub, p, _ in g.triples((None, None, s))} >= incoming
+    pages, _ = _incoming_pages(default_client, doc_path(iri, BASE), s)
+    assert incoming and pages >= incoming  # over all its pages of incoming links
+
+
+def _incoming_pages(client, path: str, node: URIRef) -> tuple[set, int]:
+    """Every (subject, predicate) linking to ``node`` over the pages of its document (following
+    rdfs:seeAlso to the next page, whose offset must go up a page at a time), and the pages."""
+    seen: set = set()
+    offset = pages = 0
+    while True:
+        g = Graph().parse(data=client.get(f"{path}.nt?incoming={offset}").get_data(), format="nt")
+        seen |= {(s, p) for s, p, _ in g.triples((None, None, node)) if p != URIRef(FOAF + "primaryTopic")}
+        pages += 1
+        more = list(g.objects(URIRef(f"http://localhost{path}"), RDFS.seeAlso))
+        if not more:
+            return seen, pages
+        offset = int(str(more[0]).rsplit("=", 1)[1])
+        assert offset == pages * INCOMING_PAGE
 
 
 def test_incoming_links_are_paged_with_a_link_to_more(default_client, default_kg):
     total = int(default_kg.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{
         GRAPH ?g {{ ?s ?p <{NUTS}DE> }} FILTER (?g != <{BASE}/graph/inferred>) }} }}""").rows[0][0])
     assert total > INCOMING_PAGE
-    seen = set()
-    offset = 0
-    pages = 0
-    while True:
-        g = Graph().parse(data=default_client.get(f"/doc/nuts/DE.nt?incoming={offset}").get_data(), format="nt")
-        page = {(s, p) for s, p, _ in g.triples((None, None, URIRef(NUTS + "DE")))
-                if p != URIRef(FOAF + "primaryTopic")}
-        seen |= page
-        pages += 1
-        more = list(g.objects(URIRef("http://localhost/doc/nuts/DE"), RDFS.seeAlso))
-        if not more:
-            break
-        offset = int(str(more[0]).rsplit("=", 1)[1])
-        assert offset == pages * INCOMING_PAGE
+    seen, pages = _incoming_pages(default_client, "/doc/nuts/DE", URIRef(NUTS + "DE"))
     assert len(seen) == total and pages == -(-total // INCOMING_PAGE)
     html = default_client.get("/doc/nuts/DE", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert f"{total} link(s)" in html and 'id="more-incoming"' in html

@@ -124,3 +124,30 @@ def test_region_projects_reads_the_same_hierarchy_as_the_path(default_kg):
         "?participation ikg:participant ?org . ?project ikg:hasParticipation ?participation } "
         "GROUP BY ?region ?project", {"region": fre})
     assert fast == {(str(p), n.toPython()) for _, p, n in path.rows} and len(fast) >= 5
+
+
+def test_every_region_carries_its_gisco_label_point_as_geosparql(default_kg):
+    from graph.regions import GISCO_NOTICE, label_points
+
+    geo = "http://www.opengis.net/ont/geosparql#"
+    rows = default_kg.query(f"""PREFIX geo: <{geo}> PREFIX ikg: <https://ikg.example.org/ontology#>
+        SELECT ?code ?wkt ?rights WHERE {{ ?r a ikg:Region ; <http://www.w3.org/2004/02/skos/core#notation> ?code ;
+          geo:hasGeometry ?g . ?g a ikg:LabelPoint, geo:Geometry ; geo:asWKT ?wkt ;
+          <http://purl.org/dc/terms/rights> ?rights }}""").rows
+    by_code = {str(c): (str(w), str(r)) for c, w, r in rows}
+    points = label_points()
+    in_store = {r.code for r in nuts_regions()}
+    # every region of the store that GISCO has a point for, and only those; level 2: all 297 of the programme area
+    assert set(by_code) == in_store & set(points)
+    assert len([c for c in by_code if len(c) == 4]) == 297
+    assert by_code["SI04"] == ("POINT(14.2228 46.1532)", GISCO_NOTICE)
+    assert all(rights == GISCO_NOTICE for _, rights in by_code.values())
+
+
+def test_the_dataset_description_gives_giscos_attribution(default_kg):
+    from graph.regions import GISCO_NOTICE
+    from service.app import create_app
+
+    c = create_app({"IKG_KG": default_kg, "TESTING": True}).test_client()
+    void = c.get("/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True)
+    assert GISCO_NOTICE in void and "GISCO" in void
