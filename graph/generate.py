@@ -35,6 +35,7 @@ from graph.vocabulary import (
     NON_SF_INSTRUMENTS,
     ORG_TEMPLATES,
     ORG_TYPE_WEIGHTS,
+    PAYING_CHANGE_TYPES,
     PRACTICE_PHRASES,
     PROJECT_PHRASES,
     TOPICS,
@@ -684,6 +685,7 @@ class _Generator:
                    and pl.part.org.country == real.SLOVENIAN_PLAN[1])
         for k in range(3):
             limit = cal.SNAPSHOTS[k].day
+            opens = cal.window_bounds(k)[0] + timedelta(days=60)
             cands = [pl for pl in free if pl.day <= limit]
             if k == 0:
                 cands.remove(slo)
@@ -692,10 +694,10 @@ class _Generator:
             if len(sf_ok) < n_sf or len(cands) < sf_n[k] + ot_n[k]:
                 raise BuildError(f"calibration: too few action plans for the instruments of "
                                  f"window {k + 1}")
-            chosen_sf = rng.sample(sf_ok, n_sf)
+            chosen_sf = self._running_first(sf_ok, n_sf, opens)
             chosen_set = set(map(id, chosen_sf))
             rest = [pl for pl in cands if id(pl) not in chosen_set]
-            chosen_ot = rng.sample(rest, ot_n[k])
+            chosen_ot = self._running_first(rest, ot_n[k], opens)
             if k == 0:
                 inst = self._real_instrument()
                 inst.window = 0
@@ -735,6 +737,16 @@ class _Generator:
             inst.plans.append(pl)
             pl.instrument = inst
 
+    def _running_first(self, plans: list[Plan], n: int, opens: date) -> list[Plan]:
+        """``n`` plans drawn first among those whose project still runs at ``opens``: an
+        instrument's first change then falls within its project's life."""
+        running = [pl for pl in plans if pl.part.project.end >= opens]
+        picked = self.rng.sample(running, min(n, len(running)))
+        if len(picked) < n:
+            taken = set(map(id, picked))
+            picked += self.rng.sample([pl for pl in plans if id(pl) not in taken], n - len(picked))
+        return picked
+
     def _real_instrument(self) -> Instrument:
         cci, title, source = real.SLOVENIAN_OP
         inst = Instrument(cci, title, "operational-programme-igj", "SI", "SI", True,
@@ -761,20 +773,25 @@ class _Generator:
                 pl.actions[0] = Action(f"{pl.key}-A1", title, [gp], source)
 
     def _changes(self) -> None:
+        """Policy changes: an instrument's first change in its window, after the plan and within
+        its project's life where the window allows, a few later ones within that life too;
+        then which changes carry EUR and of which type (:meth:`_money`)."""
         rng = self.rng
         for inst in self.instruments:
             if inst.window is None:
                 continue
             wlo, whi = cal.window_bounds(inst.window)
             first = inst.plans[0] if inst.real_source else min(inst.plans, key=lambda pl: pl.day)
-            day = cal.random_day(rng, max(wlo, first.day + timedelta(days=30)), whi)
-            if day > whi or day < first.day:
-                day = max(first.day, wlo)
+            end = first.part.project.end
+            lo = max(wlo, first.day + timedelta(days=30))
+            day = cal.working_day(rng, lo, min(whi, end) if lo <= min(whi, end) else whi)
+            if day > whi or day <= first.day:
+                day = max(first.day + timedelta(days=1), wlo)
             days = [day]
-            while rng.random() < 0.45 and len(days) < 4:
-                days.append(cal.random_day(rng, day, PROGRAMME_END))
+            while rng.random() < 0.4 and len(days) < 4 and day + timedelta(days=30) < end:
+                days.append(cal.working_day(rng, day + timedelta(days=30), end))
             for n, d in enumerate(sorted(days), start=1):
-                plans = [pl for pl in inst.plans if pl.day <= d] or [first]
+                plans = [pl for pl in inst.plans if pl.day < d <= pl.part.project.end] or [first]
                 pl = rng.choice(plans)
                 if inst.real_source and n == 1:
                     pl = inst.plans[0]
@@ -782,30 +799,55 @@ class _Generator:
                 if not inspired:
                     raise BuildError(f"calibration: action plan {pl.key} has no practice to follow")
                 action = rng.choice(inspired)
-                ctype = _pick(rng, CHANGE_TYPES)
-                has_money = rng.random() < (0.92 if ctype == "new-projects" else 0.35)
-                ch = Change(f"{inst.key}-C{n}", inst, pl, action, d, ctype, 0, has_money)
+                ch = Change(f"{inst.key}-C{n}", inst, pl, action, d, "improved-management", 0, False)
                 if inst.real_source and n == 1:
                     label, source, ctype_real = real.SLOVENIAN_CHANGE
                     action = next(a for a in pl.actions if a.real_source)
-                    ch = Change(f"{inst.key}-C{n}", inst, pl, action, d, ctype_real, 0, True,
-                                source, label)
+                    ch = Change(f"{inst.key}-C{n}", inst, pl, action, d, ctype_real, 0, True, source, label)
                 self.changes.append(ch)
-        # money: each (window, SF or not) cell adds up exactly to its target
+        self._money()
+
+    def _money(self) -> None:
+        """EUR and types. Each (window, Structural Funds or not) cell adds up to its published
+        total, perturbed within the published rounding (to the EUR million), so that no total
+        is a round sum; a cell pays as many changes as its total needs at the programme-wide
+        mean, so that the amounts are drawn alike in every window (no jump at a snapshot
+        date); a change with EUR is most often "new projects", one without never is."""
+        rng = self.rng
         cells: dict[tuple[int, bool], list[Change]] = {}
         for ch in self.changes:
             cells.setdefault((cal.window_of(ch.day), ch.instrument.sf), []).append(ch)
+        targets: dict[tuple[int, bool], int] = {}
         for sf, name in ((True, "impact_sf_eur"), (False, "impact_other_eur")):
-            amounts = cal.increments(cal.scaled(cal.TARGETS[name], self.scale))
-            for k, amount in enumerate(amounts):
-                cell = cells.get((k, sf), [])
-                paying = [ch for ch in cell if ch.has_money] or cell[:1]
-                if amount and not paying:
-                    raise BuildError(f"calibration: no policy change to carry {name} in "
-                                     f"window {k + 1}")
-                weights = [rng.paretovariate(1.3) for _ in paying]
-                for ch, eur in zip(paying, cal.apportion(amount, weights)):
-                    ch.eur = eur
+            cum = cal.scaled(cal.TARGETS[name], self.scale)
+            jitter = round(200_000 * self.scale)
+            cum = tuple(c + rng.randint(-jitter, jitter) for c in cum)
+            for k, amount in enumerate(cal.increments(cum)):
+                targets[(k, sf)] = max(amount, 0)
+        # about four changes in five carry EUR; the cells that need the most per change first (a
+        # cell with more money than changes pays them all), the rest at the mean left over
+        money, slots = sum(targets.values()), round(0.8 * len(self.changes))
+        for key in sorted(cells, key=lambda k: (-targets.get(k, 0) / len(cells[k]), k)):
+            cell = cells[key]
+            amount = targets.get(key, 0)
+            mean = money / max(1, slots)
+            forced = [ch for ch in cell if ch.real_source]
+            n_pay = min(len(cell), max(len(forced), round(amount / mean) if amount else 0, 1 if amount else 0))
+            money, slots = money - amount, slots - n_pay
+            others = [ch for ch in cell if not ch.real_source]
+            paying = forced + rng.sample(others, n_pay - len(forced))
+            paid = set(map(id, paying))
+            for ch in cell:
+                ch.has_money = id(ch) in paid
+                if ch.real_source:
+                    continue
+                ch.ctype = (_pick(rng, PAYING_CHANGE_TYPES) if ch.has_money else
+                            _pick(rng, {k: v for k, v in CHANGE_TYPES.items() if k != "new-projects"}))
+            if amount and not paying:
+                raise BuildError(f"calibration: no policy change to carry EUR {amount:,} in window {key[0] + 1}")
+            weights = [rng.paretovariate(1.3) for _ in paying]
+            for ch, eur in zip(paying, cal.apportion(amount, weights)):
+                ch.eur = eur
 
     # ----------------------------------------------------------------- writing
     def run(self, out: IO[str]) -> GenerationSummary:

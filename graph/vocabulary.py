@@ -14,6 +14,7 @@ __all__ = [
     "ACRONYM_TAILS",
     "NON_SF_INSTRUMENTS",
     "CHANGE_TYPES",
+    "PAYING_CHANGE_TYPES",
     "EVENT_TYPES",
     "ACTION_VERBS",
 ]
@@ -135,6 +136,8 @@ NON_SF_INSTRUMENTS: dict[str, list[str]] = {
 
 #: Kinds of policy change (keys of the change-type scheme) and their shares, for generated changes.
 CHANGE_TYPES = {"new-projects": 0.55, "improved-management": 0.25, "structural-change": 0.20}
+#: The kinds of a change that carries EUR (a change without EUR is never "new projects").
+PAYING_CHANGE_TYPES = {"new-projects": 0.70, "improved-management": 0.18, "structural-change": 0.12}
 #: Kinds of learning event (keys of the event-type scheme) and their shares, for generated events.
 EVENT_TYPES = {
     "interregional-workshop": 0.35,

@@ -73,3 +73,71 @@ def test_learning_events_concentrate_in_the_first_phase_not_spread_over_the_whol
                 if (date.fromisoformat(str(d)) - date.fromisoformat(str(s))).days
                 <= 0.6 * (date.fromisoformat(str(e)) - date.fromisoformat(str(s))).days)
     assert early / len(rows) >= 0.7, f"{early / len(rows):.0%} of events in the first 60% of their project"
+
+
+def _changes(default_kg):
+    from datetime import date
+
+    rows = default_kg.query(P + """SELECT ?c ?d ?eur ?type ?plan ?start ?end WHERE { ?c a ikg:PolicyChange ;
+        ikg:date ?d ; ikg:financialImpact ?eur ; ikg:changeType ?type ;
+        ikg:implements/ikg:inActionPlan ?pl . ?pl ikg:date ?plan ; ikg:inProject ?p .
+        ?p ikg:startDate ?start ; ikg:endDate ?end }""").rows
+    return [(str(c), date.fromisoformat(str(d)), _d(eur), str(t).rsplit("/", 1)[-1], date.fromisoformat(str(pl)),
+             date.fromisoformat(str(s)), date.fromisoformat(str(e))) for c, d, eur, t, pl, s, e in rows]
+
+
+def test_policy_changes_fall_within_their_projects_life_not_48_percent_after_its_end(default_kg):
+    from datetime import date
+
+    changes = _changes(default_kg)
+    assert len(changes) > 2000
+    after = [c for c in changes if c[1] > c[6]]
+    assert len(after) / len(changes) <= 0.10, f"{len(after) / len(changes):.0%} of changes after their project"
+    assert all(c[1] <= date(2023, 12, 31) for c in changes)  # none after the programme's end
+    assert all(c[1] > c[4] for c in changes)  # after the action plan they implement
+
+
+def test_no_pile_of_changes_at_the_end_of_2023_there_were_135_in_december_21_on_the_30th_and_31st(default_kg):
+    from collections import Counter
+    from datetime import date
+    from statistics import median
+
+    changes = _changes(default_kg)
+    months = Counter((c[1].year, c[1].month) for c in changes)
+    before = median(months[(2023, m)] for m in range(1, 12))
+    assert months[(2023, 12)] <= 2 * before, f"{months[(2023, 12)]} changes in December 2023, median {before}"
+    assert sum(1 for c in changes if c[1] in (date(2023, 12, 30), date(2023, 12, 31))) <= 3
+
+
+def test_every_new_projects_change_has_eur_and_few_changes_have_none_105_and_33_percent_did(default_kg):
+    changes = _changes(default_kg)
+    assert [c for c in changes if c[3] == "new-projects" and c[2] == 0] == []
+    zero = sum(1 for c in changes if c[2] == 0) / len(changes)
+    assert zero <= 0.25, f"{zero:.0%} of changes have EUR 0"
+
+
+def test_amounts_are_drawn_alike_in_every_window_the_median_jumped_287k_40k_78k(default_kg):
+    from statistics import median
+
+    from graph.calibration import window_of
+
+    by_window: dict[int, list] = {}
+    for c in _changes(default_kg):
+        if c[2] > 0:
+            by_window.setdefault(window_of(c[1]), []).append(c[2])
+    medians = [median(by_window[k]) for k in range(3)]
+    assert max(medians) / min(medians) < 2.5, f"medians {medians}"
+
+
+def test_calibrated_eur_totals_are_within_the_published_rounding_and_not_round_sums(default_kg):
+    from graph.calibration import SNAPSHOTS
+
+    published = {"june-2022": (1_295, 1_076), "march-2023": (1_341, 1_104), "programme-end": (1_474, 1_186)}
+    for snap in SNAPSHOTS:
+        (total, sf) = default_kg.query(P + f"""SELECT (SUM(?e) AS ?t) (SUM(IF(?sf, ?e, 0)) AS ?s) WHERE {{
+            ?c a ikg:PolicyChange ; ikg:date ?d ; ikg:financialImpact ?e ; ikg:improves ?i
+            BIND (EXISTS {{ ?i a ikg:OperationalProgramme }} AS ?sf)
+            FILTER (?d <= "{snap.day.isoformat()}"^^<http://www.w3.org/2001/XMLSchema#date>) }}""").rows[0]
+        for value, million in ((_d(total), published[snap.name][0]), (_d(sf), published[snap.name][1])):
+            assert abs(value - million * 1_000_000) < 500_000, f"{snap.name}: EUR {value:,} for {million:,} MEUR"
+            assert value % 1000 != 0, f"{snap.name}: EUR {value:,} is a round sum"
