@@ -574,8 +574,7 @@ class _Generator:
                 # practices come from the partners in turn, so a project's come from several regions
                 org = p.parts[(n - 1) % len(p.parts)].org
             if title is None:
-                phrase = rng.choice(PRACTICE_PHRASES[p.topic])
-                title = f"{phrase[0].upper()}{phrase[1:]} of {self.label(org.nuts2)}"
+                title = self._practice_title(p, org)
             gp = Practice(f"{p.key}-GP{n}", title, p, org, org.nuts2, day, None, known)
             p.practices.append(gp)
         missing = [a for a, gps in reals.items() if by_project.get(a, 0) < len(gps)]
@@ -595,6 +594,24 @@ class _Generator:
         for gp in rng.sample(late, min(len(late), target_t3 - target_t2)):
             gp.validated = cal.random_day(
                 rng, max(gp.identified + timedelta(days=30), t2 + timedelta(days=1)), t3)
+
+    def _practice_title(self, p: Project, org: Org) -> str:
+        """A title no other practice of the project has: a phrase of its topic not yet used
+        for the organisation's region, placed in that region, then in its NUTS 3 area, then
+        named after the organisation."""
+        phrases = list(PRACTICE_PHRASES[p.topic])
+        self.rng.shuffle(phrases)
+        taken = {gp.title for gp in p.practices}
+        places = (self.label(org.nuts2), self.label(org.nuts3), org.name)
+        for place in places:
+            for phrase in phrases:
+                title = f"{phrase[0].upper()}{phrase[1:]} of {place}"
+                if title not in taken:
+                    return title
+        n = 2
+        while f"{title} ({n})" in taken:
+            n += 1
+        return f"{title} ({n})"
 
     def _plans(self) -> None:
         """Action plans, one per partner that writes one, dated to hit the snapshot counts."""
@@ -686,7 +703,8 @@ class _Generator:
         for k in range(3):
             limit = cal.SNAPSHOTS[k].day
             opens = cal.window_bounds(k)[0] + timedelta(days=60)
-            cands = [pl for pl in free if pl.day <= limit]
+            # strictly before the snapshot day: the first change comes after the plan, in the window
+            cands = [pl for pl in free if pl.day < limit]
             if k == 0:
                 cands.remove(slo)
             sf_ok = [pl for pl in cands if pl.region[:2] not in NO_SF_COUNTRIES]
@@ -827,13 +845,16 @@ class _Generator:
         # about four changes in five carry EUR; the cells that need the most per change first (a
         # cell with more money than changes pays them all), the rest at the mean left over
         money, slots = sum(targets.values()), round(0.8 * len(self.changes))
+        top: float | None = None  # the mean of the most demanding cell: no other is under a third of it
         for key in sorted(cells, key=lambda k: (-targets.get(k, 0) / len(cells[k]), k)):
             cell = cells[key]
             amount = targets.get(key, 0)
-            mean = money / max(1, slots)
+            mean = max(money / max(1, slots), top / 3 if top else 0)
             forced = [ch for ch in cell if ch.real_source]
             n_pay = min(len(cell), max(len(forced), round(amount / mean) if amount else 0, 1 if amount else 0))
             money, slots = money - amount, slots - n_pay
+            if top is None and n_pay:
+                top = amount / n_pay
             others = [ch for ch in cell if not ch.real_source]
             paying = forced + rng.sample(others, n_pay - len(forced))
             paid = set(map(id, paying))
