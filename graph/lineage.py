@@ -113,7 +113,7 @@ def _money(value: object) -> str:
     return str(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
-def downstream(kg: KnowledgeGraph, practice: str) -> dict[str, Any]:
+def downstream(kg: KnowledgeGraph, practice: str, real_only: bool = False) -> dict[str, Any]:
     """What a good practice led to: actions, action plans, instruments and policy changes.
 
     Parameters
@@ -121,13 +121,18 @@ def downstream(kg: KnowledgeGraph, practice: str) -> dict[str, Any]:
     kg : KnowledgeGraph
     practice : str
         IRI of an ``ikg:GoodPractice``.
+    real_only : bool
+        Only real records: generated actions and changes are left out, a generated plan or
+        instrument is null, and an amount the generator set is null.
 
     Returns
     -------
     dict
         ``practice`` (label, region, project), ``actions`` (each with its plan, the
         instrument the plan addresses and the changes that implement the action, with EUR and
-        the EUR attributed to this practice), and ``totals``.
+        the EUR attributed to this practice), and ``totals``. Every record says whether it is
+        ``generated``, and every change whether its EUR is (``eurGenerated``: a real change
+        whose amount the generator set); ``totals`` has the EUR ``fromSources`` apart.
 
     Raises
     ------
@@ -163,7 +168,6 @@ def downstream(kg: KnowledgeGraph, practice: str) -> dict[str, Any]:
     n_of = _inspiration_counts(kg, {c["change"] for cs in changes_of.values() for c in cs})
     h = head[0] if head else {}
     actions: dict[str, dict[str, Any]] = {}
-    total, attributed, changes, regions = Decimal(0), Decimal(0), set(), set()
     for r in rows:
         a = actions.setdefault(r["action"], {
             "iri": r["action"], "title": r["actionTitle"],
@@ -179,21 +183,96 @@ def downstream(kg: KnowledgeGraph, practice: str) -> dict[str, Any]:
                                  "date": c["date"].isoformat(), "region": c["changeRegion"],
                                  "eur": _money(eur), "attributedEur": _money(share),
                                  "inspiredBy": n_of[c["change"]]})
-            if c["change"] not in changes:
-                changes.add(c["change"])
-                total += eur
-                attributed += share
-            regions.add(c["changeRegion"])
+    head_out = {"iri": practice, "title": h.get("title"), "region": h.get("region"),
+                "regionLabel": h.get("regionLabel"),
+                "project": {"iri": h.get("project"), "acronym": h.get("acronym")},
+                "organisation": {"iri": h.get("organisation"), "label": h.get("orgName")}}
+    kept = _mark_downstream(kg, head_out, list(actions.values()), real_only)
     return {
-        "practice": {"iri": practice, "title": h.get("title"), "region": h.get("region"),
-                     "regionLabel": h.get("regionLabel"),
-                     "project": {"iri": h.get("project"), "acronym": h.get("acronym")},
-                     "organisation": {"iri": h.get("organisation"), "label": h.get("orgName")}},
-        "actions": list(actions.values()),
-        "totals": {"actions": len(actions), "changes": len(changes), "regions": len(regions),
-                   "eur": _money(total), "attributedEur": _money(attributed)},
+        "practice": head_out,
+        "actions": kept,
+        "totals": _downstream_totals(kept),
         "attribution": "a change inspired by n practices gives each 1/n of its EUR",
+        "realOnly": real_only,
     }
+
+
+def _generated(kg: KnowledgeGraph, iris: set[str]) -> set[str]:
+    """Which of ``iris`` (read from the store) are generated records (``prov:wasGeneratedBy``)."""
+    if not iris:
+        return set()
+    values = " ".join(f"<{i}>" for i in sorted(iris))
+    return {r["s"] for r in _rows(kg, f"""SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }}
+        ?s prov:wasGeneratedBy ?run }}""")}
+
+
+def _generated_amounts(kg: KnowledgeGraph, changes: set[str]) -> set[str]:
+    """Which of the ``changes`` (read from the store) have an amount the generator set: a
+    generated change, or a real one whose ``ikg:financialImpact`` is in the generated graph."""
+    if not changes:
+        return set()
+    values = " ".join(f"<{c}>" for c in sorted(changes))
+    return {r["c"] for r in _rows(kg, f"""SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }}
+        {{ ?c prov:wasGeneratedBy ?run }} UNION {{ GRAPH ?g {{ ?c ikg:financialImpact ?e }}
+        FILTER (STRENDS(STR(?g), "/graph/generated")) }} }}""")}
+
+
+def _mark_downstream(kg: KnowledgeGraph, head: dict[str, Any], actions: list[dict[str, Any]],
+                     real_only: bool) -> list[dict[str, Any]]:
+    """Say which records and amounts are generated; with ``real_only``, keep the real ones."""
+    changes = {c["iri"] for a in actions for c in a["changes"]}
+    parties = [head["organisation"], head["project"]] + [a["actionPlan"]["author"] for a in actions]
+    iris = {head["iri"]} | changes | {a["iri"] for a in actions} | {a["actionPlan"]["iri"] for a in actions} | {
+        a["instrument"]["iri"] for a in actions} | {p["iri"] for p in parties if p["iri"]}
+    gen, gen_eur = _generated(kg, iris), _generated_amounts(kg, changes)
+    head["generated"] = head["iri"] in gen
+    for party in parties:
+        _party(party, gen, real_only)
+    kept = []
+    for a in actions:
+        a["generated"] = a["iri"] in gen
+        for part in (a["actionPlan"], a["instrument"]):
+            part["generated"] = part["iri"] in gen
+        for c in a["changes"]:
+            c["generated"], c["eurGenerated"] = c["iri"] in gen, c["iri"] in gen_eur
+        if real_only:
+            if a["generated"] or head["generated"]:
+                continue
+            a["actionPlan"] = None if a["actionPlan"]["generated"] else a["actionPlan"]
+            a["instrument"] = None if a["instrument"]["generated"] else a["instrument"]
+            a["changes"] = [c for c in a["changes"] if not c["generated"]]
+            for c in a["changes"]:
+                if c["eurGenerated"]:
+                    c["eur"] = c["attributedEur"] = None
+        kept.append(a)
+    return kept
+
+
+def _party(party: dict[str, Any], gen: set[str], real_only: bool) -> None:
+    """Mark an organisation or project named in a lineage as generated or not; with
+    ``real_only``, a generated one is named no more (its IRI, label and acronym are null)."""
+    party["generated"] = party["iri"] in gen
+    if real_only and party["generated"]:
+        for key in party:
+            if key != "generated":
+                party[key] = None
+
+
+def _downstream_totals(actions: list[dict[str, Any]]) -> dict[str, Any]:
+    """Actions, changes, regions and EUR (all, attributed, and of each from the sources)."""
+    seen: dict[str, dict[str, Any]] = {}
+    for a in actions:
+        for c in a["changes"]:
+            seen.setdefault(c["iri"], c)
+    cs = list(seen.values())
+
+    def total(key: str, real: bool = False) -> str:
+        return _money(sum((Decimal(c[key]) for c in cs if c[key] is not None
+                           and not (real and c.get("eurGenerated"))), Decimal(0)))
+
+    return {"actions": len(actions), "changes": len(cs), "regions": len({c["region"] for c in cs}),
+            "eur": total("eur"), "attributedEur": total("attributedEur"),
+            "eurFromSources": total("eur", real=True), "attributedEurFromSources": total("attributedEur", real=True)}
 
 
 def summary(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
@@ -227,7 +306,7 @@ def _inspiration_counts(kg: KnowledgeGraph, changes: set[str]) -> dict[str, int]
     return {r["change"]: r["n"] for r in rows}
 
 
-def upstream(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
+def upstream(kg: KnowledgeGraph, iri: str, real_only: bool = False) -> dict[str, Any]:
     """What lies behind a policy change or a policy instrument: practices, their organisations,
     regions and projects, with the evidence of each inspiration.
 
@@ -237,11 +316,17 @@ def upstream(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
     iri : str
         IRI of an ``ikg:PolicyChange`` or an ``ikg:PolicyInstrument``.
 
+    real_only : bool
+        Only real records: generated changes and practices are left out, an amount the
+        generator set is null.
+
     Returns
     -------
     dict
         ``entity`` (kind and IRI), ``changes`` (each with its action, plan, instrument and the
         practices behind it, with evidence and the EUR attributed to each), and ``totals``.
+        Every change and practice says whether it is ``generated``, every change whether its
+        EUR is (``eurGenerated``); ``totals`` has the EUR ``fromSources`` apart.
 
     Raises
     ------
@@ -283,8 +368,6 @@ def upstream(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
     for change in n_of:
         n_of[change] = len({r["practice"] for r in rows if r["change"] == change})
     changes: dict[str, dict[str, Any]] = {}
-    orgs, regions, projects = set(), set(), set()
-    total = Decimal(0)
     for r in rows:
         eur = Decimal(str(r["eur"]))
         c = changes.get(r["change"])
@@ -294,23 +377,55 @@ def upstream(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
                 "date": r["date"].isoformat(), "eur": _money(eur), "region": r["region"],
                 "instrument": {"iri": r["instrument"], "cci": r["cci"]},
                 "action": r["action"], "actionPlan": r["plan"], "practices": []}
-            total += eur
         c["practices"].append({
             "iri": r["practice"], "title": r["title"], "region": r["origin"],
             "regionLabel": r["originLabel"],
             "organisation": {"iri": r["organisation"], "label": r["orgName"]},
             "project": {"iri": r["project"], "acronym": r["acronym"]},
             "evidence": evidence.get((r["change"], r["practice"])), "attributedEur": _money(eur / n_of[r["change"]])})
-        orgs.add(r["organisation"])
-        regions.add(r["origin"])
-        projects.add(r["project"])
+    kept = _mark_upstream(kg, list(changes.values()), real_only)
+    practices = [p for c in kept for p in c["practices"]]
+
+    def total(real: bool) -> str:
+        return _money(sum((Decimal(c["eur"]) for c in kept if c["eur"] is not None
+                           and not (real and c["eurGenerated"])), Decimal(0)))
+
     return {
         "entity": {"iri": iri, "kind": kind},
-        "changes": list(changes.values()),
-        "totals": {"changes": len(changes), "eur": _money(total), "organisations": len(orgs),
-                   "originRegions": len(regions), "projects": len(projects)},
+        "changes": kept,
+        "totals": {"changes": len(kept), "eur": total(False), "eurFromSources": total(True),
+                   "organisations": len({p["organisation"]["iri"] for p in practices} - {None}),
+                   "originRegions": len({p["region"] for p in practices}),
+                   "projects": len({p["project"]["iri"] for p in practices} - {None})},
         "attribution": "a change inspired by n practices gives each 1/n of its EUR",
+        "realOnly": real_only,
     }
+
+
+def _mark_upstream(kg: KnowledgeGraph, changes: list[dict[str, Any]], real_only: bool) -> list[dict[str, Any]]:
+    """Say which changes, practices and amounts are generated; with ``real_only``, keep the real ones."""
+    iris = {c["iri"] for c in changes}
+    practices = [p for c in changes for p in c["practices"]]
+    gen = _generated(kg, iris | {p["iri"] for p in practices} | {p["organisation"]["iri"] for p in practices}
+                     | {p["project"]["iri"] for p in practices})
+    gen_eur = _generated_amounts(kg, iris)
+    kept = []
+    for c in changes:
+        c["generated"], c["eurGenerated"] = c["iri"] in gen, c["iri"] in gen_eur
+        for p in c["practices"]:
+            p["generated"] = p["iri"] in gen
+            _party(p["organisation"], gen, real_only)
+            _party(p["project"], gen, real_only)
+        if real_only:
+            if c["generated"]:
+                continue
+            c["practices"] = [p for p in c["practices"] if not p["generated"]]
+            if c["eurGenerated"]:
+                c["eur"] = None
+                for p in c["practices"]:
+                    p["attributedEur"] = None
+        kept.append(c)
+    return kept
 
 
 @dataclass(frozen=True)

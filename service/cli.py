@@ -390,7 +390,9 @@ def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: s
 @click.argument("key_or_iri")
 @click.option("--store", type=click.Path(path_type=Path), default=None)
 @click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree")
-def trace(key_or_iri: str, store: Path | None, fmt: str) -> None:
+@click.option("--real-only", is_flag=True, help="Only real records (generated ones, and amounts the generator set, "
+              "are left out).")
+def trace(key_or_iri: str, store: Path | None, fmt: str, real_only: bool) -> None:
     """Lineage of a practice (downstream) or of a policy change or instrument (upstream).
 
     KEY_OR_IRI is an IRI, or a key such as ERUDITE-GP1 or 2014SI16MAOP001.
@@ -404,9 +406,9 @@ def trace(key_or_iri: str, store: Path | None, fmt: str) -> None:
         iri = resolve_key(kg, key_or_iri, s["IKG_BASE_IRI"])
         kind = entity_kind(kg, iri)
         if kind == "practice":
-            result = downstream(kg, iri)
+            result = downstream(kg, iri, real_only)
         elif kind in ("change", "instrument"):
-            result = upstream(kg, iri)
+            result = upstream(kg, iri, real_only)
         else:
             from graph.errors import BadParameter
 
@@ -428,25 +430,41 @@ def _with_type(change: dict) -> str:
     return label if label.lower().startswith(kind.lower()) else f"{label} ({kind.lower()})"
 
 
-def _eur(v: str) -> str:
-    return f"EUR {float(v):,.2f}"
+def _eur(v: str | None, generated: bool = False) -> str:
+    if v is None:
+        return "EUR (generated, left out)"
+    return f"EUR {float(v):,.2f}" + (" (generated)" if generated else "")
+
+
+def _mark(record: dict | None) -> str:
+    """ [generated] after a generated record's name."""
+    return " [generated]" if record and record.get("generated") else ""
 
 
 def _downstream_tree(r: dict) -> str:
     p, t = r["practice"], r["totals"]
-    lines = [f"{p['title']}  (good practice of {p['project']['acronym']}, from {p['regionLabel']}, "
-             f"by {p['organisation']['label']})",
+    by = (p["organisation"]["label"] + _mark(p["organisation"]) if p["organisation"]["label"]
+          else "(a generated organisation, left out)")
+    lines = [f"{p['title']}{_mark(p)}  (good practice of {p['project']['acronym']}, from {p['regionLabel']}, "
+             f"by {by})",
              f"led to {t['changes']} policy change(s) in {t['regions']} region(s): {_eur(t['eur'])}, "
-             f"of which {_eur(t['attributedEur'])} attributed to this practice"]
+             f"of which {_eur(t['attributedEur'])} attributed to this practice; from the sources "
+             f"{_eur(t['eurFromSources'])}, attributed {_eur(t['attributedEurFromSources'])}"]
+    if r.get("realOnly"):
+        lines.append("(real records only: generated ones are left out)")
     for i, a in enumerate(r["actions"]):
         last = i == len(r["actions"]) - 1
         branch, stem = ("└─ ", "   ") if last else ("├─ ", "│  ")
-        lines.append(f"{branch}action: {a['title']}")
-        lines.append(f"{stem}   in {a['actionPlan']['label']}")
-        lines.append(f"{stem}   addresses {a['instrument']['title']}")
+        lines.append(f"{branch}action: {a['title']}{_mark(a)}")
+        plan, instrument = a["actionPlan"], a["instrument"]
+        in_plan = plan["label"] + _mark(plan) if plan else "(a generated action plan, left out)"
+        addresses = instrument["title"] + _mark(instrument) if instrument else "(a generated instrument, left out)"
+        lines.append(f"{stem}   in {in_plan}")
+        lines.append(f"{stem}   addresses {addresses}")
         for c in a["changes"]:
-            lines.append(f"{stem}   → {c['date']} {_with_type(c)}")
-            lines.append(f"{stem}       {_eur(c['eur'])} (attributed {_eur(c['attributedEur'])}, "
+            lines.append(f"{stem}   → {c['date']} {_with_type(c)}{_mark(c)}")
+            lines.append(f"{stem}       {_eur(c['eur'], c['eurGenerated'])} (attributed "
+                         f"{_eur(c['attributedEur'], c['eurGenerated'])}, "
                          f"{c['inspiredBy']} practice(s)) in {c['region'].rsplit('/', 1)[-1]}")
     return "\n".join(lines)
 
@@ -454,18 +472,23 @@ def _downstream_tree(r: dict) -> str:
 def _upstream_tree(r: dict) -> str:
     t = r["totals"]
     lines = [f"{r['entity']['kind']} {r['entity']['iri']}",
-             f"{t['changes']} change(s), {_eur(t['eur'])}, from {t['organisations']} organisation(s) "
-             f"in {t['originRegions']} region(s) through {t['projects']} project(s)"]
+             f"{t['changes']} change(s), {_eur(t['eur'])} (from the sources {_eur(t['eurFromSources'])}), "
+             f"from {t['organisations']} organisation(s) in {t['originRegions']} region(s) through "
+             f"{t['projects']} project(s)"]
+    if r.get("realOnly"):
+        lines.append("(real records only: generated ones are left out)")
     for c in r["changes"]:
-        lines.append(f"● {c['date']} {_with_type(c)}  {_eur(c['eur'])} "
+        lines.append(f"● {c['date']} {_with_type(c)}{_mark(c)}  {_eur(c['eur'], c['eurGenerated'])} "
                      f"in {c['region'].rsplit('/', 1)[-1]}")
         lines.append(f"  improves {c['instrument']['cci'] or c['instrument']['iri']}; "
                      f"action plan {c['actionPlan'].rsplit('/', 1)[-1]}")
         for i, p in enumerate(c["practices"]):
             branch = "└─ " if i == len(c["practices"]) - 1 else "├─ "
-            lines.append(f"  {branch}inspired by {p['title']} ({p['project']['acronym']}), from "
-                         f"{p['regionLabel']}, by {p['organisation']['label']}; attributed "
-                         f"{_eur(p['attributedEur'])}")
+            by = (p["organisation"]["label"] + _mark(p["organisation"]) if p["organisation"]["label"]
+                  else "(a generated organisation, left out)")
+            lines.append(f"  {branch}inspired by {p['title']}{_mark(p)} ({p['project']['acronym']}), from "
+                         f"{p['regionLabel']}, by {by}; attributed "
+                         f"{_eur(p['attributedEur'], c['eurGenerated'])}")
             if p["evidence"]:
                 lines.append(f"  {'   ' if branch.startswith('└') else '│  '}evidence: {p['evidence']}")
     return "\n".join(lines)

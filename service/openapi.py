@@ -96,6 +96,9 @@ def _iri_param(name: str, description: str, example: str) -> dict[str, Any]:
     return _query(name, IRI, description + " (an absolute IRI, else a 400)", True, example)
 
 
+REAL_ONLY = _query("real_only", {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no", ""]},
+                   "only real records: generated ones are left out, and an amount the generator set is null",
+                   example="true")
 FORMAT_DESCRIPTION = ("the answer's format, overriding Accept: " + ", ".join(FORMAT_PARAMS)
                       + ", or a media type; another value is ignored and Accept decides")
 FORMAT_PARAMETERS = [_query(name, STR, FORMAT_DESCRIPTION + (" (the same as format)" if name != "format" else ""),
@@ -185,34 +188,38 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "name": STR, "summary": STR, "url": {"type": "string", "format": "uri"},
         "params": _array(_obj({"name": STR, "type": {"enum": list(PARAM_TYPES)}, "example": _nullable(STR),
                                "default": _nullable(STR), "description": STR}))}))}),
-    "Labelled": _obj({"iri": STR, "label": _nullable(STR)}),
+    "Party": _obj({"iri": _nullable(STR), "label": _nullable(STR), "generated": BOOL}),
+    "NamedProject": _obj({"iri": _nullable(STR), "acronym": _nullable(STR), "generated": BOOL}),
     "Downstream": _obj({
         "practice": _obj({"iri": STR, "title": _nullable(STR), "region": _nullable(STR),
-                          "regionLabel": _nullable(STR),
-                          "project": _obj({"iri": _nullable(STR), "acronym": _nullable(STR)}),
-                          "organisation": _obj({"iri": _nullable(STR), "label": _nullable(STR)})}),
+                          "regionLabel": _nullable(STR), "generated": BOOL,
+                          "project": _ref("NamedProject"), "organisation": _ref("Party")}),
         "actions": _array(_obj({
-            "iri": STR, "title": STR,
-            "actionPlan": _obj({"iri": STR, "label": STR, "region": STR, "author": _ref("Labelled")}),
-            "instrument": _obj({"iri": STR, "title": STR}),
+            "iri": STR, "title": STR, "generated": BOOL,
+            "actionPlan": _nullable(_obj({"iri": STR, "label": STR, "region": STR, "author": _ref("Party"),
+                                          "generated": BOOL})),
+            "instrument": _nullable(_obj({"iri": STR, "title": STR, "generated": BOOL})),
             "changes": _array(_obj({"iri": STR, "label": STR, "type": STR, "date": {"type": "string",
                                                                                    "format": "date"},
-                                    "region": STR, "eur": MONEY, "attributedEur": MONEY,
-                                    "inspiredBy": {"type": "integer", "minimum": 1}}))})),
-        "totals": _obj({"actions": INT, "changes": INT, "regions": INT, "eur": MONEY, "attributedEur": MONEY}),
-        "attribution": STR}),
+                                    "region": STR, "eur": _nullable(MONEY), "attributedEur": _nullable(MONEY),
+                                    "inspiredBy": {"type": "integer", "minimum": 1}, "generated": BOOL,
+                                    "eurGenerated": BOOL}))})),
+        "totals": _obj({"actions": INT, "changes": INT, "regions": INT, "eur": MONEY, "attributedEur": MONEY,
+                        "eurFromSources": MONEY, "attributedEurFromSources": MONEY}),
+        "attribution": STR, "realOnly": BOOL}),
     "Upstream": _obj({
         "entity": _obj({"iri": STR, "kind": {"enum": ["change", "instrument"]}}),
         "changes": _array(_obj({
             "iri": STR, "label": STR, "type": STR, "date": {"type": "string", "format": "date"},
-            "eur": MONEY, "region": STR, "instrument": _obj({"iri": STR, "cci": _nullable(STR)}),
-            "action": STR, "actionPlan": STR,
+            "eur": _nullable(MONEY), "region": STR, "instrument": _obj({"iri": STR, "cci": _nullable(STR)}),
+            "action": STR, "actionPlan": STR, "generated": BOOL, "eurGenerated": BOOL,
             "practices": _array(_obj({
                 "iri": STR, "title": STR, "region": STR, "regionLabel": STR,
-                "organisation": _ref("Labelled"), "project": _obj({"iri": STR, "acronym": STR}),
-                "evidence": _nullable(STR), "attributedEur": MONEY}))})),
-        "totals": _obj({"changes": INT, "eur": MONEY, "organisations": INT, "originRegions": INT,
-                        "projects": INT}),
+                "organisation": _ref("Party"), "project": _ref("NamedProject"),
+                "evidence": _nullable(STR), "attributedEur": _nullable(MONEY), "generated": BOOL}))})),
+        "totals": _obj({"changes": INT, "eur": MONEY, "eurFromSources": MONEY, "organisations": INT,
+                        "originRegions": INT, "projects": INT}),
+        "realOnly": BOOL,
         "attribution": STR}),
     "Edge": _obj({"subject": STR, "predicate": STR, "object": STR}),
     "Path": _obj({"from": STR, "to": STR, "hops": {"type": "integer", "minimum": 0},
@@ -478,7 +485,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                 "operationId": "downstream", "tags": ["lineage"],
                 "summary": "What a good practice led to: actions, action plans, instruments, policy "
                            "changes, with EUR totals and the EUR attributed to the practice",
-                "parameters": [_iri_param("practice", "a good practice", ID + "practice/ERUDITE-GP1")],
+                "parameters": [_iri_param("practice", "a good practice", ID + "practice/ERUDITE-GP1"), REAL_ONLY],
                 "responses": _json(_ref("Downstream"), "the lineage tree") | NOT_MODIFIED
                 | _errors(400, 404, 503)}},
             "/api/lineage/upstream": {"get": {
@@ -486,7 +493,7 @@ def openapi_document(server: str) -> dict[str, Any]:
                 "summary": "What lies behind a policy change or instrument: practices, organisations, "
                            "regions and projects, with the evidence",
                 "parameters": [_iri_param("iri", "a policy change or policy instrument",
-                                          ID + "change/2014SI16MAOP001-C1")],
+                                          ID + "change/2014SI16MAOP001-C1"), REAL_ONLY],
                 "responses": _json(_ref("Upstream"), "the lineage") | NOT_MODIFIED | _errors(400, 404, 503)}},
             "/api/path": {"get": {
                 "operationId": "path", "tags": ["lineage"],

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from graph.errors import BadParameter
 
-__all__ = ["arg", "int_arg", "single_values"]
+__all__ = ["arg", "int_arg", "bool_arg", "single_values"]
 
 
 def _once(values: list[str], name: str) -> str | None:
@@ -35,6 +35,17 @@ def int_arg(name: str, default: int | None) -> int | None:
         return int(raw)
     except ValueError:
         raise BadParameter(f"'{name}' must be an integer, not {raw!r}", {"param": name}) from None
+
+
+def bool_arg(name: str) -> bool:
+    """A boolean query parameter: ``true``/``1``/``yes`` or ``false``/``0``/``no`` (absent or
+    empty: false); a 400 for anything else."""
+    raw = arg(name).strip().lower()
+    if raw in ("", "false", "0", "no"):
+        return False
+    if raw in ("true", "1", "yes"):
+        return True
+    raise BadParameter(f"'{name}' must be true or false, not {raw!r}", {"param": name})
 
 
 def single_values(values: MultiDict, skip: Collection[str] = ()) -> dict[str, str]:

@@ -142,3 +142,54 @@ def test_trace_prints_the_tree(default_location):
     assert res.exit_code == 0 and "inspired by SEROI roadmap (ERUDITE)" in res.output
     res = CliRunner().invoke(cli, ["trace", "NOPE", "--store", str(default_location.root)])
     assert res.exit_code == 1 and "no practice, change or instrument" in res.output
+
+
+# --------------------------------------------------------------------------- provenance in answers
+
+
+def test_lineage_says_what_is_generated_node_by_node_and_amount_by_amount(api):
+    seroi = "https://ikg.example.org/id/practice/ERUDITE-GP1"
+    down = api.get("/api/lineage/downstream", query_string={"practice": seroi}).get_json()
+    assert down["practice"]["generated"] is False and down["realOnly"] is False
+    changes = {c["iri"]: c for a in down["actions"] for c in a["changes"]}
+    fab = changes["https://ikg.example.org/id/change/2014SI16MAOP001-C1"]
+    assert fab["generated"] is False and fab["eurGenerated"] is True  # a real change, its EUR generated
+    assert any(c["generated"] for c in changes.values())  # the generated changes around it say so
+    assert down["totals"]["eurFromSources"] == "0.00"  # no real amount: every euro here is generated
+    real = api.get("/api/lineage/downstream",
+                              query_string={"practice": seroi, "real_only": "true"}).get_json()
+    kept = [c for a in real["actions"] for c in a["changes"]]
+    assert [c["iri"] for c in kept] == [fab["iri"]] and kept[0]["eur"] is None  # the real chain alone
+    assert all(not a["generated"] for a in real["actions"]) and real["totals"]["changes"] == 1
+    up = api.get("/api/lineage/upstream", query_string={"iri": fab["iri"], "real_only": "1"}).get_json()
+    assert [p["iri"] for c in up["changes"] for p in c["practices"]] == [seroi]
+    assert up["changes"][0]["eur"] is None and up["totals"]["eurFromSources"] == "0.00"
+
+
+def test_real_only_is_a_boolean(api):
+    from tests.conftest import assert_error
+
+    assert_error(api.get("/api/lineage/downstream", query_string={
+        "practice": "https://ikg.example.org/id/practice/ERUDITE-GP1", "real_only": "maybe"}), 400, "bad_parameter")
+
+
+def test_trace_marks_generated_records_and_leaves_them_out_with_real_only(default_location):
+    import subprocess
+
+    from tests.conftest import IKG
+
+    out = subprocess.run([IKG, "trace", "ERUDITE-GP1", "--store", str(default_location.root)],
+                         capture_output=True, text=True)
+    assert out.returncode == 0 and "[generated]" in out.stdout and "(generated)" in out.stdout
+    real = subprocess.run([IKG, "trace", "ERUDITE-GP1", "--real-only", "--store", str(default_location.root)],
+                          capture_output=True, text=True)
+    assert real.returncode == 0, real.stderr
+    assert "[generated]" not in real.stdout and "National Fab Lab network" in real.stdout
+    assert "EUR (generated, left out)" in real.stdout
+
+
+def test_a_page_separates_the_eur_from_sources_from_the_generated(api):
+    page = api.get("/doc/practice/ERUDITE-GP1", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "come from a source; the rest was generated" in page and "(generated)" in page
+    change = api.get("/doc/change/2014SI16MAOP001-C1", headers={"Accept": "text/html"}).get_data(as_text=True)
+    assert "from a source, the rest generated" in change
