@@ -293,11 +293,11 @@ SEARCHED = ("Project", "Region", "Organisation", "GoodPractice", "PolicyChange",
             "PolicyInstrument", "ActionPlan", "Programme", "Call")
 
 
-_names: dict[tuple[int, int], list[tuple[str, str, str, str]]] = {}
+_names: dict[tuple[int, int], list[tuple[str, str, str, str, bool]]] = {}
 
 
-def _searchable(kg: KnowledgeGraph) -> list[tuple[str, str, str, str]]:
-    """(IRI, label, class, lower-case label) of every searched thing, read once per store and
+def _searchable(kg: KnowledgeGraph) -> list[tuple[str, str, str, str, bool]]:
+    """(IRI, label, class, lower-case label, generated) of every searched thing, read once per store and
     process (0.9 s at scale 1, 8.8 s at scale 10; a scan of them then takes 1-10 ms, where a
     SPARQL CONTAINS over the labels took 0.2-0.4 s and 2.4-4.7 s). The key changes when this
     process changes the store (query workers are replaced after an update anyway)."""
@@ -305,17 +305,19 @@ def _searchable(kg: KnowledgeGraph) -> list[tuple[str, str, str, str]]:
     if key not in _names:
         out = []
         for c in SEARCHED:
-            rows = kg.query(P + f"SELECT ?s ?l WHERE {{ ?s a ikg:{c} ; rdfs:label|skos:prefLabel ?l }}").rows
-            out += [(str(s), str(label), IKG + c, str(label).lower()) for s, label in rows]
+            rows = kg.query(P + f"""SELECT ?s ?l ?g WHERE {{ ?s a ikg:{c} ; rdfs:label|skos:prefLabel ?l
+                BIND (EXISTS {{ ?s prov:wasGeneratedBy ?run }} AS ?g) }}""").rows
+            out += [(str(s), str(label), IKG + c, str(label).lower(), str(g) == "true") for s, label, g in rows]
         _names.clear()  # one store per process
         _names[key] = out
     return _names[key]
 
 
-def search(kg: KnowledgeGraph, text: str, limit: int = 50) -> list[dict[str, str]]:
+def search(kg: KnowledgeGraph, text: str, limit: int = 50, real_only: bool = False) -> list[dict[str, Any]]:
     """Things whose label contains ``text`` (case-insensitive): projects, regions,
     organisations, practices, changes, instruments, action plans, programmes and calls; exact
     and prefix matches first, then by kind in :data:`SEARCHED` order, then shorter labels.
+    Each says whether it is ``generated``; with ``real_only``, generated things are left out.
 
     Raises
     ------
@@ -329,14 +331,15 @@ def search(kg: KnowledgeGraph, text: str, limit: int = 50) -> list[dict[str, str
         raise BadParameter("limit must be 1-200", {"param": "limit"})
     rank = {IKG + c: i for i, c in enumerate(SEARCHED)}
     best: dict[str, tuple] = {}
-    for iri, label, cls, low in _searchable(kg):
-        if needle not in low:
+    for iri, label, cls, low, generated in _searchable(kg):
+        if needle not in low or (real_only and generated):
             continue
         key = (0 if low == needle else 1 if low.startswith(needle) else 2, rank[cls], len(low), low)
         if iri not in best or key < best[iri][0]:
-            best[iri] = (key, label, cls)
+            best[iri] = (key, label, cls, generated)
     ordered = sorted(best.items(), key=lambda kv: kv[1][0])[:limit]
-    return [{"iri": iri, "label": label, "class": cls} for iri, (_, label, cls) in ordered]
+    return [{"iri": iri, "label": label, "class": cls, "generated": generated}
+            for iri, (_, label, cls, generated) in ordered]
 
 
 def _plain(node: Node) -> Any:

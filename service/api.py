@@ -57,7 +57,7 @@ def neighbourhood() -> Response:
 def search() -> Response:
     """Things whose label contains q: projects, regions, organisations, practices, changes, instruments."""
     return jsonify(executor_of(current_app).call(
-        linked.search, text=arg("q"), limit=int_arg("limit", 50)))
+        linked.search, text=arg("q"), limit=int_arg("limit", 50), real_only=bool_arg("real_only")))
 
 
 @bp.get("/docs")

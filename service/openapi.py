@@ -96,9 +96,6 @@ def _iri_param(name: str, description: str, example: str) -> dict[str, Any]:
     return _query(name, IRI, description + " (an absolute IRI, else a 400)", True, example)
 
 
-REAL_ONLY = _query("real_only", {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no", ""]},
-                   "only real records: generated ones are left out, and an amount the generator set is null",
-                   example="true")
 FORMAT_DESCRIPTION = ("the answer's format, overriding Accept: " + ", ".join(FORMAT_PARAMS)
                       + ", or a media type; another value is ignored and Accept decides")
 FORMAT_PARAMETERS = [_query(name, STR, FORMAT_DESCRIPTION + (" (the same as format)" if name != "format" else ""),
@@ -118,6 +115,9 @@ FILTERS = [
 SEARCH = [_query("q", {"type": "string", "minLength": 2, "maxLength": 100, "pattern": r"\S[\s\S]*\S"},
                  "2 to 100 characters once runs of whitespace are one space", True, "Fab Lab"),
           _query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
+REAL_ONLY = _query("real_only", {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no", ""]},
+                   "only real records: generated ones are left out, and an amount the generator set is null",
+                   example="true")
 SEED = _query("seed", {"type": "integer", "minimum": SEEDS[0], "maximum": SEEDS[-1], "default": 0},
               "seed of what is drawn at random (layouts, communities, random graphs, permutations)")
 
@@ -226,7 +226,7 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                   "edges": _array(_ref("Edge"))}),
     "Neighbourhood": _obj({"iri": STR, "hops": INT, "nodes": _array(STR), "edges": _array(_ref("Edge")),
                            "truncated": BOOL}),
-    "SearchResults": _array(_obj({"iri": STR, "label": STR, "class": STR})),
+    "SearchResults": _array(_obj({"iri": STR, "label": STR, "class": STR, "generated": BOOL})),
     "NodeLink": {
         "description": "NetworkX node-link data: nodes with their attributes (code, label, country, "
                        "category for regions; label, region, country for organisations), edges with "
@@ -515,8 +515,9 @@ def openapi_document(server: str) -> dict[str, Any]:
                 "operationId": "search", "tags": ["lineage"],
                 "summary": "Things whose label contains q (case-insensitive): projects, regions, "
                            "organisations, practices, changes, instruments, action plans, programmes, calls",
-                "parameters": SEARCH,
-                "responses": _json(_ref("SearchResults"), "iri, label and class of each match, best first")
+                "parameters": [*SEARCH, REAL_ONLY],
+                "responses": _json(_ref("SearchResults"), "iri, label, class and whether generated of each "
+                                   "match, best first")
                 | NOT_MODIFIED | _errors(400, 503)}},
             **_networks(),
             **_linked(),

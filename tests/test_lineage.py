@@ -193,3 +193,12 @@ def test_a_page_separates_the_eur_from_sources_from_the_generated(api):
     assert "come from a source; the rest was generated" in page and "(generated)" in page
     change = api.get("/doc/change/2014SI16MAOP001-C1", headers={"Accept": "text/html"}).get_data(as_text=True)
     assert "from a source, the rest generated" in change
+
+
+def test_search_says_what_is_generated_and_can_leave_it_out(api):
+    hits = api.get("/api/search?q=roadmap&limit=200").get_json()
+    assert {h["iri"]: h["generated"] for h in hits}["https://ikg.example.org/id/practice/ERUDITE-GP1"] is False
+    assert any(h["generated"] for h in hits)  # generated practices are called roadmaps too
+    real = api.get("/api/search?q=roadmap&limit=200&real_only=true").get_json()
+    assert real and not any(h["generated"] for h in real)
+    assert {h["iri"] for h in real} == {h["iri"] for h in hits if not h["generated"]}
