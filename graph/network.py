@@ -44,7 +44,7 @@ __all__ = ["VIEWS", "METRICS", "VIEW_METRICS", "Filters", "network", "export", "
            "view_export", "view_metrics", "view_picture", "pair_weights", "EXPORT_FORMATS", "LEVELS",
            "CALLS", "TOPIC_KEY", "SEEDS", "check_seed"]
 
-P = prefix_block(["ikg", "skos", "rdfs"])
+P = prefix_block(["ikg", "skos", "rdfs", "prov"])
 VIEWS = ("regions", "transfers", "organisations")
 EXPORT_FORMATS = {"graphml": "application/graphml+xml", "gexf": "application/gexf+xml",
                   "json": "application/json", "nodes.csv": "text/csv", "edges.csv": "text/csv"}
@@ -128,6 +128,7 @@ def _region_attributes(kg: KnowledgeGraph, G: nx.Graph, level: int) -> None:
             "code": r["code"], "label": r["label"],
             "country": (r["country"] or r["r"]).rsplit("/", 1)[-1],
             "category": (r["category"] or "").rsplit("/", 1)[-1] or "n/a",
+            "generated": False,  # NUTS regions are Eurostat's
         })
 
 
@@ -177,10 +178,31 @@ def _pair_key(pair: tuple[Any, Any]) -> tuple[str, str]:
     return str(pair[0]), str(pair[1])
 
 
-def _co_membership(G: nx.Graph, nodes: Iterable[str], weights: Counter[tuple[str, str]]) -> None:
-    """Add ``nodes`` and the weighted edges to ``G``, in IRI order."""
+def _co_membership(G: nx.Graph, nodes: Iterable[str], weights: Counter[tuple[str, str]],
+                   generated: Counter[tuple[str, str]] | None = None) -> None:
+    """Add ``nodes`` and the weighted edges to ``G``, in IRI order; ``generated`` counts, of
+    each edge's weight, the generated records (:func:`_mark_generated`)."""
     G.add_nodes_from(sorted(nodes, key=str))
-    G.add_edges_from((a, b, {"weight": weights[a, b]}) for a, b in sorted(weights, key=_pair_key))
+    gen = generated or Counter()
+    G.add_edges_from((a, b, {"weight": weights[a, b], "real_weight": weights[a, b] - gen[a, b],
+                             "generated": gen[a, b] == weights[a, b]})
+                     for a, b in sorted(weights, key=_pair_key))
+
+
+def _generated_projects(kg: KnowledgeGraph) -> set[str]:
+    """The generated projects (``prov:wasGeneratedBy``) of the store."""
+    return {str(r[0]) for r in kg.query(P + """SELECT ?p WHERE { ?p a ikg:Project ;
+        prov:wasGeneratedBy ?run }""").rows}
+
+
+def _mark_generated(G: nx.Graph, what: str) -> nx.Graph:
+    """The graph-level note of how much of ``G`` rests on generated records alone; exports
+    carry it (GraphML as graph data, GEXF as its description, JSON in ``graph``)."""
+    n = sum(1 for *_, d in G.edges(data=True) if d.get("generated"))
+    G.graph["generated_edges"] = n
+    G.graph["note"] = (f"{n} of {G.number_of_edges()} edges rest on generated (synthetic) {what} alone "
+                       "(edge attribute generated; real_weight counts the real ones): not real data")
+    return G
 
 
 def _region_incidences(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> list[dict[str, Any]]:
@@ -192,11 +214,13 @@ def _region_incidences(kg: KnowledgeGraph, f: Filters, by_call: bool = False) ->
 def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
     rows = _region_incidences(kg, f)
     G = nx.Graph(view="regions", level=f.level)
+    gen = _generated_projects(kg)
     # regions whose partners are all in single-region projects still count as nodes
     _co_membership(G, {r["rNode"] for r in rows},
-                   pair_weights((r["project"], r["rNode"]) for r in rows))
+                   pair_weights((r["project"], r["rNode"]) for r in rows),
+                   pair_weights((r["project"], r["rNode"]) for r in rows if r["project"] in gen))
     _region_attributes(kg, G, f.level)
-    return G
+    return _mark_generated(G, "projects")
 
 
 def _transfer_rows(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> list:
@@ -211,7 +235,8 @@ def _transfer_rows(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> lis
     # filter reads them. About 3.2 s -> 1.8 s at scale 10.
     day = "; ikg:date ?day" if "?day" in where else ""
     project = "; ikg:identifiedIn ?project" if "?project" in where else ""
-    q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(*) AS ?weight) (SUM(?share) AS ?eur) WHERE {{
+    q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(*) AS ?weight) (SUM(?share) AS ?eur)
+               (SUM(IF(EXISTS {{ ?change prov:wasGeneratedBy ?run }}, 1, 0)) AS ?generated) WHERE {{
         ?change ikg:financialImpact ?changeEur ; ikg:inspiredBy ?practice ; ikg:region ?b {day} .
         ?practice ikg:region ?a {project} .
         {where}
@@ -229,24 +254,29 @@ def _transfers(kg: KnowledgeGraph, f: Filters) -> nx.DiGraph:
     G = nx.DiGraph(view="transfers", level=f.level)
     G.add_nodes_from(sorted({r[k] for r in rows for k in ("aNode", "bNode")}, key=str))
     for r in rows:
-        G.add_edge(r["aNode"], r["bNode"], weight=r["weight"], eur=float(Decimal(str(r["eur"]))))
+        G.add_edge(r["aNode"], r["bNode"], weight=r["weight"], eur=float(Decimal(str(r["eur"]))),
+                   real_weight=r["weight"] - r["generated"], generated=r["generated"] == r["weight"])
     _region_attributes(kg, G, f.level)
-    return G
+    return _mark_generated(G, "policy changes")
 
 
 def _organisations(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
     rows = _incidences(kg, f, "?org", "", by_call=False)
     weights = pair_weights((r["project"], r["org"]) for r in rows)
+    gen = _generated_projects(kg)
     G = nx.Graph(view="organisations")
     # organisations that share no project with another are left out, as before
-    _co_membership(G, {n for pair in weights for n in pair}, weights)
-    rows = kg.query(P + """SELECT ?o ?label ?region WHERE {
-        ?o a ikg:Organisation ; rdfs:label ?label ; ikg:region ?region }""").records()
+    _co_membership(G, {n for pair in weights for n in pair}, weights,
+                   pair_weights((r["project"], r["org"]) for r in rows if r["project"] in gen))
+    rows = kg.query(P + """SELECT ?o ?label ?region ?generated WHERE {
+        ?o a ikg:Organisation ; rdfs:label ?label ; ikg:region ?region
+        BIND (EXISTS { ?o prov:wasGeneratedBy ?run } AS ?generated) }""").records()
     for r in rows:
         if r["o"] in G:
             G.nodes[r["o"]].update({"label": r["label"], "region": r["region"].rsplit("/", 1)[-1],
-                                    "country": r["region"].rsplit("/", 1)[-1][:2]})
-    return G
+                                    "country": r["region"].rsplit("/", 1)[-1][:2],
+                                    "generated": bool(r["generated"])})
+    return _mark_generated(G, "projects")
 
 
 def network(kg: KnowledgeGraph, view: str, filters: Filters | None = None) -> nx.Graph:
@@ -304,7 +334,13 @@ def export(G: nx.Graph, fmt: str) -> bytes:
     if fmt == "gexf":
         buf = io.BytesIO()
         nx.write_gexf(G, buf)
-        return buf.getvalue()
+        note = G.graph.get("note")
+        if not note:
+            return buf.getvalue()
+        # networkx 3 writes no description of its own: the graph-level note goes in GEXF's <meta>
+        from xml.sax.saxutils import escape
+
+        return buf.getvalue().replace(b"</meta>", f"<description>{escape(note)}</description></meta>".encode(), 1)
     if fmt == "json":
         return json.dumps(nx.node_link_data(G, edges="edges"), default=str).encode()
     if fmt in ("nodes.csv", "edges.csv"):

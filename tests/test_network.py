@@ -221,7 +221,22 @@ def test_csv_exports(regions):
     nodes = export(regions, "nodes.csv").decode().splitlines()
     edges = export(regions, "edges.csv").decode().splitlines()
     assert nodes[0].startswith("id,") and len(nodes) == regions.number_of_nodes() + 1
-    assert edges[0] == "source,target,weight" and len(edges) == regions.number_of_edges() + 1
+    assert edges[0] == "source,target,generated,real_weight,weight" and len(edges) == regions.number_of_edges() + 1
+
+
+def test_exports_say_what_rests_on_generated_records(regions):
+    """The default graph's projects are generated but for the nine real ones: the edges say so,
+    one by one and as a whole, in every format."""
+    edges = list(regions.edges(data=True))
+    assert all(d["real_weight"] + (d["weight"] - d["real_weight"]) == d["weight"] for *_, d in edges)
+    assert sum(1 for *_, d in edges if d["generated"]) > 0.9 * len(edges)
+    assert any(d["real_weight"] > 0 for *_, d in edges)  # the real projects' regions
+    assert all(d["generated"] is False for _, d in regions.nodes(data=True))  # the regions are Eurostat's
+    note = regions.graph["note"]
+    assert note.startswith(f"{regions.graph['generated_edges']} of {regions.number_of_edges()} edges rest on generated")
+    assert note.encode() in export(regions, "graphml")
+    assert b"<description>" + note.encode() + b"</description>" in export(regions, "gexf")
+    assert "generated" in export(regions, "edges.csv").decode().splitlines()[0]
 
 
 # ---------------------------------------------------------------- API and CLI
