@@ -65,3 +65,20 @@ def test_the_fab_lab_story_runs_from_seroi_to_slovenia(default_kg):
     real = [r for r in rows if r["inspirationGraph"] == "https://ikg.example.org/graph/real"]
     assert [(r["project"], r["cci"]) for r in real] == [("ERUDITE", "2014SI16MAOP001")]
     assert real[0]["changeLabel"].startswith("National Fab Lab network")
+
+
+#: The named queries whose rows are records, and so say whether each is generated.
+RECORD_ROWS = ("changes-inspired-by-practice", "practices-behind-change", "project-partners", "organisation-projects",
+               "region-learned", "region-taught", "practices-behind-instrument", "travelling-practices",
+               "sf-programmes-influenced", "region-projects")
+
+
+def test_queries_whose_rows_are_records_say_which_are_generated(default_kg):
+    for name in RECORD_ROWS:
+        answer = _answer(default_kg, name)
+        assert "generated" in answer["variables"], name
+    behind = _answer(default_kg, "practices-behind-change")  # the example: the real Fab Lab change
+    assert [(r["practice"], r["generated"]) for r in behind["rows"]] == [
+        ("https://ikg.example.org/id/practice/ERUDITE-GP1", False)]
+    led = _answer(default_kg, "changes-inspired-by-practice")  # from SEROI: the real change and generated ones
+    assert {r["generated"] for r in led["rows"]} == {True, False}
