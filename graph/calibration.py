@@ -16,6 +16,7 @@ __all__ = [
     "PROJECTS_ERDF",
     "COFINANCING",
     "NATIONALLY_FUNDED",
+    "MAX_REGION_SHARE",
     "ORGANISATIONS",
     "NUTS2_INACTIVE_SHARE",
     "apportion",
@@ -112,6 +113,9 @@ PROJECTS_ERDF = 334_940_000
 COFINANCING = {"public": Decimal("0.85"), "body-governed-by-public-law": Decimal("0.85"),
                "private-non-profit": Decimal("0.75")}
 NATIONALLY_FUNDED = ("NO", "CH")
+#: No NUTS 2 region has partners in more than this share of the projects (the review found
+#: Közép-Dunántúl in 53 of 258, 20%).
+MAX_REGION_SHARE = 0.12
 ORGANISATIONS = 2030
 #: About 10-12% of the NUTS 2 regions of the 30 countries had no partner.
 NUTS2_INACTIVE_SHARE = 0.111

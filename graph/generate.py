@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
@@ -240,13 +241,17 @@ class _Generator:
             # activity grows with the region's size (its number of NUTS 3 areas stands in for
             # population) and varies a lot between regions of the same size
             w = rng.lognormvariate(0, 0.75) * max(1, len(self.nuts3_of[c])) ** 0.5
-            if any(n3 in capitals for n3 in self.nuts3_of[c]):
-                w *= 3.0
             weights[c] = w
+        # the rule of activity by region: a capital region is among the more active ones (its
+        # weight at least twice the median), and never without partners
+        self.capital_regions = {c for c in level2 if any(n3 in capitals for n3 in self.nuts3_of[c])}
+        median_w = sorted(weights.values())[len(weights) // 2]
+        for c in self.capital_regions:
+            weights[c] = max(weights[c] * 3.0, 2.0 * median_w)
         # regions with no partner at all: the remote and the least active, a fixed share
         n_inactive = round(len(level2) * cal.NUTS2_INACTIVE_SHARE)
         remote = [c for c in ("NO0B", "ES63", "ES64", "FRY3", "FRY5", "FI20") if c in weights]
-        protected = set(real.REQUIRED_REGIONS)
+        protected = set(real.REQUIRED_REGIONS) | self.capital_regions
         rest = sorted(
             (c for c in level2 if c not in remote and c not in protected),
             key=lambda c: (weights[c], c),
@@ -264,7 +269,9 @@ class _Generator:
     def _draw_region(
         self, pool: list[str], exclude_countries: set[str] | frozenset[str] = frozenset()
     ) -> str:
-        cands = [c for c in pool if c[:2] not in exclude_countries] or pool
+        # no region takes part in more than 12% of the projects (MAX_REGION_SHARE)
+        open_ = [c for c in pool if self.region_projects[c] < self.region_cap] or pool
+        cands = [c for c in open_ if c[:2] not in exclude_countries] or open_
         return self.rng.choices(cands, weights=[self.weights[c] for c in cands])[0]
 
     # ----------------------------------------------------------------- organisations
@@ -357,6 +364,9 @@ class _Generator:
         """Partners for every project: 5-10, 3+ countries, more and less developed regions."""
         rng = self.rng
         sizes = [rng.choices(range(5, 11), weights=(5, 8, 14, 20, 25, 28))[0] for _ in self.projects]
+        self.region_projects: Counter[str] = Counter()
+        # a margin below the cap: a project's own draws are counted once it is complete
+        self.region_cap = int(cal.MAX_REGION_SHARE * len(self.projects)) - 2
         n_slots = sum(sizes)
         n_orgs = min(round(cal.ORGANISATIONS * self.scale), n_slots)
         # every active region gets a partner: spread the first slots over them
@@ -412,6 +422,8 @@ class _Generator:
                     self._hubs.append(org)
                 self._pa_pool.append(org)
                 members.append(org)
+            for r in {o.nuts2 for o in members}:
+                self.region_projects[r] += 1
             for number, org in enumerate(members, start=1):
                 region = org.nuts2
                 role = "lead-partner" if number == 1 else (
@@ -424,6 +436,28 @@ class _Generator:
             for i, region in enumerate(uncovered):
                 p = roomy[i % len(roomy)]
                 org = self._new_org(region)
+                org.projects += 1
+                p.parts.append(Participation(p, len(p.parts) + 1, org, "project-partner"))
+        self._capitals_above_the_median()
+
+    def _capitals_above_the_median(self) -> None:
+        """The rule of activity by region, made sure of: a capital region below two projects above
+        the median region joins projects that have room, through one of its organisations
+        (preferential attachment) or a new one."""
+        counts: Counter[str] = Counter()
+        for p in self.projects:
+            counts.update({pt.org.nuts2 for pt in p.parts})
+        active = sorted(counts.values())
+        median = active[len(active) // 2]
+        for region in sorted(self.capital_regions & set(self.active)):
+            missing = median + 2 - counts[region]
+            if missing <= 0:
+                continue
+            roomy = [p for p in self.projects if len(p.parts) < 10
+                     and region not in {pt.org.nuts2 for pt in p.parts}]
+            for p in self.rng.sample(roomy, min(missing, len(roomy))):
+                used = {pt.org.key for pt in p.parts}
+                org = self._preferential(used, region, set()) or self._new_org(region)
                 org.projects += 1
                 p.parts.append(Participation(p, len(p.parts) + 1, org, "project-partner"))
         for p in self.projects:
@@ -465,7 +499,8 @@ class _Generator:
                 org = self.rng.choices(pool, weights=[o.projects for o in pool])[0]
             else:
                 org = self.rng.choice(pool)
-            if (org.key not in used and org.country not in avoid and 0 < org.projects < 12):
+            if (org.key not in used and org.country not in avoid and 0 < org.projects < 12
+                    and self.region_projects[org.nuts2] < self.region_cap):
                 return org
         return None
 
@@ -845,11 +880,11 @@ class _Generator:
         # about four changes in five carry EUR; the cells that need the most per change first (a
         # cell with more money than changes pays them all), the rest at the mean left over
         money, slots = sum(targets.values()), round(0.8 * len(self.changes))
-        top: float | None = None  # the mean of the most demanding cell: no other is under a third of it
+        top: float | None = None  # the mean of the most demanding cell: no other is under 1/3.5 of it
         for key in sorted(cells, key=lambda k: (-targets.get(k, 0) / len(cells[k]), k)):
             cell = cells[key]
             amount = targets.get(key, 0)
-            mean = max(money / max(1, slots), top / 3 if top else 0)
+            mean = max(money / max(1, slots), top / 3.5 if top else 0)
             forced = [ch for ch in cell if ch.real_source]
             n_pay = min(len(cell), max(len(forced), round(amount / mean) if amount else 0, 1 if amount else 0))
             money, slots = money - amount, slots - n_pay

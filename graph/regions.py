@@ -150,11 +150,25 @@ def _with_parent(r: Region, regions: dict[str, Region]) -> Region:
     return replace(r, parent=parent)
 
 
+#: Eurostat's typology is of NUTS 2024 and of the EU: its capital codes that NUTS 2021 (the
+#: store's edition) spells otherwise (NUTS 2024 split PT170 Área Metropolitana de Lisboa into
+#: PT1A0 and PT1B0, renamed Rīga LV006 to LV00A and Groot-Amsterdam NL329 to NL32B), and the
+#: capitals of the UK (NUTS 2016), Norway and Switzerland, which it does not cover.
+CAPITALS_2021 = {"PT1A0": "PT170", "LV00A": "LV006", "NL32B": "NL329"}
+CAPITALS_OUTSIDE_THE_EU = ("UKI31", "NO081", "CH021")
+
+
 @lru_cache(maxsize=1)
 def capital_nuts3() -> frozenset[str]:
-    """NUTS 3 codes that Eurostat's typology marks as capital regions."""
+    """NUTS 3 codes (2021, UK 2016) of the capital regions of the 30 countries: those Eurostat's
+    typology marks as capital regions, and :data:`CAPITALS_OUTSIDE_THE_EU`.
+
+    >>> sorted(c for c in capital_nuts3() if c[:2] in ("PT", "UK"))
+    ['PT170', 'UKI31']
+    """
     _, _, typo, _ = _workbook_rows()
-    return frozenset(r[1] for r in typo if r[1] and r[10] == "Capital region")
+    eu = {CAPITALS_2021.get(r[1], r[1]) for r in typo if r[1] and r[10] == "Capital region"}
+    return frozenset(eu | set(CAPITALS_OUTSIDE_THE_EU))
 
 
 def region_categories(

@@ -150,3 +150,31 @@ def test_practice_titles_are_unique_within_their_project_1487_were_not(default_k
         <http://purl.org/dc/terms/title> ?t . ?b a ikg:GoodPractice ; ikg:identifiedIn ?p ;
         <http://purl.org/dc/terms/title> ?t . FILTER (?a != ?b) }""").rows[0]
     assert int(str(dupes)) == 0, f"{dupes} practices share their title with another of their project"
+
+
+def _projects_by_region(default_kg) -> dict[str, int]:
+    rows = default_kg.query(P + """SELECT ?r (COUNT(DISTINCT ?p) AS ?n) WHERE { ?p a ikg:Project ;
+        ikg:hasParticipation/ikg:participant/ikg:region ?r } GROUP BY ?r""").rows
+    return {str(r).rsplit("/", 1)[-1]: int(str(n)) for r, n in rows}
+
+
+def test_no_region_has_partners_in_more_than_12_percent_of_projects_hu21_had_53_of_258(default_kg):
+    from graph.calibration import MAX_REGION_SHARE
+
+    counts = _projects_by_region(default_kg)
+    top = max(counts, key=counts.get)
+    assert counts[top] <= MAX_REGION_SHARE * 258, f"{top} in {counts[top]} of 258 projects"
+
+
+def test_capital_regions_are_above_the_median_helsinki_had_none_lisbon_1_praha_2(default_kg):
+    from statistics import median
+
+    from graph.regions import capital_nuts3, nuts_regions
+
+    counts = _projects_by_region(default_kg)
+    parent = {r.code: r.parent for r in nuts_regions()}
+    capitals = {parent[c] for c in capital_nuts3()}
+    assert len(capitals) == 30
+    m = median(counts.values())
+    below = {c: counts.get(c, 0) for c in capitals if counts.get(c, 0) <= m}
+    assert not below, f"capital regions at or below the median of {m} projects: {below}"
