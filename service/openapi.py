@@ -226,6 +226,11 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                   "edges": _array(_ref("Edge"))}),
     "Neighbourhood": _obj({"iri": STR, "hops": INT, "nodes": _array(STR), "edges": _array(_ref("Edge")),
                            "truncated": BOOL}),
+    "DataQuality": _obj({
+        "kinds": _array(_obj({"kind": STR, "records": INT, "generated": INT, "real": INT, "imported": INT,
+                              "calibratedTo": STR, "modelled": STR})),
+        "realRecords": _array(_obj({"iri": STR, "label": STR, "kind": STR, "source": STR})),
+        "sources": _array(_obj({"iri": STR, "label": STR}))}),
     "SearchResults": _array(_obj({"iri": STR, "label": STR, "class": STR, "generated": BOOL})),
     "NodeLink": {
         "description": "NetworkX node-link data: nodes with their attributes (code, label, country, "
@@ -528,6 +533,13 @@ def openapi_document(server: str) -> dict[str, Any]:
                 "responses": _media(["text/html", "application/json"], "the manifest",
                                     schemas={"application/json": _ref("Manifest"), "text/html": STR})
                 | _errors(404, 503)}},
+            "/about/data": {"get": {
+                "operationId": "aboutData", "tags": ["dumps"],
+                "summary": "What is real and what is generated, kind by kind, how the generated records are "
+                           "calibrated and modelled, the real records with their sources: a page, or JSON (Accept)",
+                "responses": _media(["text/html", "application/json"], "the data-quality description",
+                                    schemas={"application/json": _ref("DataQuality"), "text/html": STR})
+                | _errors(503)}},
             "/dumps/{file}": {"get": {
                 "operationId": "dump", "tags": ["dumps"],
                 "summary": "One dump file, with Content-Length, ETag (its SHA-256), Last-Modified and ranges",

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Blueprint, Response, abort, current_app, render_template, send_from_directory
+from flask import Blueprint, Response, abort, current_app, jsonify, render_template, send_from_directory
 
-from graph import linked, network
+from graph import linked, network, provenance
 from graph.errors import BadParameter
 from graph.namespaces import PREFIXES, ROOT
 from graph.ontology import PYLODE_STYLESHEET
 from graph.picture import COLOURINGS
+from service.negotiation import best_offer
 from service.params import arg, int_arg
 from service.state import catalogue, executor_of
 
@@ -84,3 +85,14 @@ def search() -> str:
     text = arg("q")
     results = executor_of(current_app).call(linked.search, text=text, limit=int_arg("limit", 50))
     return render_template("search.html", q=text, results=results)
+
+
+@bp.get("/about/data")
+def about_data() -> Response:
+    """What is real and what is generated, kind by kind (HTML, or JSON for clients that ask for it)."""
+    data = executor_of(current_app).call(provenance.data_quality)
+    best = best_offer(["text/html", "application/json"])
+    resp = (jsonify(data) if best == "application/json"
+            else Response(render_template("about_data.html", data=data), mimetype="text/html"))
+    resp.vary.add("Accept")
+    return resp

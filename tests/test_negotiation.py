@@ -41,7 +41,7 @@ GET_URLS = [
     "/queries", "/queries/projects-by-call", "/", "/ui/yasgui/yasgui.min.css", "/networks",
     "/search?q=alpha", "/id/project/ALPHA", "/ontology/concept/topic/so-1-1", "/doc/project/ALPHA",
     "/doc/project/ALPHA.html", "/ontology", "/ontology.html", "/.well-known/void",
-    "/.well-known/void.html", "/dumps/", "/dumps/ikg.nt.gz", "/openapi.json", "/doc/project/NOPE",
+    "/.well-known/void.html", "/dumps/", "/dumps/ikg.nt.gz", "/openapi.json", "/doc/project/NOPE", "/about/data",
 ]  # fmt: skip
 
 
