@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -240,7 +241,7 @@ class _Generator:
         for c in level2:
             # activity grows with the region's size (its number of NUTS 3 areas stands in for
             # population) and varies a lot between regions of the same size
-            w = rng.lognormvariate(0, 0.75) * max(1, len(self.nuts3_of[c])) ** 0.5
+            w = rng.lognormvariate(0, 1.25) * max(1, len(self.nuts3_of[c])) ** 0.5
             weights[c] = w
         # the rule of activity by region: a capital region is among the more active ones (its
         # weight at least twice the median), and never without partners
@@ -278,23 +279,36 @@ class _Generator:
     def _unique_name(self, base: str, r3: str) -> str:
         name = base
         if name in self._names:
-            name = f"{base} ({self.label(r3)})"
+            name = f"{base} ({self._place(r3)})"
         n = 2
         while name in self._names:
-            name = f"{base} ({self.label(r3)} {n})"
+            name = f"{base} ({self._place(r3)} {n})"
             n += 1
         self._names.add(name)
         return name
+
+    def _place(self, code: str) -> str:
+        """A region's name as an organisation's name uses it: without the kind of area NUTS
+        labels carry ("Bayreuth, Kreisfreie Stadt" is Bayreuth, "Arr. de Bruxelles-Capitale /
+        Arr. Brussel-Hoofdstad" Bruxelles-Capitale)."""
+        name = self.label(code).split("/")[0].split(",")[0].strip()
+        return re.sub(r"^(Arr\. (de |d')?|Arrondissement (de |d')?|Prov\. |Landkreis |Kreisfreie Stadt )", "",
+                      name) or name
 
     def _new_org(self, nuts2: str) -> Org:
         rng = self.rng
         n3s = self.nuts3_of.get(nuts2) or [nuts2]
         nuts3 = rng.choice(n3s)
         otype = _pick(rng, ORG_TYPE_WEIGHTS)
+        places = {"r2": self._place(nuts2), "r3": self._place(nuts3), "cc": COUNTRIES[nuts2[:2]]}
+        if otype == "national-authority":
+            # a country has one ministry of each kind: one not yet in the graph, else a region's body
+            free = [t for t in ORG_TEMPLATES[otype][1] if t.format(**places) not in self._names]
+            otype = otype if free else "regional-authority"
         legal, templates = ORG_TEMPLATES[otype]
-        base = rng.choice(templates).format(
-            r2=self.label(nuts2), r3=self.label(nuts3), cc=COUNTRIES[nuts2[:2]]
-        )
+        if otype == "national-authority":
+            templates = [t for t in templates if t.format(**places) not in self._names]
+        base = rng.choice(templates).format(**places)
         name = self._unique_name(base, nuts3)
         key = f"{nuts2[:2].lower()}-{_slug(name)}"[:120]
         while key in self._org_keys:

@@ -178,3 +178,19 @@ def test_capital_regions_are_above_the_median_helsinki_had_none_lisbon_1_praha_2
     m = median(counts.values())
     below = {c: counts.get(c, 0) for c in capitals if counts.get(c, 0) <= m}
     assert not below, f"capital regions at or below the median of {m} projects: {below}"
+
+
+def test_organisation_names_carry_no_doubled_nuts_labels_bayreuth_kreisfreie_stadt_county_council(default_kg):
+    names = [str(r[0]) for r in default_kg.query(P + """SELECT ?n WHERE { ?o a ikg:Organisation ;
+        rdfs:label ?n ; prov:wasGeneratedBy ?run }""").rows]
+    doubled = [n for n in names if any(w in n for w in (", Kreisfreie Stadt", ", Landkreis", "Arr. ", "Prov. ", "/"))]
+    assert doubled == [], doubled[:5]
+
+
+def test_a_country_has_one_ministry_of_each_kind_the_uk_had_7_of_regional_development(default_kg):
+    from collections import Counter
+
+    rows = default_kg.query(P + """SELECT ?n ?c WHERE { ?o a ikg:Organisation ; rdfs:label ?n ;
+        ikg:country ?c FILTER (STRSTARTS(?n, "Ministry of")) }""").rows
+    stems = Counter((str(n).split(" (")[0], str(c)) for n, c in rows)
+    assert stems and max(stems.values()) == 1, stems.most_common(3)
