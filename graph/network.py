@@ -77,6 +77,7 @@ class Filters:
     topic: str | None = None  # key of a specific objective, e.g. "so-3-1"
     as_of: date | None = None  # projects started (or changes dated) on or before this day
     level: int = 2  # NUTS level of region nodes: 2, 1 or 0 (country)
+    real_only: bool = False  # only real records: no generated project, organisation, practice or change
 
     def check(self) -> None:
         """Raises BadParameter on a value out of range."""
@@ -88,10 +89,12 @@ class Filters:
             raise BadParameter(f"topic {self.topic!r} is not a topic key such as so-3-1",
                                {"param": "topic"})
 
-    def clauses(self, project: str, day: str) -> tuple[str, dict[str, Node], list[str]]:
+    def clauses(self, project: str, day: str, records: tuple[str, ...] = ()) -> tuple[str, dict[str, Node], list[str]]:
         """SPARQL filter lines on ``project`` and ``day``, their bindings, and the bound
-        variables (pyoxigraph 0.5 needs them projected and grouped)."""
-        lines: list[str] = []
+        variables (pyoxigraph 0.5 needs them projected and grouped); with ``real_only``, none
+        of the ``records`` variables may be a generated record."""
+        lines: list[str] = [f"FILTER NOT EXISTS {{ {r} prov:wasGeneratedBy ?by{i} }}"
+                            for i, r in enumerate(records if self.real_only else ())]
         bindings: dict[str, Node] = {}
         if self.call is not None:
             lines.append(f"{project} ikg:call/ikg:callNumber ?callNumber .")
@@ -144,7 +147,7 @@ def _incidences(kg: KnowledgeGraph, f: Filters, node: str, member: str,
     partners); pairs are then counted in Python by :func:`pair_weights`, which is much cheaper
     than joining the incidences with themselves in the store (3 s at scale 10).
     """
-    where, bindings, bound = f.clauses("?project", "?start")
+    where, bindings, bound = f.clauses("?project", "?start", ("?project", "?part", "?org"))
     if by_call:
         where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
     q = P + f"""SELECT DISTINCT {' '.join(bound)} ?project {node} WHERE {{
@@ -226,7 +229,7 @@ def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
 def _transfer_rows(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> list:
     """Edge rows of the transfers view; with ``by_call`` each row has the call of the project
     that identified the practice."""
-    where, bindings, bound = f.clauses("?project", "?day")
+    where, bindings, bound = f.clauses("?project", "?day", ("?change", "?practice"))
     if by_call:
         where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
     # Oxigraph 0.5 joins in the order written: start from the rarest pattern (one financial
@@ -380,13 +383,13 @@ VIEW_METRICS = {
 
 
 def _filters(level: int = 2, call: int | None = None, topic: str | None = None,
-             as_of: str | None = None) -> Filters:
+             as_of: str | None = None, real_only: bool = False) -> Filters:
     try:
         day = date.fromisoformat(as_of) if as_of else None
     except ValueError:
         raise BadParameter(f"as_of must be a date (YYYY-MM-DD), not {as_of!r}",
                            {"param": "as_of"}) from None
-    return Filters(call=call, topic=topic, as_of=day, level=level)
+    return Filters(call=call, topic=topic, as_of=day, level=level, real_only=real_only)
 
 
 def view_export(kg: KnowledgeGraph, view: str, fmt: str = "json", **filters: Any) -> bytes:

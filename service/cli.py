@@ -506,6 +506,7 @@ def _upstream_tree(r: dict) -> str:
 @click.option("--call", type=click.IntRange(1, 4), default=None)
 @click.option("--topic", default=None, help="A specific objective, e.g. so-3-1.")
 @click.option("--as-of", "as_of", default=None, help="Only what is dated on or before this day.")
+@click.option("--real-only", is_flag=True, help="Only real records: no generated project, partner, practice or change.")
 @click.option("-k", type=int, default=1, help="Steps for --metric reach.")
 @click.option("--seed", type=int, default=0, help="Seed of the random analyses.")
 @click.option("--output", "-o", type=click.Path(path_type=Path), default=None)
@@ -515,13 +516,13 @@ def _upstream_tree(r: dict) -> str:
               help="Node colours of --picture.")
 @click.option("--store", type=click.Path(path_type=Path), default=None)
 def network(view: str, metric: str | None, fmt: str, level: int, call: int | None,
-            topic: str | None, as_of: str | None, k: int, seed: int, output: Path | None,
+            topic: str | None, as_of: str | None, real_only: bool, k: int, seed: int, output: Path | None,
             picture: Path | None, colour: str, store: Path | None) -> None:
     """Exchange-of-experience networks: export a view, draw it, or print one analysis of it."""
     from graph.network import view_export, view_metrics, view_picture
     from graph.store import open_store
 
-    filters = {"level": level, "call": call, "topic": topic, "as_of": as_of}
+    filters = {"level": level, "call": call, "topic": topic, "as_of": as_of, "real_only": real_only}
     try:
         kg = open_store(store or _settings()["IKG_STORE"])
         if picture:

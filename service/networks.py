@@ -7,7 +7,7 @@ from flask import Blueprint, Response, current_app, jsonify
 from graph import network
 from graph.network import EXPORT_FORMATS
 from service.caching import revalidate_by_version
-from service.params import arg, int_arg
+from service.params import arg, bool_arg, int_arg
 from service.state import executor_of
 
 __all__ = ["bp"]
@@ -18,7 +18,7 @@ revalidate_by_version(bp)
 
 def _filters() -> dict:
     return {"level": int_arg("level", 2), "call": int_arg("call", None),
-            "topic": arg("topic") or None, "as_of": arg("as_of") or None}
+            "topic": arg("topic") or None, "as_of": arg("as_of") or None, "real_only": bool_arg("real_only")}
 
 
 @bp.get("/<view>")

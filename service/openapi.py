@@ -111,6 +111,8 @@ FILTERS = [
            "only projects of this specific objective (empty: all)", example="so-3-1"),
     _query("as_of", {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]},
            "only projects started (changes dated) on or before this day (empty: all)"),
+    _query("real_only", {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no", ""]},
+           "only real records: no generated project, partner, practice or change"),
 ]
 SEARCH = [_query("q", {"type": "string", "minLength": 2, "maxLength": 100, "pattern": r"\S[\s\S]*\S"},
                  "2 to 100 characters once runs of whitespace are one space", True, "Fab Lab"),

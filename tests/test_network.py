@@ -357,3 +357,9 @@ def test_overview_is_the_summary_and_the_top_brokers_of_one_extraction(default_k
     first = overview["brokers"][0]
     assert first["label"] == central["nodes"][first["iri"]]["label"]
     assert first["betweenness"] == central["result"][first["iri"]]["betweenness"]
+
+
+def test_real_only_networks_over_the_api(api):
+    body = api.get("/api/networks/regions?real_only=true").get_json()
+    assert body["edges"] == [] and body["graph"]["generated_edges"] == 0  # the default graph's partners are generated
+    assert api.get("/api/networks/regions?real_only=maybe").status_code == 400

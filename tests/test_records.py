@@ -349,3 +349,16 @@ def test_named_queries_search_void_and_dumps_answer_on_the_example(example, tmp_
     with gzip.open(quads, "rt", encoding="utf8") as f:
         text = f.read()
     assert f"<{G.data_iri('practice', 'CD-ETA-EX-GP1')}>" in text and f"<{G.source('records')}> ." in text
+
+
+def test_networks_of_real_records_only(example, default_kg):
+    from graph.network import Filters, network
+
+    real = network(open_store(example.root), "regions", Filters(real_only=True))
+    assert real.number_of_nodes() == 8 and real.number_of_edges() == 28  # CD-ETA's 8 regions, real partners
+    assert all(d["real_weight"] == 1 and not d["generated"] for *_, d in real.edges(data=True))
+    # the example's practices and changes are invented: no real transfer
+    assert network(open_store(example.root), "transfers", Filters(real_only=True)).number_of_edges() == 0
+    # the default graph's partners are generated, even those of its nine real projects
+    assert network(default_kg, "regions", Filters(real_only=True)).number_of_edges() == 0
+    assert network(default_kg, "regions").number_of_edges() > 5000
