@@ -624,7 +624,10 @@ class _Generator:
                 org = p.parts[(n - 1) % len(p.parts)].org
             if title is None:
                 title = self._practice_title(p, org)
-            gp = Practice(f"{p.key}-GP{n}", title, p, org, org.nuts2, day, None, known)
+            # a real practice whose source names no project is not keyed under the (generated)
+            # project the generator puts it in: its key is its title's, so its IRI borrows nothing
+            key = (_slug(title) if known and not real.practice_project_is_real(known) else f"{p.key}-GP{n}")
+            gp = Practice(key, title, p, org, org.nuts2, day, None, known)
             p.practices.append(gp)
         missing = [a for a, gps in reals.items() if by_project.get(a, 0) < len(gps)]
         if missing:

@@ -194,3 +194,16 @@ def test_a_country_has_one_ministry_of_each_kind_the_uk_had_7_of_regional_develo
         ikg:country ?c FILTER (STRSTARTS(?n, "Ministry of")) }""").rows
     stems = Counter((str(n).split(" (")[0], str(c)) for n, c in rows)
     assert stems and max(stems.values()) == 1, stems.most_common(3)
+
+
+def test_real_practices_are_not_keyed_under_generated_projects_culture_for_change_was_peaknova_gp1(default_kg):
+    rows = default_kg.query(P + """SELECT ?gp ?acronym ?real WHERE { ?gp a ikg:GoodPractice ;
+        <http://purl.org/dc/terms/source> ?src ; ikg:identifiedIn ?p . ?p ikg:acronym ?acronym
+        BIND (NOT EXISTS { ?p prov:wasGeneratedBy ?run } AS ?real) }""").rows
+    assert len(rows) == 10
+    for gp, acronym, real in rows:
+        key = str(gp).rsplit("/", 1)[-1]
+        if str(real) != "true":
+            assert not key.startswith(str(acronym)), f"{key} borrows the generated project {acronym}"
+    keys = {str(gp).rsplit("/", 1)[-1] for gp, _, _ in rows}
+    assert "culture-for-change" in keys and "ERUDITE-GP1" in keys
