@@ -308,13 +308,18 @@ def _searchable(kg: KnowledgeGraph) -> list[tuple[str, str, str, str, bool]]:
             rows = kg.query(P + f"""SELECT ?s ?l ?g WHERE {{ ?s a ikg:{c} ; rdfs:label|skos:prefLabel ?l
                 BIND (EXISTS {{ ?s prov:wasGeneratedBy ?run }} AS ?g) }}""").rows
             out += [(str(s), str(label), IKG + c, str(label).lower(), str(g) == "true") for s, label, g in rows]
+            # and by code: a NUTS code, a CCI code, a project's index (the label is still shown)
+            rows = kg.query(P + f"""SELECT ?s ?l ?code ?g WHERE {{ ?s a ikg:{c} ; rdfs:label ?l ;
+                skos:notation|ikg:cciCode|ikg:projectIndex ?code
+                BIND (EXISTS {{ ?s prov:wasGeneratedBy ?run }} AS ?g) }}""").rows
+            out += [(str(s), str(label), IKG + c, str(code).lower(), str(g) == "true") for s, label, code, g in rows]
         _names.clear()  # one store per process
         _names[key] = out
     return _names[key]
 
 
 def search(kg: KnowledgeGraph, text: str, limit: int = 50, real_only: bool = False) -> list[dict[str, Any]]:
-    """Things whose label contains ``text`` (case-insensitive): projects, regions,
+    """Things whose label or code (NUTS, CCI, project index) contains ``text`` (case-insensitive): projects, regions,
     organisations, practices, changes, instruments, action plans, programmes and calls; exact
     and prefix matches first, then by kind in :data:`SEARCHED` order, then shorter labels.
     Each says whether it is ``generated``; with ``real_only``, generated things are left out.

@@ -202,3 +202,11 @@ def test_search_says_what_is_generated_and_can_leave_it_out(api):
     real = api.get("/api/search?q=roadmap&limit=200&real_only=true").get_json()
     assert real and not any(h["generated"] for h in real)
     assert {h["iri"] for h in real} == {h["iri"] for h in hits if not h["generated"]}
+
+
+def test_search_finds_a_region_by_its_nuts_code_and_a_programme_by_its_cci_code(api):
+    region = api.get("/api/search?q=SI04").get_json()
+    assert region[0]["iri"] == "http://data.europa.eu/nuts/code/SI04" and region[0]["label"] == "Zahodna Slovenija"
+    programme = api.get("/api/search?q=2014SI16MAOP001").get_json()
+    assert programme[0]["iri"] == "https://ikg.example.org/id/instrument/2014SI16MAOP001"
+    assert programme[0]["generated"] is False  # the real Slovenian programme
