@@ -18,6 +18,7 @@ from graph.queries import PARAM_TYPES, NamedQuery, Param
 from service.errors import codes_of
 from service.linked import FORMATS as DOC_FORMATS
 from service.negotiation import RESERVED_PARAMS
+from service.params import FALSE, TRUE
 from service.state import catalogue
 from service.ui import ASSETS, PAGE_VIEWS
 
@@ -103,6 +104,9 @@ FORMAT_PARAMETERS = [_query(name, STR, FORMAT_DESCRIPTION + (" (the same as form
                      for name in RESERVED_PARAMS]
 #: The same, as fields of a form (a POST reads the form and the query string alike).
 FORMAT_FIELDS = {name: STR for name in RESERVED_PARAMS}
+REAL_ONLY = _query("real_only", {"type": "string", "enum": [*TRUE, *FALSE]},
+                   "only real records: generated ones (and amounts the generator set) are left out",
+                   example="true")
 FILTERS = [
     _query("level", {"type": "integer", "enum": list(LEVELS), "default": 2},
            "NUTS level of the region nodes: 0 (countries), 1 or 2"),
@@ -111,15 +115,11 @@ FILTERS = [
            "only projects of this specific objective (empty: all)", example="so-3-1"),
     _query("as_of", {"anyOf": [{"type": "string", "format": "date"}, {"type": "string", "maxLength": 0}]},
            "only projects started (changes dated) on or before this day (empty: all)"),
-    _query("real_only", {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no", ""]},
-           "only real records: no generated project, partner, practice or change"),
+    REAL_ONLY,
 ]
 SEARCH = [_query("q", {"type": "string", "minLength": 2, "maxLength": 100, "pattern": r"\S[\s\S]*\S"},
                  "2 to 100 characters once runs of whitespace are one space", True, "Fab Lab"),
           _query("limit", {"type": "integer", "minimum": 1, "maximum": 200, "default": 50})]
-REAL_ONLY = _query("real_only", {"type": "string", "enum": ["true", "false", "1", "0", "yes", "no", ""]},
-                   "only real records: generated ones are left out, and an amount the generator set is null",
-                   example="true")
 SEED = _query("seed", {"type": "integer", "minimum": SEEDS[0], "maximum": SEEDS[-1], "default": 0},
               "seed of what is drawn at random (layouts, communities, random graphs, permutations)")
 

@@ -10,7 +10,10 @@ from werkzeug.datastructures import MultiDict
 
 from graph.errors import BadParameter
 
-__all__ = ["arg", "int_arg", "bool_arg", "single_values"]
+__all__ = ["arg", "int_arg", "bool_arg", "single_values", "TRUE", "FALSE"]
+
+#: The spellings of a boolean parameter (absent or empty is false).
+TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
 
 
 def _once(values: list[str], name: str) -> str | None:
@@ -41,9 +44,9 @@ def bool_arg(name: str) -> bool:
     """A boolean query parameter: ``true``/``1``/``yes`` or ``false``/``0``/``no`` (absent or
     empty: false); a 400 for anything else."""
     raw = arg(name).strip().lower()
-    if raw in ("", "false", "0", "no"):
+    if raw in FALSE:
         return False
-    if raw in ("true", "1", "yes"):
+    if raw in TRUE:
         return True
     raise BadParameter(f"'{name}' must be true or false, not {raw!r}", {"param": name})
 
