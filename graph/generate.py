@@ -944,15 +944,10 @@ class _Generator:
         ikg = lru_cache(maxsize=None)(lambda t: iri(IKG + t))
         gen_by = iri(PROV + "wasGeneratedBy")
         run = iri(run_iri)
-        w.type(run, ikg("GenerationRun"))
-        w.add(run, RDFS_LABEL, lit(f"ikg generator {GENERATOR_VERSION}, seed {self.seed}, "
-                                   f"scale {self.scale:g}"))
-        w.add(run, ikg("seed"), typed(self.seed))
-        w.add(run, ikg("scale"), typed(Decimal(f"{self.scale:g}")))
-        w.add(run, ikg("softwareVersion"), lit(GENERATOR_VERSION))
-        w.add(run, iri(DCT + "description"), lit(
-            "Synthetic records calibrated to the programme's published figures; they are not "
-            "real projects, partners or amounts."))
+        rw = RecordWriter(w, g)
+        rw.run(run_iri, f"ikg generator {GENERATOR_VERSION}, seed {self.seed}, scale {self.scale:g}",
+               "Synthetic records calibrated to the programme's published figures; they are not "
+               "real projects, partners or amounts.", self.seed, Decimal(f"{self.scale:g}"), GENERATOR_VERSION)
 
         def record(s: str, cls: str, label: str) -> None:
             """Type, label and provenance of a generated record of no mapped table."""
@@ -969,7 +964,6 @@ class _Generator:
             w.add(c, ikg("startDate"), typed(opened))
             w.add(c, ikg("endDate"), typed(closed))
 
-        rw = RecordWriter(w, g)
         tables_ = tables()
         made = Provenance.generated(g, run_iri)
         for o in self.orgs:
@@ -1001,8 +995,7 @@ class _Generator:
                     "key": gp.key, "title": gp.title, "project": p.key, "organisation": gp.org.key,
                     "region": gp.region, "topic": p.topic, "identified_on": gp.identified,
                     "validated_on": gp.validated, "spatial": gp_real.spatial if gp_real else None,
-                }, made if gp_real is None else Provenance.completed(g, gp_real.source, stated, run_iri),
-                    remember=True)
+                }, made if gp_real is None else Provenance.completed(g, gp_real.source, stated, run_iri))
 
         for n, (p, day, etype, host) in enumerate(self.events, start=1):
             rw.mapped(tables_["events"], {

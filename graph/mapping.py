@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import cache
 from pathlib import Path
 from typing import Any
@@ -90,12 +90,6 @@ class Column:
             return self.iri[len("concept:"):].split("/", 1)[0]
         return None
 
-    @property
-    def id_kind(self) -> str | None:
-        """The record kind of an ``id:KIND/{}`` column."""
-        if self.iri and self.iri.startswith("id:"):
-            return self.iri[len("id:"):].split("/", 1)[0]
-        return None
 
 
 @dataclass(frozen=True)
@@ -110,6 +104,9 @@ class Table:
     columns: tuple[Column, ...]
     region_from: str | None = None
     by_name: dict[str, Column] = field(default_factory=dict, compare=False, repr=False)
+    #: whether a qualified node of another table names this table's records (its labels are
+    #: then kept by the writer for the nodes' labels)
+    named_by_qualified: bool = False
 
     def column(self, name: str) -> Column:
         return self.by_name[name]
@@ -172,7 +169,8 @@ def tables(path: Path = MAPPING_FILE) -> dict[str, Table]:
             if field_name not in table.by_name:
                 raise BuildError(f"{path.name}: the label of {name} names no column {field_name!r}")
         out[name] = table
-    return out
+    named = {c.refers for t in out.values() for c in t.columns if c.qualify}
+    return {name: replace(t, named_by_qualified=name in named) for name, t in out.items()}
 
 
 @cache

@@ -247,6 +247,21 @@ class RecordWriter:
         f(prov, "rate", s, k("cofinancingRate"), self._typed(pt.rate))
         f(prov, "post_code", s, k("postCode"), self._lit(pt.post_code))
 
+    def run(self, run_iri: str, label: str, description: str, seed: int | None = None,
+            scale: Decimal | None = None, version: str | None = None) -> None:
+        """An ``ikg:GenerationRun`` (in the writer's current graph): what made a set of generated
+        records, and a description saying they are not real."""
+        s, k = iri(run_iri), self.ikg
+        self.w.type(s, k("GenerationRun"))
+        self.w.add(s, RDFS_LABEL, lit(label))
+        if seed is not None:
+            self.w.add(s, k("seed"), typed(seed))
+        if scale is not None:
+            self.w.add(s, k("scale"), typed(scale))
+        if version is not None:
+            self.w.add(s, k("softwareVersion"), lit(version))
+        self.w.add(s, self._description, lit(description))
+
     def source(self, src: SourceRecord, graph: str) -> str:
         """The description of an imported source, in its own graph; returns its IRI."""
         s_iri = self.graphs.data_iri("source", src.name)
@@ -270,22 +285,21 @@ class RecordWriter:
             w.add(s, self._description, lit(src.description))
         return s_iri
 
-    def mapped(self, table: Table, values: Mapping[str, object], prov: Provenance, label: str | None = None,
-               remember: bool = False) -> str:
+    def mapped(self, table: Table, values: Mapping[str, object], prov: Provenance, label: str | None = None) -> str:
         """A record of one of the mapped tables (``ontology/records.toml``): a statement per
         value of a column with a property, as the mapping says; returns its IRI.
 
         ``values`` maps column names to a value (str, date, Decimal or int; a sequence for a
         column with several values; None or absent for none); keys and references are keys
-        of records. ``label`` overrides the table's label template. With ``remember``, the
-        label is kept for the qualified nodes of later records that name this one.
+        of records. ``label`` overrides the table's label template. The labels of records that
+        qualified nodes name (``Table.named_by_qualified``) are kept for those nodes' labels.
         """
         key = str(values["key"])
         s_iri = self.graphs.data_iri(table.kind, key)
         s, f = iri(s_iri), self._fact
         if label is None:
             label = re.sub(r"{(\w+)}", lambda m: str(values.get(m[1]) or ""), table.label)
-        if remember:
+        if table.named_by_qualified:
             self._labels[s] = label
         self._open_class(s, table.cls, label, prov)
         for c in table.columns:

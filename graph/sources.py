@@ -35,9 +35,9 @@ from graph.errors import BadParameter, BuildError, IkgError, InputDataError, Val
 from graph.leases import Lease
 from graph.namespaces import IKG, Graphs
 from graph.operations import read_operations, write_operations
-from graph.quads import QuadWriter, lit
+from graph.quads import QuadWriter
 from graph.real import write_programmes
-from graph.records import DCT, Provenance, RecordWriter, SourceRecord
+from graph.records import Provenance, RecordWriter, SourceRecord
 from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
 from graph.report import Note
 from graph.store import KnowledgeGraph, OxigraphGraph, StoreLocation, read_build_info
@@ -49,7 +49,6 @@ __all__ = ["IMPORTER_VERSION", "KINDS", "check_kind", "Import", "source_name", "
            "sources_in", "remove_source_statements"]
 
 IMPORTER_VERSION = "1.1.0"
-RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 Progress = Callable[[str], None]
 _NAME = re.compile(r"[a-z0-9](?:[a-z0-9-]{0,62}[a-z0-9])?")
 
@@ -159,12 +158,9 @@ def _records(path: Path, name: str, graphs: Graphs, out: Path, kg: KnowledgeGrap
         invented_by = None
         if read.synthetic:  # the folder says its records are invented: they are marked generated
             invented_by = graphs.data_iri("activity", f"invented-{name}")
-            run = f"<{invented_by}>"
-            w.type(run, f"<{IKG}GenerationRun>")
-            w.add(run, f"<{RDFS}label>", lit(f"Invented records of the folder {path.name}"))
-            w.add(run, f"<{DCT}description>", lit(
-                "The folder's datapackage.json says its records are invented (an example of the template): "
-                "they are not real practices, plans, instruments, changes or events."))
+            rw.run(invented_by, f"Invented records of the folder {path.name}",
+                   "The folder's datapackage.json says its records are invented (an example of the template): "
+                   "they are not real practices, plans, instruments, changes or events.")
         counts = write_tables(rw, read, Provenance.derived(graph, source_iri, invented_by))
         what = ("Invented example records" if read.synthetic else "The publisher's own records")
         rw.source(SourceRecord(
@@ -172,7 +168,7 @@ def _records(path: Path, name: str, graphs: Graphs, out: Path, kg: KnowledgeGrap
             sum(counts.values()), datetime.now(UTC), IMPORTER_VERSION,
             read.description or f"{what} (ikg's record tables, ontology/records.toml), imported by ikg: "
                                  f"{', '.join(f'{n} {t}' for t, n in counts.items())}."), graph)
-    return Import(name, "records", graph, read.files, sha, read.rows_read, 0, counts, read.notes, quads=w.count)
+    return Import(name, "records", graph, read.files, sha, read.rows_read, 0, counts, [], quads=w.count)
 
 
 #: The kinds of source, each with the function that reads its file (or folder) into a source

@@ -38,8 +38,8 @@ from graph.calibration import working_day
 from graph.entailment import alignments
 from graph.mapping import tables
 from graph.namespaces import IKG, Graphs
-from graph.quads import QuadWriter, iri, lit, typed
-from graph.records import DCT, RDFS_LABEL, Provenance, RecordWriter
+from graph.quads import QuadWriter
+from graph.records import Provenance, RecordWriter
 from graph.vocabulary import ACTION_VERBS, CHANGE_TYPES, EVENT_TYPES, NON_SF_INSTRUMENTS, PRACTICE_PHRASES, TOPICS
 
 __all__ = ["SYNTHESIS_VERSION", "synthesise_learning"]
@@ -122,14 +122,10 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
     w = QuadWriter(out, graphs.generated, alignments(), graphs.inferred)
     rw = RecordWriter(w, graphs)
     run_iri = graphs.data_iri("activity", f"synthesis-seed-{seed}")
-    run = iri(run_iri)
-    w.type(run, iri(IKG + "GenerationRun"))
-    w.add(run, RDFS_LABEL, lit(f"ikg synthesis of a policy-learning layer {SYNTHESIS_VERSION}, seed {seed}"))
-    w.add(run, iri(IKG + "seed"), typed(seed))
-    w.add(run, iri(IKG + "softwareVersion"), lit(SYNTHESIS_VERSION))
-    w.add(run, iri(DCT + "description"), lit(
-        "Synthetic good practices, events, action plans, instruments and policy changes generated around the "
-        "imported (real) projects and partners, to try lineage and networks: they are not real records."))
+    rw.run(run_iri, f"ikg synthesis of a policy-learning layer {SYNTHESIS_VERSION}, seed {seed}",
+           "Synthetic good practices, events, action plans, instruments and policy changes generated around the "
+           "imported (real) projects and partners, to try lineage and networks: they are not real records.",
+           seed, version=SYNTHESIS_VERSION)
     made = Provenance.generated(graphs, run_iri)
     t = tables()
     counts = dict.fromkeys(t, 0)
@@ -163,7 +159,7 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
             identified = working_day(rng, p.start + timedelta(days=60), phase2)
             rw.mapped(t["practices"], {
                 "key": key, "title": title, "project": p.key, "organisation": pt.organisation, "region": pt.region,
-                "topic": topic, "identified_on": identified}, made, remember=True)
+                "topic": topic, "identified_on": identified}, made)
             practices.append((key, title, str(pt.region)))
             counts["practices"] += 1
         for i, pt in enumerate(placed, start=1):

@@ -31,7 +31,7 @@ import hashlib
 import io
 import json
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -60,7 +60,6 @@ class RecordTables:
     rows: dict[str, list[dict[str, Any]]]
     synthetic: bool = False
     description: str | None = None
-    notes: list[Note] = field(default_factory=list)
 
     @property
     def rows_read(self) -> int:
@@ -110,7 +109,7 @@ def _files(folder: Path) -> tuple[list[str], dict[str, Any]]:
     return files, meta
 
 
-def _header_notes(folder: Path, name: str, text: str) -> list[Note]:
+def _header_notes(name: str, text: str) -> list[Note]:
     table = tables()[name[:-4]]
     header = next(csv.reader(io.StringIO(text)), [])
     notes = []
@@ -215,8 +214,7 @@ def _cell(c: Column, text: str) -> Any:
     return text
 
 
-def _rows(folder: Path, name: str) -> Iterator[tuple[int, dict[str, str]]]:
-    text = read_text(folder / name, MAX_BYTES)
+def _rows(text: str) -> Iterator[tuple[int, dict[str, str]]]:
     reader = csv.DictReader(io.StringIO(text))
     for number, row in enumerate(reader, start=2):
         yield number, {(k or "").strip(): v or "" for k, v in row.items()}
@@ -237,8 +235,9 @@ def read_tables(folder: Path | str, kg: Any, graphs: Graphs) -> RecordTables:
     folder = Path(folder)
     files, meta = _files(folder)
     notes: list[Note] = []
+    texts = {name: read_text(folder / name, MAX_BYTES) for name in files}  # each file read once
     for name in files:
-        notes += _header_notes(folder, name, read_text(folder / name, MAX_BYTES))
+        notes += _header_notes(name, texts[name])
     if notes:
         raise _fail(folder, notes, "in the headers")
     notes = _frictionless_notes(folder, files)
@@ -253,7 +252,7 @@ def read_tables(folder: Path | str, kg: Any, graphs: Graphs) -> RecordTables:
         if table.name not in present:
             continue
         rows = []
-        for number, raw in _rows(folder, f"{table.name}.csv"):
+        for number, raw in _rows(texts[f"{table.name}.csv"]):
             values, row_notes = _resolve(table, number, raw, store, keys, region_of, present)
             notes += row_notes
             rows.append(values)
@@ -328,12 +327,11 @@ def _resolve(table: Table, number: int, raw: dict[str, str], store: _Store, keys
 def write_tables(rw: RecordWriter, read: RecordTables, prov: Provenance) -> dict[str, int]:
     """Write the tables' rows as records (the tables that qualified nodes name first, as the
     mapping orders them); the count of records per table."""
-    named = {c.refers for t in tables().values() for c in t.columns if c.qualify}
     counts = {}
     for name, rows in read.rows.items():
         table = tables()[name]
         for values in rows:
-            rw.mapped(table, values, prov, remember=name in named)
+            rw.mapped(table, values, prov)
         counts[name] = len(rows)
     return counts
 

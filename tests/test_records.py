@@ -104,7 +104,7 @@ def test_a_mapped_row_makes_the_statements_the_mapping_says():
 
     rw.mapped(tables()["practices"], {"key": "GP1", "title": "Fab labs", "project": "P", "organisation": "si-o",
                                       "region": "SI04", "topic": "so-1-1", "identified_on": date(2017, 1, 2)},
-              Provenance.derived(G.source("s"), G.data_iri("source", "s")), remember=True)
+              Provenance.derived(G.source("s"), G.data_iri("source", "s")))
     rw.mapped(tables()["changes"], {"key": "C1", "title": "Network", "instrument": "I", "action": "A",
                                     "type": "new-projects", "date": date(2019, 1, 1), "eur": Decimal("5.50"),
                                     "region": "SI04", "inspired_by": ["GP1"], "evidence": "a report"},
