@@ -24,6 +24,7 @@ from graph.entailment import alignments
 from graph.errors import BuildError
 from graph.mapping import tables
 from graph.namespaces import IKG, Graphs
+from graph.programmes import OperationalProgramme, addressed_by, operational_programmes, write_operational_programmes
 from graph.quads import QuadWriter, iri, lit, typed
 from graph.records import OrganisationRecord, ParticipationRecord, ProjectRecord, Provenance, RecordWriter
 from graph.records import slug as _slug
@@ -59,7 +60,6 @@ CALL_OPENINGS = (
 PHASE1_MONTHS = ((24, 24), (24, 30), (30, 36), (36, 42))
 PHASE2_MONTHS = (24, 24, 24, 12)
 PROGRAMME_END = cal.SNAPSHOTS[-1].day
-NO_SF_COUNTRIES = ("NO", "CH")
 
 
 def _months(d: date, n: int) -> date:
@@ -162,14 +162,19 @@ class Plan:
 
 @dataclass
 class Instrument:
+    """An instrument as one project's plans address it (the programme counts an instrument once
+    per project that improved it): ``key`` is unique (changes are keyed by it), ``record`` the
+    key of the instrument's record, which the projects that address it share; a Structural
+    Funds one is a real programme (``op``), whose record is the Commission's (its CCI code)."""
+
     key: str
+    record: str
     title: str
     itype: str
     country: str
     covers: str
     sf: bool
-    funds: tuple[str, ...] = ()
-    cci: str | None = None
+    op: OperationalProgramme | None = None
     plans: list[Plan] = field(default_factory=list)
     window: int | None = None
     real_source: str | None = None
@@ -212,6 +217,7 @@ class _Generator:
         self.rng = random.Random(seed)
         self.seed, self.scale, self.g = seed, scale, graphs
         self.regions = {r.code: r for r in regions}
+        self.ops = operational_programmes(regions)
         self.categories = categories
         self.orgs: list[Org] = []
         self.orgs_by_region: dict[str, list[Org]] = {}
@@ -706,46 +712,69 @@ class _Generator:
         self.plans.sort(key=lambda pl: (pl.day, pl.key))
 
     # ----------------------------------------------------------------- instruments, changes
-    def _instrument(self, plan: Plan, sf: bool) -> Instrument:
+    def _ops_of(self, plan: Plan) -> list[tuple[OperationalProgramme, float]]:
+        """The real programmes a plan's partner may address, weighted (:func:`addressed_by`)."""
+        r2 = plan.region
+        if r2 not in self._op_pool:
+            self._op_pool[r2] = addressed_by(self.ops, self.regions[r2])
+        return self._op_pool[r2]
+
+    def _pick_op(self, plan: Plan, taken: set[str]) -> OperationalProgramme | None:
+        """A real programme for the plan, none of ``taken`` (CCI codes); None when none is left."""
+        pool = [(op, w) for op, w in self._ops_of(plan) if op.cci not in taken]
+        if not pool:
+            return None
+        return self.rng.choices([op for op, _ in pool], weights=[w for _, w in pool])[0]
+
+    def _instrument(self, plan: Plan, sf: bool, op: OperationalProgramme | None = None,
+                    taken: set[str] | None = None) -> Instrument:
+        """The instrument ``plan`` addresses: a real programme (``op``, else one of the plan's
+        region or country), or a generated one of its region or country, whose record the
+        plans of other projects that address it share; none of ``taken`` (record keys: what the
+        plan's project improves already, an instrument counting once per project)."""
         rng = self.rng
         cc, r2 = plan.region[:2], plan.region
         r3 = plan.part.org.nuts3
+        taken = taken if taken is not None else set()
         if sf:
-            regional = rng.random() < 0.6
-            covers = r2 if regional else cc
-            kind, funds = rng.choice((("RFOP", ("erdf",)), ("M2OP", ("erdf", "esf")),
-                                      ("MAOP", ("erdf", "esf", "cohesion-fund"))))
-            if not regional and kind == "RFOP":
-                kind = "M1OP"
-            n = self._cci_serial.get((cc, kind), 101)
-            if n > 999:
-                raise BuildError(f"calibration: ran out of CCI serials for {cc} {kind}")
-            self._cci_serial[(cc, kind)] = n + 1
-            cci = f"2014{cc}16{kind[:2]}OP{n:03d}"
-            where = self.label(r2) if regional else COUNTRIES[cc]
-            fundname = "ERDF" if funds == ("erdf",) else "multi-fund"
-            title = f"{where} {fundname} Operational Programme 2014-2020 ({cci})"
-            inst = Instrument(cci, title, "operational-programme-igj", cc, covers, True, funds, cci)
+            op = op or self._pick_op(plan, taken)
+            if op is None:
+                raise BuildError(f"calibration: no Structural Funds programme for the action plan {plan.key}")
+            title, itype, country, covers, record = op.title, "operational-programme-igj", op.country, op.covers, op.cci
         else:
-            itype = rng.choice(list(NON_SF_INSTRUMENTS))
-            title = rng.choice(NON_SF_INSTRUMENTS[itype]).format(
-                r2=self.label(r2), r3=self.label(r3), cc=COUNTRIES[cc])
+            for _ in range(12):
+                itype = rng.choice(list(NON_SF_INSTRUMENTS))
+                title = rng.choice(NON_SF_INSTRUMENTS[itype]).format(
+                    r2=self.label(r2), r3=self.label(r3), cc=COUNTRIES[cc])
+                record = f"{cc.lower()}-{_slug(title)}"[:110]
+                if record not in taken:
+                    break
+            else:
+                raise BuildError(f"calibration: no instrument left for the action plan {plan.key}")
+            country = cc
             covers = cc if itype in ("national-programme", "rural-development-programme") else r2
-            key = f"{cc.lower()}-{_slug(title)}"[:110]
-            n = self._titles.get(key, 0) + 1
-            self._titles[key] = n
-            if n > 1:
-                key = f"{key}-{n}"
-                title = f"{title} ({n})"
-            inst = Instrument(key, title, itype, cc, covers, False)
+        return self._addressed(Instrument("", record, title, itype, country, covers, sf, op), plan)
+
+    def _addressed(self, like: Instrument, plan: Plan) -> Instrument:
+        """A new instrument of ``plan``'s project for the record of ``like``, with a unique key:
+        a generated record's first takes the record's key, the others their project's too."""
+        n = self._titles.get(like.record, 0) + 1
+        self._titles[like.record] = n
+        key = like.record if n == 1 and not like.sf else f"{like.record}-{plan.part.project.key}"
+        n_key = self._titles.get(key, 0) + 1
+        self._titles[key] = n_key
+        inst = Instrument(key if n_key == 1 else f"{key}-{n_key}", like.record, like.title, like.itype, like.country,
+                          like.covers, like.sf, like.op)
         self.instruments.append(inst)
         return inst
 
     def _instruments(self) -> None:
         """Instruments for the plans, and the window of each instrument's first change."""
         rng = self.rng
-        self._cci_serial: dict[tuple[str, str], int] = {}
         self._titles: dict[str, int] = {}
+        self._op_pool: dict[str, list[tuple[OperationalProgramme, float]]] = {}
+        #: project key -> the records of the instruments it improves: an instrument counts once
+        improved: dict[str, set[str]] = {}
         sf_n = cal.increments(cal.scaled(cal.TARGETS["instruments_sf"], self.scale))
         ot_n = cal.increments(cal.scaled(cal.TARGETS["instruments_other"], self.scale))
         never = {k: round(v * self.scale) for k, v in cal.INSTRUMENTS_NEVER.items()}
@@ -759,30 +788,47 @@ class _Generator:
             cands = [pl for pl in free if pl.day < limit]
             if k == 0:
                 cands.remove(slo)
-            sf_ok = [pl for pl in cands if pl.region[:2] not in NO_SF_COUNTRIES]
             n_sf = sf_n[k] - (1 if k == 0 else 0)
-            if len(sf_ok) < n_sf or len(cands) < sf_n[k] + ot_n[k]:
+            if len(cands) < sf_n[k] + ot_n[k]:
                 raise BuildError(f"calibration: too few action plans for the instruments of "
                                  f"window {k + 1}")
-            chosen_sf = self._running_first(sf_ok, n_sf, opens)
-            chosen_set = set(map(id, chosen_sf))
-            rest = [pl for pl in cands if id(pl) not in chosen_set]
-            chosen_ot = self._running_first(rest, ot_n[k], opens)
             if k == 0:
                 inst = self._real_instrument()
                 inst.window = 0
                 inst.plans.append(slo)
                 slo.instrument = inst
-            for group, sf in ((chosen_sf, True), (chosen_ot, False)):
-                for pl in group:
-                    inst = self._instrument(pl, sf)
-                    inst.window = k
-                    inst.plans.append(pl)
-                    pl.instrument = inst
+                improved.setdefault(slo.part.project.key, set()).add(inst.record)
+            chosen_sf: list[Plan] = []
+            for pl in self._running_first(cands, len(cands), opens):
+                if len(chosen_sf) == n_sf:
+                    break
+                taken = improved.setdefault(pl.part.project.key, set())
+                op = self._pick_op(pl, taken)
+                if op is None:
+                    continue
+                taken.add(op.cci)
+                chosen_sf.append(pl)
+                inst = self._instrument(pl, True, op, taken)
+                inst.window = k
+                inst.plans.append(pl)
+                pl.instrument = inst
+            if len(chosen_sf) < n_sf:
+                raise BuildError(f"calibration: too few action plans to improve {n_sf} Structural Funds "
+                                 f"programmes in window {k + 1}")
+            chosen_set = set(map(id, chosen_sf))
+            rest = [pl for pl in cands if id(pl) not in chosen_set]
+            chosen_ot = self._running_first(rest, ot_n[k], opens)
+            for pl in chosen_ot:
+                taken = improved.setdefault(pl.part.project.key, set())
+                inst = self._instrument(pl, False, taken=taken)
+                taken.add(inst.record)
+                inst.window = k
+                inst.plans.append(pl)
+                pl.instrument = inst
             used = set(map(id, chosen_sf + chosen_ot)) | ({id(slo)} if k == 0 else set())
             free = [pl for pl in free if id(pl) not in used]
         # instruments addressed but never improved by the programme's end
-        sf_free = [pl for pl in free if pl.region[:2] not in NO_SF_COUNTRIES]
+        sf_free = [pl for pl in free if self._ops_of(pl)]
         for pl in rng.sample(sf_free, min(never["sf"], len(sf_free))):
             inst = self._instrument(pl, True)
             inst.plans.append(pl)
@@ -793,17 +839,22 @@ class _Generator:
             inst.plans.append(pl)
             pl.instrument = inst
         # the other plans address an instrument that another plan of the same country addresses
+        # (a real programme: as an instrument of their own project, which it does not improve)
         by_country: dict[str, list[Instrument]] = {}
         for inst in self.instruments:
             by_country.setdefault(inst.country, []).append(inst)
         for pl in self.plans:
             if pl.instrument is not None:
                 continue
+            parent = self.regions[pl.region].parent
             same = [i for i in by_country.get(pl.region[:2], [])
-                    if i.covers in (pl.region, pl.region[:2])]
+                    if i.covers in (pl.region, parent, pl.region[:2])]
             inst = rng.choice(same) if same else self._instrument(pl, False)
             if not same:
                 by_country.setdefault(inst.country, []).append(inst)
+            elif inst.window is not None and inst.plans[0].part.project is not pl.part.project:
+                # an instrument another project improves: addressed here as this project's own
+                inst = self._addressed(inst, pl)
             inst.plans.append(pl)
             pl.instrument = inst
 
@@ -818,9 +869,10 @@ class _Generator:
         return picked
 
     def _real_instrument(self) -> Instrument:
-        cci, title, source = real.SLOVENIAN_OP
-        inst = Instrument(cci, title, "operational-programme-igj", "SI", "SI", True,
-                          ("erdf", "esf", "cohesion-fund"), cci, real_source=source)
+        """The Slovenian programme as ERUDITE's instrument (its change's key is the CCI code's)."""
+        op = next(op for op in self.ops if op.cci == real.SLOVENIAN_OP)
+        inst = Instrument(op.cci, op.cci, op.title, "operational-programme-igj", op.country, op.covers, True, op,
+                          real_source=real.STORY)
         self.instruments.append(inst)
         return inst
 
@@ -837,10 +889,18 @@ class _Generator:
                          f"{self.label(pl.region)}" if chosen
                          else f"Improve the policy instrument in {self.label(pl.region)}")
                 pl.actions.append(Action(f"{pl.key}-A{n}", title, chosen))
-            if (p.acronym, pl.part.org.country) == real.SLOVENIAN_PLAN:
-                title, source, practice_title = real.SLOVENIAN_ACTION
-                gp = next(g for g in p.practices if g.title == practice_title)
-                pl.actions[0] = Action(f"{pl.key}-A1", title, [gp], source)
+            if p.acronym != real.SLOVENIAN_PLAN[0]:
+                continue
+            title, source, practice_title = real.SLOVENIAN_ACTION
+            seroi = next(g for g in p.practices if g.title == practice_title)
+            if pl.part.org.country == real.SLOVENIAN_PLAN[1]:
+                pl.actions[0] = Action(f"{pl.key}-A1", title, [seroi], source)
+            elif seroi.region != pl.region:
+                # the project's flagship practice inspires its other partners' actions too
+                # (generated): its lineage holds the real chain and generated ones around it
+                for a in pl.actions:
+                    if a.practices and seroi not in a.practices:
+                        a.practices[-1] = seroi
 
     def _changes(self) -> None:
         """Policy changes: an instrument's first change in its window, after the plan and within
@@ -861,7 +921,8 @@ class _Generator:
             while rng.random() < 0.4 and len(days) < 4 and day + timedelta(days=30) < end:
                 days.append(cal.working_day(rng, day + timedelta(days=30), end))
             for n, d in enumerate(sorted(days), start=1):
-                plans = [pl for pl in inst.plans if pl.day < d <= pl.part.project.end] or [first]
+                plans = [pl for pl in inst.plans if pl.part.project is first.part.project
+                         and pl.day < d <= pl.part.project.end] or [first]
                 pl = rng.choice(plans)
                 if inst.real_source and n == 1:
                     pl = inst.plans[0]
@@ -1010,20 +1071,22 @@ class _Generator:
             w.add(s, ikg("date"), typed(day))
             w.add(s, ikg("peopleWithIncreasedCapacity"), typed(people))
 
+        ops = write_operational_programmes(w, g, self.regions.values())
+        w.use(g.generated)
+        written: set[str] = set()
         for inst in self.instruments:
-            rw.mapped(tables_["instruments"], {
-                "key": inst.key, "title": inst.title, "type": inst.itype, "country": inst.country,
-                "covers": inst.covers, "cci_code": inst.cci if inst.sf else None,
-                "funds": inst.funds if inst.sf else None,
-            }, made if inst.real_source is None else
-                Provenance.completed(g, inst.real_source, frozenset({"title", "country", "cci_code"}), run_iri))
+            if inst.op is None and inst.record not in written:  # a real programme's record is written above
+                written.add(inst.record)
+                rw.mapped(tables_["instruments"], {
+                    "key": inst.record, "title": inst.title, "type": inst.itype, "country": inst.country,
+                    "covers": inst.covers}, made)
 
         for pl in self.plans:
             p = pl.part.project
             assert pl.instrument is not None  # _instruments gives every plan one
             rw.mapped(tables_["action-plans"], {
                 "key": pl.key, "title": f"Action plan for {pl.instrument.title}", "project": p.key,
-                "organisation": pl.part.org.key, "instrument": pl.instrument.key, "region": pl.region,
+                "organisation": pl.part.org.key, "instrument": pl.instrument.record, "region": pl.region,
                 "date": pl.day}, made, label=f"Action plan of {pl.part.org.name} ({p.acronym})")
             for a in pl.actions:
                 rw.mapped(tables_["actions"], {
@@ -1037,7 +1100,7 @@ class _Generator:
             rw.mapped(tables_["changes"], {
                 "key": ch.key,
                 "title": ch.label or f"{ch.ctype.replace('-', ' ').capitalize()}: {ch.instrument.title}",
-                "instrument": ch.instrument.key, "action": ch.action.key, "type": ch.ctype, "date": ch.day,
+                "instrument": ch.instrument.record, "action": ch.action.key, "type": ch.ctype, "date": ch.day,
                 "eur": Decimal(ch.eur), "region": ch.plan.region,
                 "spatial": ch.instrument.country if is_real else None,
                 "inspired_by": [gp.key for gp in ch.action.practices],
@@ -1056,6 +1119,7 @@ class _Generator:
             "action_plans": len(self.plans),
             "actions": sum(len(pl.actions) for pl in self.plans),
             "instruments": len(self.instruments),
+            "operational_programmes": ops,
             "changes": len(self.changes),
             "inactive_nuts2": len(self.inactive),
         }

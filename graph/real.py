@@ -21,6 +21,7 @@ __all__ = [
     "ORGANISATION",
     "SLOVENIAN_PLAN",
     "SLOVENIAN_OP",
+    "STORY",
     "SLOVENIAN_CHANGE",
     "RealPractice",
     "placements",
@@ -91,11 +92,9 @@ ORGANISATION_REGION = "FRE1"
 
 #: The Slovenian partner of ERUDITE writes the action plan that leads to the Fab Lab network.
 SLOVENIAN_PLAN = ("ERUDITE", "SI")
-SLOVENIAN_OP = (
-    "2014SI16MAOP001",
-    "Operational Programme for the Implementation of the EU Cohesion Policy 2014-2020 (Slovenia)",
-    STORY,
-)
+#: The CCI code of the programme that financed the Fab Lab network (its record is the
+#: Commission's, :mod:`graph.programmes`)
+SLOVENIAN_OP = "2014SI16MAOP001"
 SLOVENIAN_ACTION = ("Set up Fab Labs in rural areas", STORY, "SEROI roadmap")
 SLOVENIAN_CHANGE = (
     "National Fab Lab network financed through Slovenia's 2014-2020 operational programme",

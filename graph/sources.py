@@ -35,13 +35,14 @@ from graph.errors import BadParameter, BuildError, IkgError, InputDataError, Val
 from graph.leases import Lease
 from graph.namespaces import IKG, Graphs
 from graph.operations import read_operations, write_operations
+from graph.programmes import write_operational_programmes
 from graph.quads import QuadWriter
 from graph.real import write_programmes
 from graph.records import Provenance, RecordWriter, SourceRecord
 from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
 from graph.report import Note
 from graph.store import KnowledgeGraph, OxigraphGraph, StoreLocation, read_build_info
-from graph.synthesis import region_labels, synthesise_learning
+from graph.synthesis import synthesise_learning
 from graph.tables import folder_sha256, read_tables, write_tables
 from graph.validate import ValidationReport, validate_store
 
@@ -374,12 +375,14 @@ def import_source(location: StoreLocation, kind: str, path: Path | str, name: st
 
 def _base_store(store: Path, graphs: Graphs, data: Path) -> OxigraphGraph:
     """A new store of the ontology, the concept schemes, the NUTS regions (with the shipped
-    category table) and the programme records: what every source's records link to."""
+    category table), the programme records and the real Structural Funds programmes: what
+    every source's records link to."""
     regions = nuts_regions()
     with open(data, "w", encoding="utf8", buffering=1 << 20) as out:
         w = QuadWriter(out, graphs.nuts, alignments(), graphs.inferred)
         write_regions(w, regions, region_categories(DEFAULT_CATEGORY_TABLE, regions), graphs)
         write_programmes(w, graphs)
+        write_operational_programmes(w, graphs, regions)
     kg = OxigraphGraph(store)
     load_into(kg, data, graphs, lenient=True)
     data.unlink()
@@ -449,7 +452,7 @@ def build_from_sources(location: StoreLocation, sources: Sequence[tuple[str, Pat
             say(f"synthesising a generated policy-learning layer around the projects (seed {synthesise}) ...")
             layer = held.folder / "synthetic.nq"
             with open(layer, "w", encoding="utf8", buffering=1 << 20) as out:
-                made = synthesise_learning(out, kg, graphs, region_labels(nuts_regions()), synthesise)
+                made = synthesise_learning(out, kg, graphs, nuts_regions(), synthesise)
             kg.load(layer, "nquads", lenient=True)
             layer.unlink()
             generated = made.pop("quads")

@@ -16,9 +16,10 @@ events, 22 practices, 6.6 action plans and 8.8 policy changes per project):
 - phase 1 is the first 60% of the project's life: events (on working days, 80% of them in
   phase 1), practices identified by the partners in turn;
 - each partner placed in a NUTS 2 region writes an action plan (80% of them) at the end of
-  phase 1, addressing a regional or national instrument of its own region or country (never
-  an invented Structural Funds programme or CCI code), with one to three actions inspired by
-  practices from the other partners' regions;
+  phase 1, addressing, half the time, a real Structural Funds programme of its region or
+  country (:func:`graph.programmes.addressed_by`; never an invented CCI code), else a generated
+  regional or national instrument, with one to three actions inspired by practices from the
+  other partners' regions;
 - most plans lead to one or two policy changes in phase 2, within the project's life, with a
   heavy-tailed EUR impact (every "new projects" change has one).
 
@@ -38,8 +39,10 @@ from graph.calibration import working_day
 from graph.entailment import alignments
 from graph.mapping import tables
 from graph.namespaces import IKG, Graphs
+from graph.programmes import addressed_by, operational_programmes
 from graph.quads import QuadWriter
 from graph.records import Provenance, RecordWriter
+from graph.regions import Region
 from graph.vocabulary import ACTION_VERBS, CHANGE_TYPES, EVENT_TYPES, NON_SF_INSTRUMENTS, PRACTICE_PHRASES, TOPICS
 
 __all__ = ["SYNTHESIS_VERSION", "synthesise_learning"]
@@ -91,7 +94,7 @@ def _projects(kg: Any, graphs: Graphs) -> list[_Project]:
     return [_Project(k, a, s, e, tuple(ps)) for k, (a, s, e, ps) in by.items()]
 
 
-def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str, str],
+def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, regions: Sequence[Region],
                         seed: int = 42) -> dict[str, int]:
     """Write the generated learning layer around the real projects of ``kg`` as N-Quads to ``out``.
 
@@ -103,8 +106,8 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
         The store with the imported projects and partners.
     graphs : Graphs
         The deployment's graphs and base IRI.
-    labels : dict
-        NUTS code -> label, for the titles.
+    regions : sequence of Region
+        The NUTS regions, for the titles and the programmes a region's partners address.
     seed : int
         Seed of the random generator.
 
@@ -119,6 +122,9 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
         When the store fails.
     """
     rng = random.Random(seed)
+    labels = region_labels(regions)
+    by_code = {r.code: r for r in regions}
+    ops = operational_programmes(regions)
     w = QuadWriter(out, graphs.generated, alignments(), graphs.inferred)
     rw = RecordWriter(w, graphs)
     run_iri = graphs.data_iri("activity", f"synthesis-seed-{seed}")
@@ -167,12 +173,16 @@ def synthesise_learning(out: IO[str], kg: Any, graphs: Graphs, labels: dict[str,
             if not others or rng.random() > 0.8:
                 continue
             region = str(pt.region)
+            pool = addressed_by(ops, by_code[region]) if region in by_code else []
             itype = rng.choice(("regional-programme", "national-programme", "local-strategy"))
             covers = pt.country if itype == "national-programme" else region
             where = labels.get(covers, covers)
             title = rng.choice(NON_SF_INSTRUMENTS[itype]).format(r2=where, r3=where, cc=where)
             inst = instruments.get(title)
-            if inst is None:
+            if pool and rng.random() < 0.5:  # a real programme: its record is the Commission's
+                op = rng.choices([op for op, _ in pool], weights=[wt for _, wt in pool])[0]
+                inst, title = op.cci, op.title
+            elif inst is None:
                 inst = instruments[title] = f"SYN-{len(instruments) + 1}"
                 rw.mapped(t["instruments"], {"key": inst, "title": title, "type": itype, "country": pt.country,
                                              "covers": covers}, made)

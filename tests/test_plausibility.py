@@ -207,3 +207,39 @@ def test_real_practices_are_not_keyed_under_generated_projects_culture_for_chang
             assert not key.startswith(str(acronym)), f"{key} borrows the generated project {acronym}"
     keys = {str(gp).rsplit("/", 1)[-1] for gp, _, _ in rows}
     assert "culture-for-change" in keys and "ERUDITE-GP1" in keys
+
+
+def test_the_operational_programmes_are_the_commissions_312_not_693_of_which_692_invented(default_kg):
+    from graph.programmes import PROGRAMMES_SOURCE, operational_programmes
+    from graph.regions import nuts_regions
+
+    real = {op.cci: op for op in operational_programmes(nuts_regions())}
+    rows = default_kg.query(P + """PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?cci ?title ?g ?source ?generated WHERE { GRAPH ?g { ?op a ikg:OperationalProgramme ;
+            ikg:cciCode ?cci ; dcterms:title ?title ; dcterms:source ?source } .
+        BIND (EXISTS { ?op prov:wasGeneratedBy ?run } AS ?generated) }""").rows
+    assert len(rows) == len(real) == 312, f"{len(rows)} programmes"
+    for cci, title, g, source, generated in rows:
+        assert str(title) == real[str(cci)].title, cci  # the real title of the real code
+        assert str(g) == "https://ikg.example.org/graph/real" and str(source) == PROGRAMMES_SOURCE
+        assert str(generated) == "false", cci
+    per_country = dict(default_kg.query(P + """SELECT ?c (COUNT(?op) AS ?n) WHERE { ?op a ikg:OperationalProgramme ;
+        ikg:country ?country BIND (STRAFTER(STR(?country), "/code/") AS ?c) } GROUP BY ?c""").rows)
+    counts = {str(c): int(str(n)) for c, n in per_country.items()}
+    assert (counts["UK"], counts["DE"], counts["SI"]) == (12, 32, 1), "the UK had 96, Germany 85, Slovenia 5"
+
+
+def test_plans_address_real_programmes_of_their_own_country_and_region(default_kg):
+    rows = default_kg.query(P + """SELECT ?plan ?region ?country ?covers ?level WHERE {
+        ?plan a ikg:ActionPlan ; ikg:region ?region ; ikg:addresses ?op .
+        ?op a ikg:OperationalProgramme ; ikg:country ?country ; ikg:coversRegion ?covers .
+        ?covers ikg:nutsLevel ?level }""").rows
+    assert len(rows) > 700  # 633 improved, and more addressed
+    for plan, region, country, covers, level in rows:
+        code, cover = str(region).rsplit("/", 1)[-1], str(covers).rsplit("/", 1)[-1]
+        assert code[:2] == str(country).rsplit("/", 1)[-1], plan
+        assert int(str(level)) == 0 or code.startswith(cover), f"{plan} in {code} addresses a programme of {cover}"
+    titles = default_kg.query(P + """PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?t (COUNT(?op) AS ?n) WHERE { ?op a ikg:PolicyInstrument ; dcterms:title ?t }
+        GROUP BY ?t HAVING (COUNT(?op) > 1)""").rows
+    assert titles == [], f"'Germany multi-fund OP 2014-2020' appeared 28 times; now {titles[:3]}"

@@ -13,6 +13,8 @@ import pytest
 from graph.lineage import downstream
 from graph.namespaces import Graphs
 from graph.network import network
+from graph.programmes import operational_programmes
+from graph.regions import nuts_regions
 from graph.sources import build_from_sources
 from graph.store import StoreLocation, open_store
 from tests.conftest import FIXTURES, IKG
@@ -39,8 +41,10 @@ def layered(tmp_path_factory) -> StoreLocation:
 def test_every_record_of_the_layer_is_generated_and_in_the_generated_graph(layered):
     kg = open_store(layered.root)
     for cls in LAYER:
+        # the real Structural Funds programmes of the reference layer are the Commission's records
         rows = kg.query(P + f"""SELECT (COUNT(?s) AS ?n) (SUM(IF(EXISTS {{ GRAPH <{G.generated}> {{
-              ?s prov:wasGeneratedBy ?run }} }}, 1, 0)) AS ?marked) WHERE {{ ?s a ikg:{cls} }}""").rows
+              ?s prov:wasGeneratedBy ?run }} }}, 1, 0)) AS ?marked) WHERE {{ ?s a ikg:{cls}
+              FILTER NOT EXISTS {{ ?s a ikg:OperationalProgramme }} }}""").rows
         n, marked = (int(str(v)) for v in rows[0])
         assert n > 0 and marked == n, cls
     # the real records stay as imported: none of them is marked generated
@@ -49,10 +53,16 @@ def test_every_record_of_the_layer_is_generated_and_in_the_generated_graph(layer
     assert real == []
 
 
-def test_the_layer_invents_no_structural_funds_programme(layered):
+def test_the_layer_invents_no_structural_funds_programme_and_addresses_real_ones(layered):
     kg = open_store(layered.root)
-    assert kg.query(P + "ASK { ?i ikg:cciCode ?c }").boolean is False
-    assert kg.query(P + "ASK { ?i a ikg:OperationalProgramme }").boolean is False
+    real = {op.cci for op in operational_programmes(nuts_regions())}
+    ops = kg.query(P + """SELECT ?cci ?g ?generated WHERE { GRAPH ?g { ?i ikg:cciCode ?cci }
+        BIND (EXISTS { ?i prov:wasGeneratedBy ?run } AS ?generated) }""").rows
+    assert {str(c) for c, _, _ in ops} == real  # the Commission's 312, and no other
+    assert {(str(g), str(gen)) for _, g, gen in ops} == {(G.real, "false")}
+    addressed = kg.query(P + """SELECT (COUNT(?plan) AS ?n) WHERE { ?plan a ikg:ActionPlan ;
+        ikg:addresses/ikg:cciCode ?cci ; prov:wasGeneratedBy ?run }""").rows[0][0]
+    assert int(str(addressed)) > 0  # generated plans address real programmes of their country
 
 
 def test_dates_and_amounts_follow_the_stated_model(layered):
