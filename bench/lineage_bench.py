@@ -28,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BIN, build_store, free_port, wait_ready  # noqa: E402
 from graph.lineage import downstream, upstream  # noqa: E402
+from graph.namespaces import DEFAULT_BASE_IRI as BASE  # noqa: E402
 from graph.store import open_store  # noqa: E402
 
 PICK = {
@@ -55,7 +56,7 @@ def bench_scale(scale: float, args: argparse.Namespace, tmp: Path) -> dict:
         times = []
         for iri in iris:
             start = time.perf_counter()
-            downstream(kg, iri) if name == "downstream" else upstream(kg, iri)
+            downstream(kg, iri, BASE) if name == "downstream" else upstream(kg, iri, BASE)
             times.append(time.perf_counter() - start)
         out["in_process"][name] = times
     kg.close()

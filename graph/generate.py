@@ -882,25 +882,24 @@ class _Generator:
             p = pl.part.project
             others = [gp for gp in p.practices if gp.region != pl.region]
             before = [gp for gp in others if gp.identified <= pl.day] or others
+            # in ERUDITE, the project's flagship practice (real) inspires the first action of its
+            # other partners' plans too (generated): its lineage holds the real chain and
+            # generated ones around it
+            flagship = next((gp for gp in before if gp.title == real.SLOVENIAN_ACTION[2]), None) \
+                if p.acronym == real.SLOVENIAN_PLAN[0] else None
             for n in range(1, rng.randint(2, 5) + 1):
                 k = min(len(before), rng.choice((1, 1, 2)))
                 chosen = rng.sample(before, k) if k else []
+                if n == 1 and flagship is not None and flagship not in chosen:
+                    chosen = [flagship, *chosen[:k - 1]]
                 title = (f"{rng.choice(ACTION_VERBS)} {_lower_first(chosen[0].title)} in "
                          f"{self.label(pl.region)}" if chosen
                          else f"Improve the policy instrument in {self.label(pl.region)}")
                 pl.actions.append(Action(f"{pl.key}-A{n}", title, chosen))
-            if p.acronym != real.SLOVENIAN_PLAN[0]:
-                continue
-            title, source, practice_title = real.SLOVENIAN_ACTION
-            seroi = next(g for g in p.practices if g.title == practice_title)
-            if pl.part.org.country == real.SLOVENIAN_PLAN[1]:
-                pl.actions[0] = Action(f"{pl.key}-A1", title, [seroi], source)
-            elif seroi.region != pl.region:
-                # the project's flagship practice inspires its other partners' actions too
-                # (generated): its lineage holds the real chain and generated ones around it
-                for a in pl.actions:
-                    if a.practices and seroi not in a.practices:
-                        a.practices[-1] = seroi
+            if (p.acronym, pl.part.org.country) == real.SLOVENIAN_PLAN:
+                title, source, practice_title = real.SLOVENIAN_ACTION
+                gp = next(g for g in p.practices if g.title == practice_title)
+                pl.actions[0] = Action(f"{pl.key}-A1", title, [gp], source)
 
     def _changes(self) -> None:
         """Policy changes: an instrument's first change in its window, after the plan and within

@@ -20,7 +20,8 @@ from rdflib import URIRef
 from rdflib.term import Node
 
 from graph.errors import BadParameter, NotFound
-from graph.namespaces import IKG, iri_term, prefix_block
+from graph.namespaces import IKG, Graphs, iri_term, prefix_block
+from graph.provenance import generated_records, generated_statements
 from graph.store import KnowledgeGraph
 
 __all__ = [
@@ -53,6 +54,17 @@ KINDS = {
     IKG + "Programme": "programme",
     IKG + "Region": "region",
 }
+
+
+_DCT = "http://purl.org/dc/terms/"
+#: The fields of the records of a lineage, each with the predicate of the statement it shows:
+#: a real record's field whose statement the generator added is in its ``generatedFields``
+PRACTICE_FIELDS = {"title": _DCT + "title", "region": IKG + "region", "regionLabel": IKG + "region",
+                   "organisation": IKG + "originOrganisation", "project": IKG + "identifiedIn"}
+ACTION_FIELDS = {"title": _DCT + "title"}
+CHANGE_FIELDS = {"label": "http://www.w3.org/2000/01/rdf-schema#label", "type": IKG + "changeType",
+                 "date": IKG + "date", "region": IKG + "region", "eur": IKG + "financialImpact",
+                 "attributedEur": IKG + "financialImpact"}
 
 
 def _rows(kg: KnowledgeGraph, query: str, **bindings: Node) -> list[dict[str, Any]]:
@@ -113,7 +125,7 @@ def _money(value: object) -> str:
     return str(Decimal(str(value)).quantize(Decimal("0.01")))
 
 
-def downstream(kg: KnowledgeGraph, practice: str, real_only: bool = False) -> dict[str, Any]:
+def downstream(kg: KnowledgeGraph, practice: str, base: str, real_only: bool = False) -> dict[str, Any]:
     """What a good practice led to: actions, action plans, instruments and policy changes.
 
     Parameters
@@ -121,9 +133,13 @@ def downstream(kg: KnowledgeGraph, practice: str, real_only: bool = False) -> di
     kg : KnowledgeGraph
     practice : str
         IRI of an ``ikg:GoodPractice``.
+    base : str
+        The base IRI the store's records were minted under (names its graphs).
     real_only : bool
-        Only real records: generated actions and changes are left out, a generated plan or
-        instrument is null, and an amount the generator set is null.
+        Only real records and what their sources state: generated actions and changes are
+        left out, a generated plan, instrument, organisation or project is null, and so is
+        a real record's field whose statement the generator added (an amount, a date, a
+        region).
 
     Returns
     -------
@@ -131,8 +147,10 @@ def downstream(kg: KnowledgeGraph, practice: str, real_only: bool = False) -> di
         ``practice`` (label, region, project), ``actions`` (each with its plan, the
         instrument the plan addresses and the changes that implement the action, with EUR and
         the EUR attributed to this practice), and ``totals``. Every record says whether it is
-        ``generated``, and every change whether its EUR is (``eurGenerated``: a real change
-        whose amount the generator set); ``totals`` has the EUR ``fromSources`` apart.
+        ``generated``; the practice, actions and changes list their ``generatedFields`` (of a
+        real record: the fields whose statements the generator added; of a generated one:
+        all), and every change says whether its EUR is generated (``eurGenerated``);
+        ``totals`` has the EUR ``fromSources`` apart.
 
     Raises
     ------
@@ -187,7 +205,7 @@ def downstream(kg: KnowledgeGraph, practice: str, real_only: bool = False) -> di
                 "regionLabel": h.get("regionLabel"),
                 "project": {"iri": h.get("project"), "acronym": h.get("acronym")},
                 "organisation": {"iri": h.get("organisation"), "label": h.get("orgName")}}
-    kept = _mark_downstream(kg, head_out, list(actions.values()), real_only)
+    kept = _mark_downstream(kg, Graphs(base), head_out, list(actions.values()), real_only)
     return {
         "practice": head_out,
         "actions": kept,
@@ -197,53 +215,46 @@ def downstream(kg: KnowledgeGraph, practice: str, real_only: bool = False) -> di
     }
 
 
-def _generated(kg: KnowledgeGraph, iris: set[str]) -> set[str]:
-    """Which of ``iris`` (read from the store) are generated records (``prov:wasGeneratedBy``)."""
-    if not iris:
-        return set()
-    values = " ".join(f"<{i}>" for i in sorted(iris))
-    return {r["s"] for r in _rows(kg, f"""SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }}
-        ?s prov:wasGeneratedBy ?run }}""")}
+def _fields(record: dict[str, Any], fields: dict[str, str], generated: bool, facts: dict[str, set[str]],
+            real_only: bool) -> None:
+    """Mark ``record`` (and list its generated fields); with ``real_only``, null those of a
+    real record (a party's values, not its ``generated`` mark)."""
+    record["generated"] = generated
+    added = facts.get(record["iri"], set())
+    record["generatedFields"] = sorted(k for k, p in fields.items() if k in record and (generated or p in added))
+    if real_only and not generated:
+        for k in record["generatedFields"]:
+            value = record[k]
+            record[k] = {key: (v if key == "generated" else None) for key, v in value.items()} \
+                if isinstance(value, dict) else None
 
 
-def _generated_amounts(kg: KnowledgeGraph, changes: set[str]) -> set[str]:
-    """Which of the ``changes`` (read from the store) have an amount the generator set: a
-    generated change, or a real one whose ``ikg:financialImpact`` is in the generated graph."""
-    if not changes:
-        return set()
-    values = " ".join(f"<{c}>" for c in sorted(changes))
-    return {r["c"] for r in _rows(kg, f"""SELECT DISTINCT ?c WHERE {{ VALUES ?c {{ {values} }}
-        {{ ?c prov:wasGeneratedBy ?run }} UNION {{ GRAPH ?g {{ ?c ikg:financialImpact ?e }}
-        FILTER (STRENDS(STR(?g), "/graph/generated")) }} }}""")}
-
-
-def _mark_downstream(kg: KnowledgeGraph, head: dict[str, Any], actions: list[dict[str, Any]],
+def _mark_downstream(kg: KnowledgeGraph, graphs: Graphs, head: dict[str, Any], actions: list[dict[str, Any]],
                      real_only: bool) -> list[dict[str, Any]]:
-    """Say which records and amounts are generated; with ``real_only``, keep the real ones."""
+    """Say which records, fields and amounts are generated; with ``real_only``, keep the real ones."""
     changes = {c["iri"] for a in actions for c in a["changes"]}
     parties = [head["organisation"], head["project"]] + [a["actionPlan"]["author"] for a in actions]
     iris = {head["iri"]} | changes | {a["iri"] for a in actions} | {a["actionPlan"]["iri"] for a in actions} | {
         a["instrument"]["iri"] for a in actions} | {p["iri"] for p in parties if p["iri"]}
-    gen, gen_eur = _generated(kg, iris), _generated_amounts(kg, changes)
-    head["generated"] = head["iri"] in gen
+    gen = generated_records(kg, iris)
+    facts = generated_statements(kg, graphs, {head["iri"]} | changes | {a["iri"] for a in actions})
     for party in parties:
         _party(party, gen, real_only)
+    _fields(head, PRACTICE_FIELDS, head["iri"] in gen, facts, real_only)
     kept = []
     for a in actions:
-        a["generated"] = a["iri"] in gen
+        _fields(a, ACTION_FIELDS, a["iri"] in gen, facts, real_only)
         for part in (a["actionPlan"], a["instrument"]):
             part["generated"] = part["iri"] in gen
         for c in a["changes"]:
-            c["generated"], c["eurGenerated"] = c["iri"] in gen, c["iri"] in gen_eur
+            _fields(c, CHANGE_FIELDS, c["iri"] in gen, facts, real_only)
+            c["eurGenerated"] = "eur" in c["generatedFields"]
         if real_only:
             if a["generated"] or head["generated"]:
                 continue
             a["actionPlan"] = None if a["actionPlan"]["generated"] else a["actionPlan"]
             a["instrument"] = None if a["instrument"]["generated"] else a["instrument"]
             a["changes"] = [c for c in a["changes"] if not c["generated"]]
-            for c in a["changes"]:
-                if c["eurGenerated"]:
-                    c["eur"] = c["attributedEur"] = None
         kept.append(a)
     return kept
 
@@ -270,12 +281,12 @@ def _downstream_totals(actions: list[dict[str, Any]]) -> dict[str, Any]:
         return _money(sum((Decimal(c[key]) for c in cs if c[key] is not None
                            and not (real and c.get("eurGenerated"))), Decimal(0)))
 
-    return {"actions": len(actions), "changes": len(cs), "regions": len({c["region"] for c in cs}),
+    return {"actions": len(actions), "changes": len(cs), "regions": len({c["region"] for c in cs} - {None}),
             "eur": total("eur"), "attributedEur": total("attributedEur"),
             "eurFromSources": total("eur", real=True), "attributedEurFromSources": total("attributedEur", real=True)}
 
 
-def summary(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
+def summary(kg: KnowledgeGraph, iri: str, base: str) -> dict[str, Any] | None:
     """The lineage a page shows beside a thing: for a good practice what it led to
     (:func:`downstream`), for a policy change or instrument what lies behind it
     (:func:`upstream`), each with ``direction``; None for other things.
@@ -290,9 +301,9 @@ def summary(kg: KnowledgeGraph, iri: str) -> dict[str, Any] | None:
     except NotFound:
         return None
     if kind == "practice":
-        return {"direction": "downstream", **downstream(kg, iri)}
+        return {"direction": "downstream", **downstream(kg, iri, base)}
     if kind in ("change", "instrument"):
-        return {"direction": "upstream", **upstream(kg, iri)}
+        return {"direction": "upstream", **upstream(kg, iri, base)}
     return None
 
 
@@ -306,7 +317,7 @@ def _inspiration_counts(kg: KnowledgeGraph, changes: set[str]) -> dict[str, int]
     return {r["change"]: r["n"] for r in rows}
 
 
-def upstream(kg: KnowledgeGraph, iri: str, real_only: bool = False) -> dict[str, Any]:
+def upstream(kg: KnowledgeGraph, iri: str, base: str, real_only: bool = False) -> dict[str, Any]:
     """What lies behind a policy change or a policy instrument: practices, their organisations,
     regions and projects, with the evidence of each inspiration.
 
@@ -315,18 +326,21 @@ def upstream(kg: KnowledgeGraph, iri: str, real_only: bool = False) -> dict[str,
     kg : KnowledgeGraph
     iri : str
         IRI of an ``ikg:PolicyChange`` or an ``ikg:PolicyInstrument``.
-
+    base : str
+        The base IRI the store's records were minted under (names its graphs).
     real_only : bool
-        Only real records: generated changes and practices are left out, an amount the
-        generator set is null.
+        Only real records and what their sources state: generated changes and practices are
+        left out, a generated organisation or project is null, and so is a real record's
+        field whose statement the generator added (an amount, a date, a region).
 
     Returns
     -------
     dict
         ``entity`` (kind and IRI), ``changes`` (each with its action, plan, instrument and the
         practices behind it, with evidence and the EUR attributed to each), and ``totals``.
-        Every change and practice says whether it is ``generated``, every change whether its
-        EUR is (``eurGenerated``); ``totals`` has the EUR ``fromSources`` apart.
+        Every change and practice says whether it is ``generated`` and lists its
+        ``generatedFields`` (as :func:`downstream`), every change whether its EUR is generated
+        (``eurGenerated``); ``totals`` has the EUR ``fromSources`` apart.
 
     Raises
     ------
@@ -383,7 +397,7 @@ def upstream(kg: KnowledgeGraph, iri: str, real_only: bool = False) -> dict[str,
             "organisation": {"iri": r["organisation"], "label": r["orgName"]},
             "project": {"iri": r["project"], "acronym": r["acronym"]},
             "evidence": evidence.get((r["change"], r["practice"])), "attributedEur": _money(eur / n_of[r["change"]])})
-    kept = _mark_upstream(kg, list(changes.values()), real_only)
+    kept = _mark_upstream(kg, Graphs(base), list(changes.values()), real_only)
     practices = [p for c in kept for p in c["practices"]]
 
     def total(real: bool) -> str:
@@ -395,35 +409,36 @@ def upstream(kg: KnowledgeGraph, iri: str, real_only: bool = False) -> dict[str,
         "changes": kept,
         "totals": {"changes": len(kept), "eur": total(False), "eurFromSources": total(True),
                    "organisations": len({p["organisation"]["iri"] for p in practices} - {None}),
-                   "originRegions": len({p["region"] for p in practices}),
+                   "originRegions": len({p["region"] for p in practices} - {None}),
                    "projects": len({p["project"]["iri"] for p in practices} - {None})},
         "attribution": "a change inspired by n practices gives each 1/n of its EUR",
         "realOnly": real_only,
     }
 
 
-def _mark_upstream(kg: KnowledgeGraph, changes: list[dict[str, Any]], real_only: bool) -> list[dict[str, Any]]:
-    """Say which changes, practices and amounts are generated; with ``real_only``, keep the real ones."""
+def _mark_upstream(kg: KnowledgeGraph, graphs: Graphs, changes: list[dict[str, Any]],
+                   real_only: bool) -> list[dict[str, Any]]:
+    """Say which changes, practices, fields and amounts are generated; with ``real_only``, keep
+    the real ones."""
     iris = {c["iri"] for c in changes}
     practices = [p for c in changes for p in c["practices"]]
-    gen = _generated(kg, iris | {p["iri"] for p in practices} | {p["organisation"]["iri"] for p in practices}
-                     | {p["project"]["iri"] for p in practices})
-    gen_eur = _generated_amounts(kg, iris)
+    gen = generated_records(kg, iris | {p["iri"] for p in practices} | {p["organisation"]["iri"] for p in practices}
+                            | {p["project"]["iri"] for p in practices})
+    facts = generated_statements(kg, graphs, iris | {p["iri"] for p in practices})
     kept = []
     for c in changes:
-        c["generated"], c["eurGenerated"] = c["iri"] in gen, c["iri"] in gen_eur
+        _fields(c, CHANGE_FIELDS, c["iri"] in gen, facts, real_only)
+        c["eurGenerated"] = "eur" in c["generatedFields"]
         for p in c["practices"]:
-            p["generated"] = p["iri"] in gen
             _party(p["organisation"], gen, real_only)
             _party(p["project"], gen, real_only)
+            _fields(p, PRACTICE_FIELDS, p["iri"] in gen, facts, real_only)
+            if real_only and c["eurGenerated"]:
+                p["attributedEur"] = None
         if real_only:
             if c["generated"]:
                 continue
             c["practices"] = [p for p in c["practices"] if not p["generated"]]
-            if c["eurGenerated"]:
-                c["eur"] = None
-                for p in c["practices"]:
-                    p["attributedEur"] = None
         kept.append(c)
     return kept
 

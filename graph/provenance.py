@@ -10,12 +10,13 @@ generated records are calibrated to and what is modelled, and how: the one place
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from graph.namespaces import IKG, prefix_block
+from graph.namespaces import IKG, Graphs, prefix_block
 from graph.store import KnowledgeGraph
 
-__all__ = ["KINDS", "HOW_GENERATED", "data_quality"]
+__all__ = ["KINDS", "HOW_GENERATED", "data_quality", "generated_records", "generated_statements", "real_graphs"]
 
 P = prefix_block(["ikg", "rdfs", "prov", "dcterms"])
 
@@ -46,9 +47,13 @@ HOW_GENERATED: dict[str, tuple[str, str]] = {
                      "identified by the partners in turn, titles unique within a project; ten real titles"),
     "ActionPlan": ("1,158 / 1,626 / 1,701 plans", "one per partner that writes one, near the end of phase 1"),
     "Action": ("", "1-5 per plan, inspired by practices of other regions of the same project; one real action"),
-    "PolicyInstrument": ("880 / 1,016 / 1,290 influenced, of which 483 / 525 / 633 Structural Funds programmes",
-                         "generated programmes still carry invented CCI codes (serials 101 and up); one real "
-                         "programme, 2014SI16MAOP001"),
+    "PolicyInstrument": ("880 / 1,016 / 1,290 influenced (an instrument once per project that improved it, as "
+                         "the programme adds up its projects' reports), of which 483 / 525 / 633 Structural Funds "
+                         "programmes",
+                         "the Structural Funds programmes are the Commission's 312 real ones (CCI code and title, "
+                         "never an invented code); a plan addresses one of its partner's region, else of its "
+                         "country; the other instruments (regional strategies, national programmes, local plans) "
+                         "are generated, one record shared by the projects that address it"),
     "PolicyChange": ("EUR 1,295 / 1,341 / 1,474 million (of which 1,076 / 1,104 / 1,186 from Structural Funds), "
                      "each within the published rounding",
                      "after the plan, within the project's life; heavy-tailed EUR, every 'new projects' change "
@@ -97,10 +102,71 @@ def _count(kg: KnowledgeGraph) -> dict[str, Any]:
                       "calibratedTo": calibrated, "modelled": modelled})
     real = kg.query(P + """SELECT ?s ?label ?cls ?source WHERE { ?s dcterms:source ?source ; rdfs:label ?label ;
         a ?cls FILTER (STRSTARTS(STR(?cls), STR(ikg:))
-                       && ?cls NOT IN (ikg:OperationalProgramme, ikg:LabelPoint, ikg:Region)) }
+                       && ?cls NOT IN (ikg:LabelPoint, ikg:Region))
+        FILTER NOT EXISTS { ?s a ikg:OperationalProgramme } }
         ORDER BY ?cls ?label""").records()
     sources = kg.query(P + """SELECT ?s ?label WHERE { ?s a ikg:Source ; rdfs:label ?label } ORDER BY ?s""").records()
     return {"kinds": kinds,
             "realRecords": [{"iri": r["s"], "label": r["label"], "kind": r["cls"][len(IKG):],
                              "source": r["source"]} for r in real],
             "sources": [{"iri": r["s"], "label": r["label"]} for r in sources]}
+
+
+def _values(iris: Iterable[str]) -> str:
+    return " ".join(f"<{i}>" for i in sorted(set(iris)))
+
+
+def generated_records(kg: KnowledgeGraph, iris: Iterable[str]) -> set[str]:
+    """Which of ``iris`` (read from the store) are generated records (``prov:wasGeneratedBy``).
+
+    Raises
+    ------
+    StoreError
+        When the store fails.
+    """
+    values = _values(iris)
+    if not values:
+        return set()
+    return {r["s"] for r in kg.query(P + f"""SELECT DISTINCT ?s WHERE {{ VALUES ?s {{ {values} }}
+        ?s prov:wasGeneratedBy ?run }}""").records()}
+
+
+def generated_statements(kg: KnowledgeGraph, graphs: Graphs, iris: Iterable[str]) -> dict[str, set[str]]:
+    """For each of ``iris`` (read from the store) that is a real record, the predicates of its
+    statements that only the generated graph holds: what the generator added around the facts
+    its source states (SEROI's origin region, the Fab Lab change's EUR and date). A record
+    with none is absent.
+
+    Raises
+    ------
+    StoreError
+        When the store fails.
+    """
+    values = _values(iris)
+    if not values:
+        return {}
+    out: dict[str, set[str]] = {}
+    for r in kg.query(P + f"""SELECT DISTINCT ?s ?p WHERE {{ VALUES ?s {{ {values} }}
+            GRAPH <{graphs.generated}> {{ ?s ?p ?o }}
+            FILTER NOT EXISTS {{ ?s prov:wasGeneratedBy ?run }}
+            FILTER NOT EXISTS {{ GRAPH ?other {{ ?s ?p ?o }}
+                                 FILTER (?other NOT IN (<{graphs.generated}>, <{graphs.inferred}>)) }} }}""").records():
+        out.setdefault(r["s"], set()).add(r["p"])
+    return out
+
+
+def real_graphs(kg: KnowledgeGraph, base: str) -> tuple[str, ...]:
+    """The named graphs of what is real: every graph of the store but the generated one,
+    those of sources whose records are invented (a graph describing an ``ikg:GenerationRun``)
+    and the inferred alignments (which hold the generated records' too). A query whose
+    dataset is these sees only real records and what their sources state.
+
+    Raises
+    ------
+    StoreError
+        When the store fails.
+    """
+    graphs = Graphs(base)
+    made = {r["g"] for r in kg.query(P + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?r a ikg:GenerationRun } }").records()}
+    every = {r["g"] for r in kg.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").records()}
+    return tuple(sorted(every - made - {graphs.generated, graphs.inferred}))

@@ -118,9 +118,11 @@ class NamedQuery:
             out[p.name] = p.term(raw)
         return out
 
-    def run(self, kg: KnowledgeGraph, values: Mapping[str, str] | None = None) -> QueryResult:
-        """Run the query with ``values`` bound as typed terms."""
-        return kg.query(self.text, self.bindings(values or {}))
+    def run(self, kg: KnowledgeGraph, values: Mapping[str, str] | None = None,
+            dataset: tuple[str, ...] | None = None) -> QueryResult:
+        """Run the query with ``values`` bound as typed terms, on the graphs ``dataset`` names
+        (:func:`graph.provenance.real_graphs` for real records only), else on all."""
+        return kg.query(self.text, self.bindings(values or {}), dataset)
 
 
 def parse_query_file(path: Path) -> NamedQuery:

@@ -174,8 +174,11 @@ class KnowledgeGraph(ABC):
     changes = 0
 
     @abstractmethod
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL query with ``bindings`` (variable name to RDF term) bound as terms.
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+              dataset: tuple[str, ...] | None = None) -> QueryResult:
+        """Run a SPARQL query with ``bindings`` (variable name to RDF term) bound as terms;
+        ``dataset`` names the graphs that are its default graph (their union) and its named
+        graphs, instead of all of them.
 
         Raises
         ------
@@ -421,7 +424,8 @@ class OxigraphGraph(KnowledgeGraph):
         """The pyoxigraph store, for code that streams results in Oxigraph's own formats."""
         return self._store
 
-    def _run(self, sparql: str, bindings: Mapping[str, Node] | None):  # noqa: ANN202
+    def _run(self, sparql: str, bindings: Mapping[str, Node] | None,  # noqa: ANN202
+             graphs: tuple[str, ...] | None = None):
         subs: dict[ox.Variable, _OxTerm] = {}
         for k, v in (bindings or {}).items():
             try:
@@ -429,12 +433,17 @@ class OxigraphGraph(KnowledgeGraph):
             except ValueError as e:  # a malformed IRI or literal, from a request
                 raise BadParameter(f"{v!s:.200} is not a valid {type(v).__name__} for '{k}': {e}",
                                    {"param": k}) from None
+        if graphs is not None:
+            named: list[ox.NamedNode | ox.BlankNode] = [ox.NamedNode(g) for g in graphs]
+            default: list[ox.NamedNode | ox.BlankNode | ox.DefaultGraph] = list(named)
+            return self._store.query(sparql, default_graph=default, named_graphs=named, substitutions=subs or None)
         return self._store.query(sparql, use_default_graph_as_union=not dataset.names_dataset(sparql),
                                  substitutions=subs or None)
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+              dataset: tuple[str, ...] | None = None) -> QueryResult:
         with _translated(sparql):  # results are lazy: iterate inside, where errors are translated
-            res = self._run(sparql, bindings)
+            res = self._run(sparql, bindings, dataset)
             if isinstance(res, ox.QueryBoolean):
                 return QueryResult("ask", boolean=bool(res))
             if isinstance(res, ox.QuerySolutions):
@@ -581,7 +590,10 @@ class RdflibGraph(KnowledgeGraph):
                 raise QuerySyntaxError(f"the query does not parse: {e}", {"message": str(e)}) from e
             raise
 
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None,
+              dataset: tuple[str, ...] | None = None) -> QueryResult:
+        if dataset is not None:
+            raise QuerySyntaxError("the rdflib engine does not take a dataset", {})
         res = self._run(sparql, bindings)
         if res.type == "ASK":
             return QueryResult("ask", boolean=bool(res.askAnswer))

@@ -9,7 +9,7 @@ from graph.errors import BadParameter
 from service.caching import revalidate_by_version
 from service.openapi import openapi_document
 from service.params import arg, bool_arg, int_arg
-from service.state import executor_of
+from service.state import data_base, executor_of
 
 __all__ = ["bp", "register_openapi"]
 
@@ -28,14 +28,14 @@ def _arg(name: str) -> str:
 def downstream() -> Response:
     """What a good practice led to: actions, action plans, instruments, policy changes, EUR."""
     return jsonify(executor_of(current_app).call(lineage.downstream, practice=_arg("practice"),
-                                                 real_only=bool_arg("real_only")))
+                                                 base=data_base(), real_only=bool_arg("real_only")))
 
 
 @bp.get("/lineage/upstream")
 def upstream() -> Response:
     """What lies behind a policy change or instrument: practices, organisations, regions, projects."""
     return jsonify(executor_of(current_app).call(lineage.upstream, iri=_arg("iri"),
-                                                 real_only=bool_arg("real_only")))
+                                                 base=data_base(), real_only=bool_arg("real_only")))
 
 
 @bp.get("/path")

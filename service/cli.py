@@ -17,6 +17,15 @@ from service.settings import load_settings
 __all__ = ["main", "cli"]
 
 
+def _store_base(root: Path | str) -> str:
+    """The base IRI the records of the store under ``root`` were minted under (its build's),
+    else ``IKG_BASE_IRI``."""
+    from graph.store import StoreLocation, read_build_info
+
+    current = StoreLocation(root).current()
+    return str((read_build_info(current) if current else {}).get("base_iri") or _settings()["IKG_BASE_IRI"])
+
+
 def _settings() -> dict:
     return load_settings()
 
@@ -342,9 +351,12 @@ def _published(p: object) -> str:
               help="A parameter of the named query (repeatable).")
 @click.option("--store", type=click.Path(path_type=Path), default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
-def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: str) -> None:
+@click.option("--real-only", is_flag=True, help="Run it on the real graphs alone: no generated record, and no "
+              "statement the generator added to a real one.")
+def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: str, real_only: bool) -> None:
     """Run a named query of queries/ (or a .rq file) and print its rows."""
     from graph.errors import BadParameter
+    from graph.provenance import real_graphs
     from graph.queries import load_catalogue, parse_query_file
     from graph.store import open_store
 
@@ -358,8 +370,9 @@ def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: s
         path = Path(name_or_file)
         named = (parse_query_file(path) if path.suffix == ".rq" and path.exists()
                  else load_catalogue().get(name_or_file))
-        kg = open_store(store or _settings()["IKG_STORE"])
-        result = named.run(kg, values)
+        root = store or _settings()["IKG_STORE"]
+        kg = open_store(root)
+        result = named.run(kg, values, real_graphs(kg, _store_base(root)) if real_only else None)
     except IkgError as e:
         _fail(e)
         return
@@ -402,13 +415,15 @@ def trace(key_or_iri: str, store: Path | None, fmt: str, real_only: bool) -> Non
 
     s = _settings()
     try:
-        kg = open_store(store or s["IKG_STORE"])
-        iri = resolve_key(kg, key_or_iri, s["IKG_BASE_IRI"])
+        root = store or s["IKG_STORE"]
+        kg = open_store(root)
+        base = _store_base(root)
+        iri = resolve_key(kg, key_or_iri, base)
         kind = entity_kind(kg, iri)
         if kind == "practice":
-            result = downstream(kg, iri, real_only)
+            result = downstream(kg, iri, base, real_only)
         elif kind in ("change", "instrument"):
-            result = upstream(kg, iri, real_only)
+            result = upstream(kg, iri, base, real_only)
         else:
             from graph.errors import BadParameter
 
@@ -441,11 +456,27 @@ def _mark(record: dict | None) -> str:
     return " [generated]" if record and record.get("generated") else ""
 
 
+def _stated(record: dict, key: str, text: str | None = None) -> str:
+    """A field of a lineage record (``text``, else its value): "(generated)" after it where the
+    generator added it to a real record; "(generated, left out)" where real_only left it out."""
+    value = record.get(key)
+    if value is None:
+        return f"({'region' if key == 'regionLabel' else key} generated, left out)"
+    shown = text if text is not None else str(value)
+    return shown + (" (generated)" if not record.get("generated") and key in record.get("generatedFields", ())
+                    else "")
+
+
+def _code(iri: str | None) -> str | None:
+    return iri.rsplit("/", 1)[-1] if iri else None
+
+
 def _downstream_tree(r: dict) -> str:
     p, t = r["practice"], r["totals"]
     by = (p["organisation"]["label"] + _mark(p["organisation"]) if p["organisation"]["label"]
           else "(a generated organisation, left out)")
-    lines = [f"{p['title']}{_mark(p)}  (good practice of {p['project']['acronym']}, from {p['regionLabel']}, "
+    project = p["project"]["acronym"] or "(a generated project, left out)"
+    lines = [f"{p['title']}{_mark(p)}  (good practice of {project}, from {_stated(p, 'regionLabel')}, "
              f"by {by})",
              f"led to {t['changes']} policy change(s) in {t['regions']} region(s): {_eur(t['eur'])}, "
              f"of which {_eur(t['attributedEur'])} attributed to this practice; from the sources "
@@ -462,10 +493,10 @@ def _downstream_tree(r: dict) -> str:
         lines.append(f"{stem}   in {in_plan}")
         lines.append(f"{stem}   addresses {addresses}")
         for c in a["changes"]:
-            lines.append(f"{stem}   → {c['date']} {_with_type(c)}{_mark(c)}")
+            lines.append(f"{stem}   → {_stated(c, 'date')} {_with_type(c)}{_mark(c)}")
             lines.append(f"{stem}       {_eur(c['eur'], c['eurGenerated'])} (attributed "
                          f"{_eur(c['attributedEur'], c['eurGenerated'])}, "
-                         f"{c['inspiredBy']} practice(s)) in {c['region'].rsplit('/', 1)[-1]}")
+                         f"{c['inspiredBy']} practice(s)) in {_stated(c, 'region', _code(c['region']))}")
     return "\n".join(lines)
 
 
@@ -478,16 +509,17 @@ def _upstream_tree(r: dict) -> str:
     if r.get("realOnly"):
         lines.append("(real records only: generated ones are left out)")
     for c in r["changes"]:
-        lines.append(f"● {c['date']} {_with_type(c)}{_mark(c)}  {_eur(c['eur'], c['eurGenerated'])} "
-                     f"in {c['region'].rsplit('/', 1)[-1]}")
+        lines.append(f"● {_stated(c, 'date')} {_with_type(c)}{_mark(c)}  {_eur(c['eur'], c['eurGenerated'])} "
+                     f"in {_stated(c, 'region', _code(c['region']))}")
         lines.append(f"  improves {c['instrument']['cci'] or c['instrument']['iri']}; "
                      f"action plan {c['actionPlan'].rsplit('/', 1)[-1]}")
         for i, p in enumerate(c["practices"]):
             branch = "└─ " if i == len(c["practices"]) - 1 else "├─ "
             by = (p["organisation"]["label"] + _mark(p["organisation"]) if p["organisation"]["label"]
                   else "(a generated organisation, left out)")
-            lines.append(f"  {branch}inspired by {p['title']}{_mark(p)} ({p['project']['acronym']}), from "
-                         f"{p['regionLabel']}, by {by}; attributed "
+            project = p["project"]["acronym"] or "a generated project, left out"
+            lines.append(f"  {branch}inspired by {p['title']}{_mark(p)} ({project}), from "
+                         f"{_stated(p, 'regionLabel')}, by {by}; attributed "
                          f"{_eur(p['attributedEur'], c['eurGenerated'])}")
             if p["evidence"]:
                 lines.append(f"  {'   ' if branch.startswith('└') else '│  '}evidence: {p['evidence']}")

@@ -9,7 +9,7 @@ from datetime import UTC, datetime
 from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
-from flask import Blueprint, Response, current_app, g, render_template, request, url_for
+from flask import Blueprint, Response, current_app, render_template, request, url_for
 from markupsafe import Markup
 from rdflib import RDF, RDFS, Literal, URIRef
 
@@ -26,9 +26,9 @@ from graph.void import Statistics, StatisticsCache, dataset_description, read_sa
 from service.caching import not_modified, stamp
 from service.negotiation import best_offer
 from service.params import int_arg
-from service.state import data_version, dumps_folder, executor_of
+from service.state import data_base, data_version, dumps_folder, executor_of
 
-__all__ = ["bp", "FORMATS", "negotiate", "data_base", "link_target"]
+__all__ = ["bp", "FORMATS", "negotiate", "link_target"]
 
 bp = Blueprint("linked", __name__)
 
@@ -65,15 +65,6 @@ def _split_extension(path: str) -> tuple[str, str | None]:
     if dot and ext in FORMATS:
         return stem, ext
     return path, None
-
-
-def data_base() -> str:
-    """The base IRI of the records being served: the one the build minted them under, else
-    ``IKG_BASE_IRI``. Requests are matched by path, so any host name serves them."""
-    if "ikg_base" not in g:
-        info = executor_of(current_app).build_info()
-        g.ikg_base = str(info.get("base_iri") or current_app.config["IKG_BASE_IRI"])
-    return str(g.ikg_base)
 
 
 def _alternates(path: str, current: str | None = None, query: str = "") -> list[tuple[str, str, str]]:
@@ -172,7 +163,7 @@ def document(rest: str) -> Response:
             return render_template("doc.html", d=d, page=_page(d), path=path,
                                    page_size=INCOMING_PAGE,
                                    alternates=_alternates(path, "html"),
-                                   lineage=executor.call(lineage.summary, iri=d.iri),
+                                   lineage=executor.call(lineage.summary, iri=d.iri, base=base),
                                    jsonld=schema_org(d, host + path))
         return _serialised(to_rdf(d, host + path, host + more if more else None), fmt)
 
@@ -286,7 +277,7 @@ def _value(d: Description, predicate: str, node: Any) -> dict[str, Any]:
 def _page(d: Description) -> dict[str, Any]:
     """The page's view of a description: statements grouped by property, asserted apart from
     inferred, each value readable; incoming links grouped the same way."""
-    real, inferred = d.graphs["real"], d.graphs["inferred"]
+    real, inferred, generated = d.graphs["real"], d.graphs["inferred"], d.graphs["generated"]
     skip = {str(RDF.type), str(RDFS.label)}
 
     def group(statements: list, outgoing: bool) -> list[dict[str, Any]]:
@@ -298,6 +289,7 @@ def _page(d: Description) -> dict[str, Any]:
                 "label": d.label_of(st.predicate), "iri": st.predicate, "values": []})
             v = _value(d, st.predicate, st.node)
             v["real"] = st.graph == real
+            v["generated"] = st.graph == generated  # only marked on a record that is not generated
             if v not in row["values"]:
                 row["values"].append(v)
         return sorted(rows.values(), key=lambda r: r["label"].lower())

@@ -11,6 +11,7 @@ from typing import Any
 
 from graph.export import DUMP_FILES
 from graph.formats import FORMAT_PARAMS, GRAPH_FORMATS, RESULT_FORMATS
+from graph.lineage import ACTION_FIELDS, CHANGE_FIELDS, PRACTICE_FIELDS
 from graph.linked import INCOMING_PAGE, MAX_OFFSET, RECORD_KINDS
 from graph.network import CALLS, EXPORT_FORMATS, LEVELS, METRICS, SEEDS, TOPIC_KEY, VIEW_METRICS, VIEWS
 from graph.picture import COLOURINGS, PICTURE_FORMATS
@@ -40,6 +41,7 @@ SERVER_FAULT = "a fault of the server (store_error, internal_error, ...): logged
 NOT_BLANK = r"\S"
 #: EUR as a string with two decimals (JSON numbers would lose cents on large sums).
 MONEY = {"type": "string", "pattern": r"^-?[0-9]+\.[0-9]{2}$"}
+DATE = {"type": "string", "format": "date"}
 IRI = {"type": "string", "format": "iri"}
 # A segment of a record's IRI, as a path parameter: characters an IRI path segment may hold
 # (RFC 3987 ipchar, from the Basic Multilingual Plane, without "%": keys have none, and a
@@ -59,6 +61,11 @@ def _obj(properties: dict[str, Any]) -> dict[str, Any]:
 
 def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
     return {"anyOf": [schema, {"type": "null"}]}
+
+
+def _fields(fields: dict[str, str]) -> dict[str, Any]:
+    """The ``generatedFields`` of a lineage record: names of its fields."""
+    return {"type": "array", "items": {"enum": list(fields)}, "uniqueItems": True}
 
 
 STR = {"type": "string"}
@@ -195,30 +202,33 @@ SCHEMAS: dict[str, dict[str, Any]] = {
     "Downstream": _obj({
         "practice": _obj({"iri": STR, "title": _nullable(STR), "region": _nullable(STR),
                           "regionLabel": _nullable(STR), "generated": BOOL,
+                          "generatedFields": _fields(PRACTICE_FIELDS),
                           "project": _ref("NamedProject"), "organisation": _ref("Party")}),
         "actions": _array(_obj({
-            "iri": STR, "title": STR, "generated": BOOL,
+            "iri": STR, "title": _nullable(STR), "generated": BOOL, "generatedFields": _fields(ACTION_FIELDS),
             "actionPlan": _nullable(_obj({"iri": STR, "label": STR, "region": STR, "author": _ref("Party"),
                                           "generated": BOOL})),
             "instrument": _nullable(_obj({"iri": STR, "title": STR, "generated": BOOL})),
-            "changes": _array(_obj({"iri": STR, "label": STR, "type": STR, "date": {"type": "string",
-                                                                                   "format": "date"},
-                                    "region": STR, "eur": _nullable(MONEY), "attributedEur": _nullable(MONEY),
+            "changes": _array(_obj({"iri": STR, "label": _nullable(STR), "type": _nullable(STR),
+                                    "date": _nullable(DATE), "region": _nullable(STR), "eur": _nullable(MONEY),
+                                    "attributedEur": _nullable(MONEY),
                                     "inspiredBy": {"type": "integer", "minimum": 1}, "generated": BOOL,
-                                    "eurGenerated": BOOL}))})),
+                                    "generatedFields": _fields(CHANGE_FIELDS), "eurGenerated": BOOL}))})),
         "totals": _obj({"actions": INT, "changes": INT, "regions": INT, "eur": MONEY, "attributedEur": MONEY,
                         "eurFromSources": MONEY, "attributedEurFromSources": MONEY}),
         "attribution": STR, "realOnly": BOOL}),
     "Upstream": _obj({
         "entity": _obj({"iri": STR, "kind": {"enum": ["change", "instrument"]}}),
         "changes": _array(_obj({
-            "iri": STR, "label": STR, "type": STR, "date": {"type": "string", "format": "date"},
-            "eur": _nullable(MONEY), "region": STR, "instrument": _obj({"iri": STR, "cci": _nullable(STR)}),
+            "iri": STR, "label": _nullable(STR), "type": _nullable(STR), "date": _nullable(DATE),
+            "eur": _nullable(MONEY), "region": _nullable(STR), "instrument": _obj({"iri": STR, "cci": _nullable(STR)}),
             "action": STR, "actionPlan": STR, "generated": BOOL, "eurGenerated": BOOL,
+            "generatedFields": _fields(CHANGE_FIELDS),
             "practices": _array(_obj({
-                "iri": STR, "title": STR, "region": STR, "regionLabel": STR,
+                "iri": STR, "title": _nullable(STR), "region": _nullable(STR), "regionLabel": _nullable(STR),
                 "organisation": _ref("Party"), "project": _ref("NamedProject"),
-                "evidence": _nullable(STR), "attributedEur": _nullable(MONEY), "generated": BOOL}))})),
+                "evidence": _nullable(STR), "attributedEur": _nullable(MONEY), "generated": BOOL,
+                "generatedFields": _fields(PRACTICE_FIELDS)}))})),
         "totals": _obj({"changes": INT, "eur": MONEY, "eurFromSources": MONEY, "organisations": INT,
                         "originRegions": INT, "projects": INT}),
         "realOnly": BOOL,
@@ -338,13 +348,15 @@ def _named_query(q: NamedQuery) -> dict[str, Any]:
     answers = _media(RESULT_TYPES + GRAPH_TYPES, "the answer in the negotiated format",
                      schemas={"application/sparql-results+json": _ref("SparqlResults")})
     form = {"type": "object", "additionalProperties": False,
-            "properties": {p.name: _param_schema(p) for p in q.params} | FORMAT_FIELDS}
+            "properties": {p.name: _param_schema(p) for p in q.params} | {"real_only": REAL_ONLY["schema"]}
+            | FORMAT_FIELDS}
     if required := [p.name for p in q.params if p.default is None]:
         form["required"] = required
     return {
         "get": {"operationId": f"query_{q.name}", "tags": ["named queries"], "summary": q.summary,
-                "description": "Parameters are typed and bound as RDF terms; another parameter is a 400.",
-                "parameters": params + FORMAT_PARAMETERS,
+                "description": "Parameters are typed and bound as RDF terms; another parameter is a 400. "
+                               "real_only=true runs the query on the real graphs alone.",
+                "parameters": params + [REAL_ONLY] + FORMAT_PARAMETERS,
                 "responses": answers | NOT_MODIFIED | _errors(400, 406, 503)},
         "post": {"operationId": f"queryPost_{q.name}", "tags": ["named queries"],
                  "summary": q.summary + " (parameters as a form)", "parameters": FORMAT_PARAMETERS,

@@ -10,7 +10,7 @@ from werkzeug.datastructures import MultiDict
 
 from graph.errors import BadParameter
 
-__all__ = ["arg", "int_arg", "bool_arg", "single_values", "TRUE", "FALSE"]
+__all__ = ["arg", "int_arg", "bool_arg", "boolean", "single_values", "TRUE", "FALSE"]
 
 #: The spellings of a boolean parameter (absent or empty is false).
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
@@ -43,7 +43,12 @@ def int_arg(name: str, default: int | None) -> int | None:
 def bool_arg(name: str) -> bool:
     """A boolean query parameter: ``true``/``1``/``yes`` or ``false``/``0``/``no`` (absent or
     empty: false); a 400 for anything else."""
-    raw = arg(name).strip().lower()
+    return boolean(name, arg(name))
+
+
+def boolean(name: str, value: str) -> bool:
+    """The value of the boolean parameter ``name`` (as :func:`bool_arg` reads it)."""
+    raw = value.strip().lower()
     if raw in FALSE:
         return False
     if raw in TRUE:

@@ -20,7 +20,7 @@ from graph.execution import Executor, InlineExecutor, QueryPool
 from graph.queries import Catalogue, load_catalogue
 from graph.store import store_path
 
-__all__ = ["init_state", "executor_of", "catalogue", "data_version", "dumps_folder"]
+__all__ = ["init_state", "executor_of", "catalogue", "data_version", "dumps_folder", "data_base"]
 
 
 def init_state(app: Flask) -> None:
@@ -86,3 +86,12 @@ def dumps_folder() -> Path | None:
         return Path(current_app.config["IKG_DUMPS"])
     build = executor_of().build_folder
     return build / "dumps" if build is not None else None
+
+
+def data_base() -> str:
+    """The base IRI of the records being served: the one the build minted them under, else
+    ``IKG_BASE_IRI``. Requests are matched by path, so any host name serves them."""
+    if "ikg_base" not in g:
+        info = executor_of(current_app).build_info()
+        g.ikg_base = str(info.get("base_iri") or current_app.config["IKG_BASE_IRI"])
+    return str(g.ikg_base)

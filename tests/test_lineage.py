@@ -12,14 +12,15 @@ from graph.lineage import downstream, entity_kind, neighbourhood, shortest_path,
 from service.cli import cli
 from tests.conftest import assert_error
 
-ID = "https://ikg.example.org/id/"
+BASE = "https://ikg.example.org"
+ID = f"{BASE}/id/"
 SEROI = ID + "practice/ERUDITE-GP1"
 FABLAB = ID + "change/2014SI16MAOP001-C1"
 OP = ID + "instrument/2014SI16MAOP001"
 
 
 def test_the_real_story_upstream_from_the_fab_lab_change(default_kg):
-    up = upstream(default_kg, FABLAB)
+    up = upstream(default_kg, FABLAB, BASE)
     (change,) = up["changes"]
     assert change["instrument"]["cci"] == "2014SI16MAOP001"
     assert [(p["title"], p["project"]["acronym"]) for p in change["practices"]] == [
@@ -29,7 +30,7 @@ def test_the_real_story_upstream_from_the_fab_lab_change(default_kg):
 
 
 def test_the_real_story_downstream_from_seroi(default_kg):
-    down = downstream(default_kg, SEROI)
+    down = downstream(default_kg, SEROI, BASE)
     assert down["practice"]["title"] == "SEROI roadmap"
     assert down["practice"]["project"]["acronym"] == "ERUDITE"
     changes = [c for a in down["actions"] for c in a["changes"]]
@@ -49,14 +50,14 @@ def test_attributed_euros_over_all_practices_add_up_to_the_programme(default_kg)
     multi = [r for r in rows if r["n"] > 1]
     assert multi, "some changes are inspired by several practices"
     probe = multi[0]["c"]
-    up = upstream(default_kg, probe)
+    up = upstream(default_kg, probe, BASE)
     shares = [Decimal(p["attributedEur"]) for p in up["changes"][0]["practices"]]
     assert len(shares) == multi[0]["n"]
     assert abs(sum(shares) - Decimal(up["changes"][0]["eur"])) <= Decimal("0.01") * len(shares)
 
 
 def test_upstream_of_an_instrument_collects_its_changes(default_kg):
-    up = upstream(default_kg, OP)
+    up = upstream(default_kg, OP, BASE)
     assert up["entity"]["kind"] == "instrument"
     assert FABLAB in {c["iri"] for c in up["changes"]}
     assert all(c["instrument"]["iri"] == OP for c in up["changes"])
@@ -77,10 +78,10 @@ def test_path_and_neighbourhood(default_kg):
 
 
 @pytest.mark.parametrize("call, error", [
-    (lambda kg: downstream(kg, FABLAB), NotFound),  # a change, not a practice
-    (lambda kg: downstream(kg, ID + "practice/NOPE"), NotFound),
-    (lambda kg: upstream(kg, SEROI), NotFound),
-    (lambda kg: upstream(kg, "not an iri"), BadParameter),
+    (lambda kg: downstream(kg, FABLAB, BASE), NotFound),  # a change, not a practice
+    (lambda kg: downstream(kg, ID + "practice/NOPE", BASE), NotFound),
+    (lambda kg: upstream(kg, SEROI, BASE), NotFound),
+    (lambda kg: upstream(kg, "not an iri", BASE), BadParameter),
     (lambda kg: entity_kind(kg, 'x:y> } #'), BadParameter),
     (lambda kg: shortest_path(kg, SEROI, OP, max_hops=0), BadParameter),
     (lambda kg: neighbourhood(kg, SEROI, hops=9), BadParameter),
@@ -164,6 +165,28 @@ def test_lineage_says_what_is_generated_node_by_node_and_amount_by_amount(api):
     up = api.get("/api/lineage/upstream", query_string={"iri": fab["iri"], "real_only": "1"}).get_json()
     assert [p["iri"] for c in up["changes"] for p in c["practices"]] == [seroi]
     assert up["changes"][0]["eur"] is None and up["totals"]["eurFromSources"] == "0.00"
+
+
+def test_lineage_says_which_statements_of_a_real_record_were_generated_seroi_origin_fab_lab_date(api):
+    """SEROI's origin region and organisation and the Fab Lab change's date, region and EUR are
+    generated statements of real records: listed in generatedFields, null with real_only."""
+    seroi = "https://ikg.example.org/id/practice/ERUDITE-GP1"
+    fab_iri = "https://ikg.example.org/id/change/2014SI16MAOP001-C1"
+    down = api.get("/api/lineage/downstream", query_string={"practice": seroi}).get_json()
+    head = down["practice"]
+    assert {"region", "regionLabel", "organisation"} <= set(head["generatedFields"])
+    assert "title" not in head["generatedFields"] and "project" not in head["generatedFields"]  # stated
+    fab = next(c for a in down["actions"] for c in a["changes"] if c["iri"] == fab_iri)
+    assert {"date", "region", "eur", "attributedEur"} <= set(fab["generatedFields"])
+    assert "label" not in fab["generatedFields"] and "type" not in fab["generatedFields"]  # stated
+    generated = next(c for a in down["actions"] for c in a["changes"] if c["generated"])
+    assert set(generated["generatedFields"]) == {"label", "type", "date", "region", "eur", "attributedEur"}
+    real = api.get("/api/lineage/downstream", query_string={"practice": seroi, "real_only": "true"}).get_json()
+    assert real["practice"]["title"] == "SEROI roadmap" and real["practice"]["project"]["acronym"] == "ERUDITE"
+    assert real["practice"]["region"] is None and real["practice"]["organisation"]["iri"] is None
+    (kept,) = [c for a in real["actions"] for c in a["changes"]]
+    assert (kept["date"], kept["region"], kept["eur"]) == (None, None, None)
+    assert kept["label"].startswith("National Fab Lab network") and real["totals"]["regions"] == 0
 
 
 def test_real_only_is_a_boolean(api):

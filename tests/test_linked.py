@@ -357,7 +357,7 @@ def test_practice_and_change_pages_carry_the_lineage_summary(default_client, def
     change, practice = default_kg.query(f"""SELECT ?c ?p WHERE {{ ?c a <{IKG}PolicyChange> ;
         <{IKG}inspiredBy> ?p }} ORDER BY ?c LIMIT 1""").rows[0]
     html = default_client.get(doc_path(str(practice), BASE) + ".html").get_data(as_text=True)
-    totals = downstream(default_kg, str(practice))["totals"]
+    totals = downstream(default_kg, str(practice), BASE)["totals"]
     assert 'id="lineage"' in html and f"{totals['changes']} policy change(s)" in html
     html = default_client.get(doc_path(str(change), BASE) + ".html").get_data(as_text=True)
     assert "What lies behind it" in html and f'href="{doc_path(str(practice), BASE)}"' in html
@@ -365,17 +365,28 @@ def test_practice_and_change_pages_carry_the_lineage_summary(default_client, def
 
 def test_real_records_show_their_source_and_what_was_generated_around_them(default_client):
     html = default_client.get("/doc/programme/interreg-europe-2014-2020.html").get_data(as_text=True)
-    assert "A <strong>real</strong> record. Source:" in html
-    # the Fab Lab change is real, but its amount, date and region were generated around it
+    assert "A <strong>real</strong> record: every statement below is its source's." in html
+    # the Fab Lab change is real, but its amount, date and region were generated around it: it
+    # is not called "a real record" (REGIO-MOB's page was, above five invented partners)
     page = default_client.get("/doc/change/2014SI16MAOP001-C1.html").get_data(as_text=True)
-    assert "A <strong>real</strong> record. Source:" in page
-    assert "were <strong>generated</strong> to complete the record" in page
+    assert "A <strong>real</strong> record" not in page
+    assert "A real record <strong>completed with generated statements</strong>" in page
     financial = re.search(r'financial impact</a></th>\s*<td>(.*?)</td>', page, re.S).group(1)
     assert "EUR" in financial and 'class="real"' not in financial  # generated: no source mark
+    assert 'class="generated-mark"' in financial  # but a generated one
     inspired = re.search(r'inspired by</a></th>\s*<td>(.*?)</td>', page, re.S).group(1)
     assert 'class="real"' in inspired  # stated by the source
     data = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
     assert "completed with generated statements" in data["disambiguatingDescription"]
+    # a region is real, but most links to it are generated records': they say so, and how many
+    region = default_client.get("/doc/nuts/SI04.html").get_data(as_text=True)
+    assert "A <strong>real</strong> record: every statement below is its source's." in region
+    generated = int(re.search(r'of which ([\d,]+) generated', region).group(1).replace(",", ""))
+    incoming = re.search(r'<section id="incoming">(.*?)</section>', region, re.S).group(1)
+    assert generated > 50 and incoming.count('class="generated-mark"') > 50
+    # REGIO-MOB is a real acronym whose partners, dates and budget are generated
+    project = default_client.get("/doc/project/REGIO-MOB.html").get_data(as_text=True)
+    assert "A <strong>real</strong> record" not in project and "completed with generated statements" in project
 
 
 def test_the_ontology_is_served_at_its_namespace(client):

@@ -9,7 +9,7 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import pytest
 
 from graph.queries import load_catalogue
-from tests.conftest import GOLDEN
+from tests.conftest import GOLDEN, assert_error
 
 CATALOGUE = load_catalogue()
 NAMES = [q.name for q in CATALOGUE]
@@ -82,3 +82,33 @@ def test_queries_whose_rows_are_records_say_which_are_generated(default_kg):
         ("https://ikg.example.org/id/practice/ERUDITE-GP1", False)]
     led = _answer(default_kg, "changes-inspired-by-practice")  # from SEROI: the real change and generated ones
     assert {r["generated"] for r in led["rows"]} == {True, False}
+
+
+def test_real_only_runs_a_named_query_on_the_real_graphs_alone(default_kg, default_location):
+    """?real_only=true on /queries, --real-only on `ikg query`: no generated record, and no
+    statement the generator added to a real one (SEROI's origin, the Fab Lab change's EUR)."""
+    import subprocess
+
+    from service.app import create_app
+    from tests.conftest import IKG
+
+    api = create_app({"TESTING": True, "IKG_KG": default_kg}).test_client()
+    fab = "https://ikg.example.org/id/change/2014SI16MAOP001-C1"
+    every = api.get("/queries/real-records", query_string={"format": "json"}).get_json()["results"]["bindings"]
+    real = api.get("/queries/real-records", query_string={"format": "json", "real_only": "true"}).get_json()
+    assert {b["record"]["value"] for b in real["results"]["bindings"]} == {b["record"]["value"] for b in every}
+    partners = api.get("/queries/project-partners", query_string={
+        "format": "json", "real_only": "1", "project": "https://ikg.example.org/id/project/ERUDITE"}).get_json()
+    assert partners["results"]["bindings"] == []  # ERUDITE's partners are all generated
+    behind = api.post("/queries/practices-behind-change", data={"change": fab, "real_only": "true",
+                                                                "format": "json"}).get_json()["results"]["bindings"]
+    assert [(b["title"]["value"], "region" in b, b["generated"]["value"]) for b in behind] == [
+        ("SEROI roadmap", False, "false")]  # its origin region is a generated statement: left out
+    headline = api.get("/queries/headline-figures", query_string={"format": "json", "real_only": "yes"}).get_json()
+    row = headline["results"]["bindings"][0]
+    assert "impact" not in row and "events" not in row  # no real amount, no real event
+    assert_error(api.get("/queries/real-records", query_string={"real_only": "perhaps"}), 400, "bad_parameter")
+    out = subprocess.run([IKG, "query", "practices-behind-change", "-p", f"change={fab}", "--real-only", "--format",
+                          "json", "--store", str(default_location.root)], capture_output=True, text=True)
+    rows = json.loads(out.stdout)
+    assert out.returncode == 0 and [r.get("region") for r in rows] == [None] and rows[0]["title"] == "SEROI roadmap"

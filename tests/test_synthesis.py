@@ -96,7 +96,7 @@ def test_lineage_and_networks_answer_on_the_layer(layered):
     kg = open_store(layered.root)
     (practice,) = kg.query(P + """SELECT ?gp WHERE { ?c a ikg:PolicyChange ; ikg:inspiredBy ?gp }
         ORDER BY ?gp LIMIT 1""").rows[0]
-    tree = downstream(kg, str(practice))
+    tree = downstream(kg, str(practice), G.base)
     assert tree["totals"]["changes"] > 0 and tree["practice"]["project"]["acronym"] == "CD-ETA"
     transfers = network(kg, "transfers")
     assert transfers.number_of_edges() > 0  # a practice from one partner's region changed another's
