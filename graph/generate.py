@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import math
 import random
-import re
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
@@ -19,7 +18,7 @@ from functools import lru_cache
 from typing import IO
 
 from graph import calibration as cal
-from graph import real
+from graph import orgnames, real
 from graph.entailment import alignments
 from graph.errors import BuildError
 from graph.mapping import tables
@@ -294,27 +293,38 @@ class _Generator:
         return name
 
     def _place(self, code: str) -> str:
-        """A region's name as an organisation's name uses it: without the kind of area NUTS
-        labels carry ("Bayreuth, Kreisfreie Stadt" is Bayreuth, "Arr. de Bruxelles-Capitale /
-        Arr. Brussel-Hoofdstad" Bruxelles-Capitale)."""
-        name = self.label(code).split("/")[0].split(",")[0].strip()
-        return re.sub(r"^(Arr\. (de |d')?|Arrondissement (de |d')?|Prov\. |Landkreis |Kreisfreie Stadt )", "",
-                      name) or name
+        """A region's name as an organisation's name uses it: its own (native) NUTS name without
+        the kind of area it carries ("Bayreuth, Kreisfreie Stadt" is Bayreuth)."""
+        return orgnames.plain_name(self.regions[code].label)
 
     def _new_org(self, nuts2: str) -> Org:
+        """A new organisation of ``nuts2``, in one of its NUTS 3 areas, named as such bodies are
+        in its country's language (:mod:`graph.orgnames`)."""
         rng = self.rng
         n3s = self.nuts3_of.get(nuts2) or [nuts2]
         nuts3 = rng.choice(n3s)
         otype = _pick(rng, ORG_TYPE_WEIGHTS)
-        places = {"r2": self._place(nuts2), "r3": self._place(nuts3), "cc": COUNTRIES[nuts2[:2]]}
-        if otype == "national-authority":
-            # a country has one ministry of each kind: one not yet in the graph, else a region's body
-            free = [t for t in ORG_TEMPLATES[otype][1] if t.format(**places) not in self._names]
-            otype = otype if free else "regional-authority"
-        legal, templates = ORG_TEMPLATES[otype]
-        if otype == "national-authority":
-            templates = [t for t in templates if t.format(**places) not in self._names]
-        base = rng.choice(templates).format(**places)
+        lang = orgnames.language_of(nuts2)
+        r1 = self.regions[nuts2].parent or nuts2
+        places = orgnames.place_forms({"r1": self.regions[r1].label, "r2": self.regions[nuts2].label,
+                                       "r3": self.regions[nuts3].label}, lang)
+
+        def fresh(kind: str) -> list[str]:
+            """The names of a kind of body not yet taken in this place (a town's own kind for the
+            local authority of a NUTS 3 area that is a town, where the language has one)."""
+            if kind == "local-authority" and places["town"] and "town-authority" in orgnames.NAMES.get(
+                    lang.split("-")[0], {}):
+                kind = "town-authority"
+            names = (t.format(**places) for t in orgnames.templates(lang, kind))
+            return [n for n in names if n not in self._names]
+
+        # a body whose names are all taken here (a region has one regional government, a
+        # country one ministry of each kind) gives way to another kind, never to a ministry
+        others = sorted((t for t in ORG_TYPE_WEIGHTS if t not in (otype, "national-authority")),
+                        key=lambda t: -ORG_TYPE_WEIGHTS[t] * rng.random())
+        otype, names = next(((t, fresh(t)) for t in (otype, *others) if fresh(t)), (others[0], []))
+        base = rng.choice(names) if names else orgnames.templates(lang, otype)[0].format(**places)
+        legal = ORG_TEMPLATES[otype][0]
         name = self._unique_name(base, nuts3)
         key = f"{nuts2[:2].lower()}-{_slug(name)}"[:120]
         while key in self._org_keys:

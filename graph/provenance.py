@@ -35,8 +35,8 @@ HOW_GENERATED: dict[str, tuple[str, str]] = {
                 "nine real acronyms keep only their acronym and programme as real"),
     "Organisation": ("about 2,030 organisations; about 25% managing authorities or intermediate bodies",
                      "placed in real NUTS 3 regions; activity grows with a region's size, capital regions above "
-                     "the median, no region in more than 12% of projects; names are English templates (not "
-                     "yet in each country's language)"),
+                     "the median, no region in more than 12% of projects; named in the country's language as "
+                     "such bodies are (a real kind of body and a place of its area), unique within a country"),
     "Participation": ("5-10 partners from 3+ countries, more and less developed regions in every project",
                       "ERDF is 85% (public) or 75% (private non-profit) of a partner's eligible expenditure; "
                       "Norwegian and Swiss partners are funded nationally, with no ERDF"),

@@ -190,10 +190,52 @@ def test_organisation_names_carry_no_doubled_nuts_labels_bayreuth_kreisfreie_sta
 def test_a_country_has_one_ministry_of_each_kind_the_uk_had_7_of_regional_development(default_kg):
     from collections import Counter
 
+    from graph.orgnames import NAMES
+
+    ministries = {n for names in NAMES.values() for n in names.get("national-authority", [])}
     rows = default_kg.query(P + """SELECT ?n ?c WHERE { ?o a ikg:Organisation ; rdfs:label ?n ;
-        ikg:country ?c FILTER (STRSTARTS(?n, "Ministry of")) }""").rows
-    stems = Counter((str(n).split(" (")[0], str(c)) for n, c in rows)
-    assert stems and max(stems.values()) == 1, stems.most_common(3)
+        ikg:country ?c ; prov:wasGeneratedBy ?run }""").rows
+    stems = Counter((str(n).split(" (")[0], str(c)) for n, c in rows if str(n).split(" (")[0] in ministries)
+    assert len(stems) > 20 and max(stems.values()) == 1, stems.most_common(3)
+
+
+def _template_pattern(template: str) -> str:
+    import re
+
+    return "".join(re.escape(part) if i % 2 == 0 else ".+" for i, part in enumerate(re.split(r"{(\w+)}", template)))
+
+
+def test_organisation_names_are_in_their_countrys_language_97_percent_were_english_templates(default_kg):
+    """Every generated organisation is named by a template of its country's language (a real kind of
+    body and a place of its area: "Comune di Torino", "Landkreis Ostallgäu", "Consiliul Județean
+    Suceava"), unique within its country; none of a non-English-speaking country has an English name."""
+    import re
+    from collections import Counter
+
+    from graph.orgnames import LANGUAGES, NAMES, REGION_LANGUAGE, templates
+
+    rows = [(str(n), str(c).rsplit("/", 1)[-1]) for n, c in default_kg.query(P + """SELECT ?n ?c WHERE {
+        ?o a ikg:Organisation ; rdfs:label ?n ; ikg:country ?c ; prov:wasGeneratedBy ?run }""").rows]
+    assert len(rows) > 2000
+    counts = Counter(rows)
+    assert max(counts.values()) == 1, counts.most_common(3)  # unique within a country
+    kinds = {k for names in NAMES.values() for k in names}
+    patterns: dict[str, re.Pattern] = {}
+    for cc in LANGUAGES:
+        langs = {LANGUAGES[cc]} | {lang for code, lang in REGION_LANGUAGE.items() if code.startswith(cc)}
+        alternatives = {_template_pattern(t) for lang in langs for k in kinds
+                        if k in NAMES.get(lang, {}) or k in NAMES[lang.split("-")[0]] for t in templates(lang, k)}
+        # a name taken in its area gets the area after it: "Grad Zagreb (Grad Zagreb 2)"
+        patterns[cc] = re.compile(f"^(?:{'|'.join(sorted(alternatives))})(?: \\(.+\\))?$")
+    strays = [(n, c) for n, c in rows if not patterns[c].match(n)]
+    assert strays == [], strays[:5]
+    english = ("Municipality of", "University of", "County Council", "Chamber of Commerce", "Development Agency",
+               "Regional Council", "Ministry of")
+    foreign = [(n, c) for n, c in rows if c not in ("UK", "IE", "MT") and any(w in n for w in english)]
+    assert foreign == [], foreign[:5]
+    bases = Counter((re.sub(r" \([^()]*\)$", "", n), c) for n, c in rows)
+    suffixed = sum(k - 1 for k in bases.values())  # names that needed their area after them
+    assert suffixed / len(rows) < 0.03, f"{suffixed} of {len(rows)} names needed their area after them"
 
 
 def test_real_practices_are_not_keyed_under_generated_projects_culture_for_change_was_peaknova_gp1(default_kg):
