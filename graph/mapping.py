@@ -34,8 +34,8 @@ PACKAGE_FILE = ONTOLOGY_DIR / "records" / "datapackage.json"
 #: A record's key: the last segment of its IRI.
 KEY_PATTERN = "[A-Za-z0-9][A-Za-z0-9._-]{0,119}"
 _FRICTIONLESS_TYPE = {"xsd:string": "string", "xsd:date": "date", "xsd:decimal": "number", "xsd:integer": "integer"}
-_COLUMN_FIELDS = {"name", "property", "datatype", "iri", "refers", "required", "multiple", "pattern", "minimum",
-                  "default", "class", "needs", "qualify", "doc"}
+_COLUMN_FIELDS = {"name", "property", "datatype", "iri", "refers", "or_store", "required", "multiple", "pattern",
+                  "minimum", "default", "class", "needs", "qualify", "doc"}
 _STORE_RECORDS = ("project", "organisation")
 
 
@@ -82,6 +82,9 @@ class Column:
     also_class: str | None = None
     needs: tuple[str, ...] = ()
     qualify: Qualify | None = None
+    #: a class whose records of the store (real ones) the column may name by key instead of a
+    #: row of ``refers``: an action plan addresses a real operational programme by its CCI code
+    or_store: str | None = None
 
     @property
     def scheme(self) -> str | None:
@@ -131,7 +134,8 @@ def _column(table: str, raw: dict[str, Any]) -> Column:
         raw["name"], raw["doc"], expand(raw["property"]) if "property" in raw else None, datatype,
         raw.get("iri"), raw.get("refers"), bool(raw.get("required", False)), raw.get("multiple"),
         raw.get("pattern"), raw.get("minimum"), default[len("region of "):] if default else None,
-        expand(raw["class"]) if "class" in raw else None, tuple(raw.get("needs", ())), qualify)
+        expand(raw["class"]) if "class" in raw else None, tuple(raw.get("needs", ())), qualify,
+        expand(raw["or_store"]) if "or_store" in raw else None)
 
 
 @cache
@@ -258,7 +262,8 @@ def data_package() -> dict[str, Any]:
         schema: dict[str, Any] = {"fields": [_field(t, c) for c in t.columns], "primaryKey": ["key"],
                                   "missingValues": [""], "fieldsMatch": "superset"}
         fks = [{"fields": [c.name], "reference": {"resource": c.refers, "fields": ["key"]}}
-               for c in t.columns if c.refers and c.refers not in _STORE_RECORDS and not c.multiple]
+               for c in t.columns if c.refers and c.refers not in _STORE_RECORDS and not c.multiple
+               and not c.or_store]  # a key of the store's records is checked against the store
         if fks:
             schema["foreignKeys"] = fks
         resources.append({"name": t.name, "type": "table", "path": f"{t.name}.csv", "scheme": "file",

@@ -158,9 +158,15 @@ def _plain(e: Any) -> str:
 
 
 class _Store:
-    """What the rows name in the store: real (not generated) projects, and their partners."""
+    """What the rows name in the store: real (not generated) projects, and their partners;
+    the real records of the classes columns may name instead of a row (``Column.or_store``)."""
 
     def __init__(self, kg: Any, graphs: Graphs) -> None:
+        self.graphs = graphs
+        self.records: dict[str, set[str]] = {}
+        for cls in sorted({c.or_store for t in tables().values() for c in t.columns if c.or_store}):
+            self.records[cls] = {str(r[0]) for r in kg.query(f"""PREFIX prov: <http://www.w3.org/ns/prov#>
+                SELECT ?s WHERE {{ ?s a <{cls}> FILTER NOT EXISTS {{ ?s prov:wasGeneratedBy ?run }} }}""").rows}
         rows = kg.query(f"""PREFIX ikg: <{IKG}> PREFIX prov: <http://www.w3.org/ns/prov#>
             PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
             SELECT ?project ?acronym ?index ?org ?name ?country ?region WHERE {{
@@ -186,6 +192,10 @@ class _Store:
                 reg = str(region).rsplit("/", 1)[-1] if region is not None else None
                 partners[organisation_key(str(name), str(country).rsplit("/", 1)[-1])[0]] = (okey, reg)
                 partners[okey.casefold()] = (okey, reg)
+
+    def holds(self, cls: str, kind: str, key: str) -> bool:
+        """Whether the store has a real record of ``cls`` keyed ``key`` (as a ``kind`` record)."""
+        return self.graphs.data_iri(kind, key) in self.records.get(cls, set())
 
     def project(self, value: str) -> str | None:
         return self.projects.get(value.strip().casefold())
@@ -299,11 +309,15 @@ def _resolve(table: Table, number: int, raw: dict[str, str], store: _Store, keys
             region_of[("organisation", found[0])] = found[1]
         else:
             targets = value if isinstance(value, list) else [value]
-            if c.refers not in present:
-                bad(c.name, f"names {c.refers} but the folder has no {c.refers}.csv")
-            for v in targets:
-                if c.refers in present and v not in keys.get(c.refers, set()):
-                    bad(c.name, f"no row of {c.refers}.csv has the key {v!r}")
+            kind = tables()[c.refers].kind
+            rest = [v for v in targets if v not in keys.get(c.refers, set())
+                    and not (c.or_store and store.holds(c.or_store, kind, v))]
+            also = f" nor the store a {c.or_store.rsplit('#', 1)[-1]} of that key" if c.or_store else ""
+            if rest and c.refers not in present:
+                bad(c.name, f"names {c.refers} but the folder has no {c.refers}.csv{also.replace(' nor', ', nor')}")
+            else:
+                for v in rest:
+                    bad(c.name, f"no row of {c.refers}.csv has the key {v!r}{also}")
     for c in table.columns:
         if c.default_from and values[c.name] is None:
             ref = table.column(c.default_from)

@@ -215,12 +215,32 @@ def test_a_cell_breaking_the_data_package_is_refused_with_its_row_and_column(cd_
     ("practices", 1, "organisation", "University of Athens", "no partner of CD-ETA is named"),
     ("changes", 1, "inspired_by", "CD-ETA-EX-GP1;GP-NONE", "no row of practices.csv has the key 'GP-NONE'"),
     ("instruments", 1, "cci_code", "2014RO16RFOP002", "required when cci_code is given"),
+    ("action-plans", 1, "instrument", "2014RO16RFOP999",
+     "no row of instruments.csv has the key '2014RO16RFOP999' nor the store a OperationalProgramme"),
 ])
 def test_a_row_naming_what_is_not_there_is_refused(cd_eta, tmp_path, table, row, column, value, words):
     folder = _copy(tmp_path)
     _edit(folder, table, row, column, value)
     e = _refused(cd_eta, folder)
     assert words in e.message
+
+
+def test_plans_and_changes_may_address_a_real_operational_programme_by_its_cci_code(cd_eta, tmp_path):
+    """Romania's Integrated Regional Programme is in the reference layer: a plan and its change name
+    it by CCI code, with no row of instruments.csv, and it is the real record they link to."""
+    folder = _copy(tmp_path)
+    _edit(folder, "action-plans", 1, "instrument", "2014RO16RFOP002")
+    _edit(folder, "changes", 1, "instrument", "2014RO16RFOP002")
+    loc = StoreLocation(tmp_path / "store")
+    build_from_sources(loc, [("list-of-operations", FIXTURES / "list-of-operations-CD-ETA.csv", "operations"),
+                             ("records", folder, "records")])
+    kg = open_store(loc.root)
+    op = G.data_iri("instrument", "2014RO16RFOP002")
+    rows = kg.query(P + f"""SELECT ?title ?g WHERE {{ <{G.data_iri('change', 'CD-ETA-EX-C1')}> ikg:improves ?op .
+        <{G.data_iri('action-plan', 'CD-ETA-EX-2')}> ikg:addresses ?op .
+        GRAPH ?g {{ ?op <http://purl.org/dc/terms/title> ?title }} }}""").rows
+    assert [(str(t), str(g)) for t, g in rows] == [("Integrated Regional Programme - RO - ERDF", G.real)]
+    assert kg.query(P + f"ASK {{ <{op}> a ikg:OperationalProgramme }}").boolean
 
 
 def test_a_folder_without_a_table_its_rows_name_is_refused(cd_eta, tmp_path):
