@@ -21,6 +21,7 @@ from rdflib.namespace import DCTERMS, FOAF, OWL, RDFS
 from graph.errors import IkgError
 from graph.formats import TABLE
 from graph.namespaces import IKG, NUTS, PREFIXES, Graphs
+from graph.programmes import PROGRAMMES_SOURCE
 from graph.regions import GISCO_NOTICE, LABEL_POINTS_SOURCE
 from graph.store import SERIALISATION_PREFIXES, KnowledgeGraph
 
@@ -209,6 +210,7 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
     g.add((ds, DCTERMS.license, LICENSE))
     # third-party reference data in the graph, with the notices their terms ask for
     g.add((ds, DCTERMS.source, Literal(LABEL_POINTS_SOURCE)))
+    g.add((ds, DCTERMS.source, Literal(PROGRAMMES_SOURCE)))
     g.add((ds, DCTERMS.rights, Literal(
         f"NUTS label points (geo:hasGeometry of the regions): {GISCO_NOTICE}. Source: Eurostat GISCO; GISCO's "
         "administrative-unit data are licensed for non-commercial use.", lang="en")))

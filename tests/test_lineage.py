@@ -233,3 +233,13 @@ def test_search_finds_a_region_by_its_nuts_code_and_a_programme_by_its_cci_code(
     programme = api.get("/api/search?q=2014SI16MAOP001").get_json()
     assert programme[0]["iri"] == "https://ikg.example.org/id/instrument/2014SI16MAOP001"
     assert programme[0]["generated"] is False  # the real Slovenian programme
+
+
+def test_search_finds_any_real_programme_by_its_cci_code_and_its_title(api):
+    """Every one of the Commission's 312 programmes is a real record: Bavaria's ERDF programme is
+    found by code and by title, and is not generated (the invented ones were 692 of 693)."""
+    by_code = api.get("/api/search?q=2014DE16RFOP002").get_json()
+    assert [(h["iri"], h["label"], h["generated"]) for h in by_code[:1]] == [
+        ("https://ikg.example.org/id/instrument/2014DE16RFOP002", "Bayern - ERDF", False)]
+    by_title = api.get("/api/search", query_string={"q": "Bayern - ERDF", "real_only": "true"}).get_json()
+    assert "https://ikg.example.org/id/instrument/2014DE16RFOP002" in [h["iri"] for h in by_title]

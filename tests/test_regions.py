@@ -151,3 +151,4 @@ def test_the_dataset_description_gives_giscos_attribution(default_kg):
     c = create_app({"IKG_KG": default_kg, "TESTING": True}).test_client()
     void = c.get("/.well-known/void", headers={"Accept": "text/turtle"}).get_data(as_text=True)
     assert GISCO_NOTICE in void and "GISCO" in void
+    assert "balkey/eu1420" in void  # and names the source of the real operational programmes
