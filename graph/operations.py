@@ -68,6 +68,9 @@ COLUMNS: dict[str, tuple[str, str, bool]] = {
     "country": ("Country", "Pays", True),
     "category": ("Name of category of intervention", "Nom de la catégorie d'intervention", False),
     "updated": ("Date of last update", "Date de dernière mise à jour", False),
+    # ikg's own, not the programme's: whether the row is of a generated record (ikg's export
+    # writes it; rows it says are generated are imported as generated records)
+    "generated": ("Generated record (ikg)", "Enregistrement généré (ikg)", False),
 }
 #: The columns that carry one value a beneficiary (packed with ``;`` in the first edition).
 PACKED = ("beneficiary", "amount", "rate", "post_code", "country")
@@ -88,6 +91,7 @@ class Beneficiary:
     nuts: str  # NUTS 3 code, or the country's code when only the country places it
     placed_by: str  # "post code", "normalised post code" or "country"
     row: int
+    generated: bool = False  # the row says it is of a generated record (ikg's own export)
 
 
 @dataclass
@@ -117,6 +121,11 @@ class ListOfOperations:
     @property
     def rejected(self) -> list[Note]:
         return [n for n in self.notes if n.action == "rejected"]
+
+    @property
+    def generated(self) -> bool:
+        """Whether any row is of a generated record (ikg's export of a generated graph)."""
+        return any(b.generated for op in self.operations.values() for b in op.beneficiaries)
 
 
 # ----------------------------------------------------------------------------- reading files
@@ -288,6 +297,8 @@ def _operations(table: list[list[Any]], file: str) -> ListOfOperations:
         raise InputDataError(f"{file} has no header row of a list of operations in its first 20 rows",
                              {"file": file})
     columns = _columns(table[header_at], file)
+    # ikg's export of generated records says so above its header: every row is then generated
+    generated = any(GENERATED_TITLE[:40] in str(c) for row in table[:header_at] for c in row if c is not None)
     notes: list[Note] = []
     operations: dict[str, Operation] = {}
     rows = 0
@@ -296,7 +307,7 @@ def _operations(table: list[list[Any]], file: str) -> ListOfOperations:
             continue
         rows += 1
         cells = {k: (row[i] if i < len(row) else None) for k, i in columns.items()}
-        _read_row(cells, number, operations, notes)
+        _read_row(cells, number, operations, notes, generated)
     return ListOfOperations(operations, notes, rows)
 
 
@@ -307,7 +318,8 @@ def _text(value: Any) -> str | None:
     return text or None
 
 
-def _read_row(cells: dict[str, Any], number: int, operations: dict[str, Operation], notes: list[Note]) -> None:
+def _read_row(cells: dict[str, Any], number: int, operations: dict[str, Operation], notes: list[Note],
+              generated: bool = False) -> None:
     index, acronym = _text(cells.get("index")), _text(cells.get("acronym"))
     if not index or not acronym:
         notes.append(Note(number, "index" if not index else "acronym", "", "rejected",
@@ -337,7 +349,8 @@ def _read_row(cells: dict[str, Any], number: int, operations: dict[str, Operatio
         elif how == "normalised post code":
             notes.append(Note(number, "post_code", post_code or "", "repaired",
                               f"read as {normalised_post_code(post_code or '', country)!r}: {nuts}"))
-        op.beneficiaries.append(Beneficiary(name, country, amount, rate, post_code, nuts, how, number))
+        op.beneficiaries.append(Beneficiary(name, country, amount, rate, post_code, nuts, how, number,
+                                            generated or _yes(cells.get("generated")) is True))
 
 
 def _split(value: Any) -> list[str]:
@@ -564,8 +577,8 @@ def _in_regions(code: str, regions: Mapping[str, Any]) -> str | None:
     return None
 
 
-def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
-                     regions: Mapping[str, Any]) -> tuple[dict[str, int], list[Note]]:
+def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance, regions: Mapping[str, Any],
+                     invented: Provenance | None = None) -> tuple[dict[str, int], list[Note]]:
     """Write ``read``'s operations as projects, organisations and participations.
 
     Parameters
@@ -578,6 +591,9 @@ def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
         The source's provenance (:meth:`Provenance.derived`).
     regions : mapping
         NUTS code -> region, of the regions in the store (a beneficiary must be placed in one).
+    invented : Provenance, optional
+        The provenance of the records of rows that say they are generated (ikg's own export):
+        marked generated as well; a project or organisation is when all its rows are.
 
     Returns
     -------
@@ -608,12 +624,21 @@ def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
     for op in read.operations.values():
         for b in op.beneficiaries:
             first.setdefault(organisation_key(b.name, b.country), b)
+    made: dict[tuple[str, str], bool] = {}  # an organisation is generated when all its rows are
+    for op in read.operations.values():
+        for b in op.beneficiaries:
+            key = organisation_key(b.name, b.country)
+            made[key] = made.get(key, True) and b.generated
+
+    def of(generated: bool) -> Provenance:
+        return invented if generated and invented is not None else prov
+
     for key, org in orgs.items():
         org_keys[key] = organisation_iri_key(*key)
         nuts = first[key].nuts
         rw.organisation(OrganisationRecord(
             org_keys[key], org.name, nuts, org.country,
-            region=nuts[:4] if len(nuts) >= 4 else None), prov)
+            region=nuts[:4] if len(nuts) >= 4 else None), of(made.get(key, False)))
     project_keys: dict[str, str] = {}
     taken: set[str] = set()
     participations = 0
@@ -632,12 +657,13 @@ def write_operations(rw: RecordWriter, read: ListOfOperations, prov: Provenance,
             pkey, op.acronym, description=op.summary, programme=PROGRAMME_KEY, start=op.start, end=op.end,
             erdf=_cents(sum(erdf, Decimal(0))) if complete else None,
             total=sum(amounts, Decimal(0)) if amounts and len(amounts) == len(op.beneficiaries) else None,
-            index=op.index, category=op.category, approved=op.approved, modified=op.updated), prov)
+            index=op.index, category=op.category, approved=op.approved, modified=op.updated),
+            of(all(b.generated for b in op.beneficiaries)))
         for n, b in enumerate(op.beneficiaries, start=1):
             rw.participation(ParticipationRecord(
                 f"{pkey}-{n}", pkey, org_keys[organisation_key(b.name, b.country)], f"{b.name} in {op.acronym}", n,
                 erdf=_cents(b.amount * b.rate) if b.amount is not None and b.rate is not None else None,
-                eligible=b.amount, rate=b.rate, post_code=b.post_code), prov)
+                eligible=b.amount, rate=b.rate, post_code=b.post_code), of(b.generated))
             participations += 1
     return {"projects": len(project_keys), "organisations": len(orgs), "participations": participations}, notes
 
@@ -708,14 +734,14 @@ def export_operations(kg: Any, path: Path | str) -> tuple[int, int]:
     post_codes = _post_codes()
     generated = sum(1 for r in rows if str(r[13]) == "true")
     fields = ["index", "beneficiary", "acronym", "summary", "start", "end", "amount", "rate", "post_code",
-              "country", "category", "updated"]
+              "country", "category", "updated", "generated"]
     indexes: dict[str, str] = {}
     with open(path, "w", encoding="utf8", newline="") as f:
         out = csv.writer(f)
         if generated:
             out.writerow([GENERATED_TITLE])
         out.writerow([f"{COLUMNS[k][0]} / {COLUMNS[k][1]}" for k in fields])
-        for acronym, index, title, start, end, _, name, country, located, erdf, eligible, rate, legal, _ in rows:
+        for acronym, index, title, start, end, _, name, country, located, erdf, eligible, rate, legal, gen in rows:
             key = str(acronym)
             idx = indexes.setdefault(key, str(index) if index is not None else f"GEN{len(indexes) + 1:05d}")
             legal_key = str(legal).rsplit("/", 1)[-1] if legal is not None else ""
@@ -727,7 +753,8 @@ def export_operations(kg: Any, path: Path | str) -> tuple[int, int]:
             nuts3 = str(located).rsplit("/", 1)[-1]
             out.writerow([idx, str(name), key, str(title or ""), str(start or ""), str(end or ""),
                           "" if amount is None else str(amount), "" if r is None else str(r),
-                          post_codes.get(nuts3, ""), str(country).rsplit("/", 1)[-1], "", ""])
+                          post_codes.get(nuts3, ""), str(country).rsplit("/", 1)[-1], "", "",
+                          "true" if str(gen) == "true" else "false"])
     return len(rows), generated
 
 

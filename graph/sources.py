@@ -129,7 +129,14 @@ def _list_of_operations(path: Path, name: str, graphs: Graphs, out: Path, kg: Kn
     with open(out, "w", encoding="utf8", buffering=1 << 20) as f:
         w = QuadWriter(f, graph, alignments(), graphs.inferred)
         rw = RecordWriter(w, graphs)
-        records, notes = write_operations(rw, read, Provenance.derived(graph, source_iri), _regions())
+        invented = None
+        if read.generated:  # ikg's own export of generated records: they stay generated
+            invented_by = graphs.data_iri("activity", f"invented-{name}")
+            rw.run(invented_by, f"Generated records of the list {path.name}",
+                   "The rows of this list say they are of generated records (ikg's own export, its 'Generated "
+                   "record (ikg)' column or title row): they are not real projects, partners or amounts.")
+            invented = Provenance.derived(graph, source_iri, invented_by)
+        records, notes = write_operations(rw, read, Provenance.derived(graph, source_iri), _regions(), invented)
         notes = sorted(read.notes + notes, key=lambda n: n.row)
         # a row is rejected when it made nothing: a project row none of whose beneficiaries was
         # kept, a beneficiary row that was not

@@ -363,7 +363,8 @@ def test_practice_and_change_pages_carry_the_lineage_summary(default_client, def
     assert "What lies behind it" in html and f'href="{doc_path(str(practice), BASE)}"' in html
 
 
-def test_real_records_show_their_source_and_what_was_generated_around_them(default_client):
+def test_real_records_show_what_was_generated_regio_mob_had_five_invented_partners_si04_hundreds_of_links(
+        default_client):
     html = default_client.get("/doc/programme/interreg-europe-2014-2020.html").get_data(as_text=True)
     assert "A <strong>real</strong> record: every statement below is its source's." in html
     # the Fab Lab change is real, but its amount, date and region were generated around it: it

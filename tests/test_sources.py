@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import hashlib
+import io
 import json
 import subprocess
 from decimal import Decimal
@@ -325,3 +326,33 @@ def test_the_default_graph_round_trips_through_a_list_of_operations(default_loca
     for kind in ("projects", "organisations", "participations"):
         assert after[kind] == before[kind], kind
     assert imp.rows_rejected == 0 and imp.records["projects"] == 258
+    # the file says row by row that its records are generated, and they stay so: a generated
+    # record never becomes a real one by going out and back in
+    header = listed.read_text(encoding="utf8").splitlines()[1]
+    assert header.endswith("Generated record (ikg) / Enregistrement généré (ikg)")
+    kg = open_store(loc.root)
+    unmarked = kg.query("""PREFIX ikg: <https://ikg.example.org/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT (COUNT(?s) AS ?n) WHERE { VALUES ?c { ikg:Project ikg:Organisation ikg:Participation } ?s a ?c
+        FILTER NOT EXISTS { ?s prov:wasGeneratedBy ?run } }""").rows[0][0]
+    assert int(str(unmarked)) == 0
+
+
+def test_a_list_marking_some_rows_generated_imports_those_as_generated(tmp_path):
+    """A mixed export: the rows whose 'Generated record (ikg)' cell is true are generated records,
+    the others real ones imported from the source."""
+    rows = list(csv.reader(io.StringIO(BY_BENEFICIARY.read_text(encoding="utf8")), delimiter=";"))
+    rows[0].append("Enregistrement généré (ikg)")  # the list's French header, as the fixture has it
+    for n, r in enumerate(rows[1:]):
+        r.append("true" if n == 0 else "false")
+    mixed = tmp_path / "mixed.csv"
+    with open(mixed, "w", encoding="utf8", newline="") as f:
+        csv.writer(f, delimiter=";").writerows(rows)
+    loc = StoreLocation(tmp_path / "store")
+    import_source(loc, "list-of-operations", mixed, name="mixed")
+    kg = open_store(loc.root)
+    marks = kg.query("""PREFIX ikg: <https://ikg.example.org/ontology#> PREFIX prov: <http://www.w3.org/ns/prov#>
+        SELECT ?c (COUNT(?s) AS ?n) (SUM(IF(EXISTS { ?s prov:wasGeneratedBy ?r }, 1, 0)) AS ?gen) WHERE {
+        VALUES ?c { ikg:Project ikg:Participation } ?s a ?c } GROUP BY ?c""").rows
+    got = {str(c).rsplit("#", 1)[-1]: (int(str(n)), int(str(g))) for c, n, g in marks}
+    assert got["Project"] == (1, 0)  # not all its rows are generated: the project is real
+    assert got["Participation"][1] == 1 and got["Participation"][0] > 1  # the first partner's row alone
