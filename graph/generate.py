@@ -10,12 +10,13 @@ from __future__ import annotations
 
 import math
 import random
+from bisect import bisect_right
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from decimal import Decimal
 from functools import lru_cache
-from typing import IO
+from typing import IO, Any
 
 from graph import calibration as cal
 from graph import orgnames, real
@@ -193,6 +194,66 @@ class Change:
     label: str | None = None
 
 
+class _Weighted:
+    """Items drawn in proportion to weights that change as the generation goes (a Fenwick tree):
+    :meth:`draw` takes the item ``random.choices(items, weights)`` takes for the same random
+    number, in O(log n) instead of O(n) (over a list that grows with the scale, the draws grew
+    quadratically)."""
+
+    def __init__(self) -> None:
+        self.items: list[Any] = []
+        self._tree = [0]
+        self._at: dict[int, int] = {}
+
+    def __len__(self) -> int:
+        return len(self.items)
+
+    def _prefix(self, i: int) -> int:
+        total = 0
+        while i > 0:
+            total += self._tree[i]
+            i -= i & -i
+        return total
+
+    def append(self, item: Any, weight: int) -> None:
+        self.items.append(item)
+        i = len(self.items)
+        self._at[id(item)] = i
+        self._tree.append(weight + self._prefix(i - 1) - self._prefix(i - (i & -i)))
+
+    def add(self, item: Any, delta: int) -> None:
+        """Add ``delta`` to the weight of ``item``, if it is one of the items."""
+        i = self._at.get(id(item))
+        while i is not None and i < len(self._tree):
+            self._tree[i] += delta
+            i += i & -i
+
+    def draw(self, rng: random.Random) -> Any:
+        n = len(self.items)
+        x = rng.random() * (self._prefix(n) + 0.0)
+        # the number of items whose running total is <= x (bisect_right over the totals)
+        pos, acc, step = 0, 0, 1 << n.bit_length()
+        while step:
+            if pos + step <= n and acc + self._tree[pos + step] <= x:
+                pos += step
+                acc += self._tree[pos]
+            step >>= 1
+        return self.items[min(pos, n - 1)]
+
+
+def _kth(lists: list[tuple[list[int], list[Any]]], k: int) -> Any:
+    """The ``k``-th item (from 0) of the lists merged by their positions (ascending within
+    each list, unique across them), without merging them."""
+    lo, hi = 0, max(ps[-1] for ps, _ in lists)
+    while lo < hi:  # the least position with k + 1 items at or before it
+        mid = (lo + hi) // 2
+        if sum(bisect_right(ps, mid) for ps, _ in lists) > k:
+            hi = mid
+        else:
+            lo = mid + 1
+    return next(items[i] for ps, items in lists for i in [bisect_right(ps, lo) - 1] if i >= 0 and ps[i] == lo)
+
+
 @dataclass(frozen=True)
 class GenerationSummary:
     """What one generation wrote: quads per named graph and records per type."""
@@ -219,7 +280,7 @@ class _Generator:
         self.ops = operational_programmes(regions)
         self.categories = categories
         self.orgs: list[Org] = []
-        self.orgs_by_region: dict[str, list[Org]] = {}
+        self.orgs_by_region: dict[str, _Weighted] = {}  # weighted by their projects
         self.projects: list[Project] = []
         self.plans: list[Plan] = []
         self.instruments: list[Instrument] = []
@@ -337,7 +398,7 @@ class _Generator:
             resp = "intermediate-body"
         org = Org(key, name, nuts3, nuts2, nuts2[:2], otype, legal, resp)
         self.orgs.append(org)
-        self.orgs_by_region.setdefault(nuts2, []).append(org)
+        self.orgs_by_region.setdefault(nuts2, _Weighted()).append(org, org.projects)
         return org
 
     # ----------------------------------------------------------------- projects
@@ -405,7 +466,7 @@ class _Generator:
         need = self.placement.regions
         new_left, slots_left = n_orgs, n_slots
         self._pa_pool: list[Org] = []
-        self._hubs: list[Org] = []
+        self._hubs = _Weighted()  # organisations in two projects or more, weighted by their projects
         for p, size in zip(self.projects, sizes):
             regions: list[str] = list(need.get(p.acronym, []))
             more, less = self.by_category["more-developed"], self.by_category["less-developed"]
@@ -447,9 +508,9 @@ class _Generator:
                     new_left -= 1
                 slots_left -= 1
                 used.add(org.key)
-                org.projects += 1
+                self._join(org)
                 if org.projects == 2:
-                    self._hubs.append(org)
+                    self._hubs.append(org, org.projects)
                 self._pa_pool.append(org)
                 members.append(org)
             for r in {o.nuts2 for o in members}:
@@ -466,7 +527,7 @@ class _Generator:
             for i, region in enumerate(uncovered):
                 p = roomy[i % len(roomy)]
                 org = self._new_org(region)
-                org.projects += 1
+                self._join(org)
                 p.parts.append(Participation(p, len(p.parts) + 1, org, "project-partner"))
         self._capitals_above_the_median()
 
@@ -488,7 +549,7 @@ class _Generator:
             for p in self.rng.sample(roomy, min(missing, len(roomy))):
                 used = {pt.org.key for pt in p.parts}
                 org = self._preferential(used, region, set()) or self._new_org(region)
-                org.projects += 1
+                self._join(org)
                 p.parts.append(Participation(p, len(p.parts) + 1, org, "project-partner"))
         for p in self.projects:
             self._budget(p)
@@ -516,23 +577,29 @@ class _Generator:
         With ``region`` the draw is among that region's organisations; organisations in
         ``used`` (already in the project) or in a country of ``avoid`` are not taken.
         """
-        pool = self.orgs_by_region.get(region, []) if region else self._pa_pool
-        if not pool:
+        weighted = self.orgs_by_region.get(region) if region else None
+        if not (weighted if region else self._pa_pool):
             return None
         # a share of the draws among organisations that already repeat: rich get richer,
         # which gives the few very active organisations real programmes have
-        hubs = [] if region else self._hubs
+        hubs = None if region else self._hubs
         for _ in range(8):
             if hubs and self.rng.random() < 0.6:
-                org = self.rng.choices(hubs, weights=[o.projects for o in hubs])[0]
-            elif region:
-                org = self.rng.choices(pool, weights=[o.projects for o in pool])[0]
+                org = hubs.draw(self.rng)
+            elif weighted is not None:
+                org = weighted.draw(self.rng)
             else:
-                org = self.rng.choice(pool)
+                org = self.rng.choice(self._pa_pool)
             if (org.key not in used and org.country not in avoid and 0 < org.projects < 12
                     and self.region_projects[org.nuts2] < self.region_cap):
                 return org
         return None
+
+    def _join(self, org: Org) -> None:
+        """``org`` takes part in one more project (its weight in the draws grows)."""
+        org.projects += 1
+        self.orgs_by_region[org.nuts2].add(org, 1)
+        self._hubs.add(org, 1)
 
     def _real_org(self, region: str) -> Org:
         name, nuts3, facts = real.ORGANISATION
@@ -541,7 +608,7 @@ class _Generator:
         org.real_facts = facts
         self._org_keys.add(org.key)
         self.orgs.append(org)
-        self.orgs_by_region.setdefault(region, []).append(org)
+        self.orgs_by_region.setdefault(region, _Weighted()).append(org, org.projects)
         return org
 
     # ----------------------------------------------------------------- dated records
@@ -711,7 +778,8 @@ class _Generator:
             first_lo = cal.window_bounds(k - 1)[1] if k else None
             late_only = [c for c in rest if first_lo is not None
                          and c[0].project.phase1_end - timedelta(days=90) > first_lo]
-            others = [c for c in rest if c not in late_only]
+            late = set(map(id, late_only))  # by identity: a list's `in` compared the dataclasses, quadratically
+            others = [c for c in rest if id(c) not in late]
             n = counts[k] - len(must)
             picked = rng.sample(late_only, min(n, len(late_only)))
             picked += rng.sample(others, n - len(picked))
@@ -850,19 +918,28 @@ class _Generator:
             pl.instrument = inst
         # the other plans address an instrument that another plan of the same country addresses
         # (a real programme: as an instrument of their own project, which it does not improve)
-        by_country: dict[str, list[Instrument]] = {}
-        for inst in self.instruments:
-            by_country.setdefault(inst.country, []).append(inst)
+        # (indexed by the area each covers, in the order they were made: scanning a country's
+        # instruments for each plan grew quadratically)
+        by_area: dict[str, tuple[list[int], list[Instrument]]] = {}
+        for n, inst in enumerate(self.instruments):
+            at = by_area.setdefault(inst.covers, ([], []))
+            at[0].append(n)
+            at[1].append(inst)
         for pl in self.plans:
             if pl.instrument is not None:
                 continue
-            parent = self.regions[pl.region].parent
-            same = [i for i in by_country.get(pl.region[:2], [])
-                    if i.covers in (pl.region, parent, pl.region[:2])]
-            inst = rng.choice(same) if same else self._instrument(pl, False)
-            if not same:
-                by_country.setdefault(inst.country, []).append(inst)
-            elif inst.window is not None and inst.plans[0].part.project is not pl.part.project:
+            areas = {pl.region, self.regions[pl.region].parent, pl.region[:2]}
+            lists = [by_area[a] for a in sorted(a for a in areas if a) if a in by_area]
+            total = sum(len(ps) for ps, _ in lists)
+            if total:
+                # the instrument rng.choice draws from their list in the order they were made
+                inst = _kth(lists, rng.randrange(total))
+            else:
+                inst = self._instrument(pl, False)
+                at = by_area.setdefault(inst.covers, ([], []))
+                at[0].append(len(self.instruments))
+                at[1].append(inst)
+            if total and inst.window is not None and inst.plans[0].part.project is not pl.part.project:
                 # an instrument another project improves: addressed here as this project's own
                 inst = self._addressed(inst, pl)
             inst.plans.append(pl)
