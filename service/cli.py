@@ -104,7 +104,8 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
         _fail(e)
         return
     total = sum(result.seconds.values())
-    click.echo(f"built {result.quads:,} quads in {total:.1f} s into {result.path}")
+    click.echo(f"built {result.quads:,} quads in {total:.1f} s into {result.path} "
+               f"(peak memory {result.peak_rss_mib:,.0f} MiB)")
 
 
 class _Reports:

@@ -64,14 +64,27 @@ def test_shape_violation_fails_with_a_readable_report_and_the_store_in_use_stays
         return quads + 1, records
 
     monkeypatch.setattr(build_module, "write_default_graph", with_a_broken_project)
-    with pytest.raises(ValidationFailed) as e:
-        build(small_location, BuildOptions(scale=0.3))
-    report = e.value.detail["report"]
-    assert "does NOT conform" in report
-    assert "A project must have exactly one acronym" in report
-    assert "https://ikg.example.org/id/project/BROKEN" in report
-    assert small_location.current() == before
-    assert _projects(small_location.root) == round(258 * 0.3)
+    # in memory (a small graph), and on disk (one over the limit of a copy in memory)
+    for limit in (build_module.IN_MEMORY_QUADS, 0):
+        with pytest.raises(ValidationFailed) as e:
+            build(small_location, BuildOptions(scale=0.3, in_memory_quads=limit))
+        report = e.value.detail["report"]
+        assert "does NOT conform" in report
+        assert "A project must have exactly one acronym" in report
+        assert "https://ikg.example.org/id/project/BROKEN" in report
+        assert small_location.current() == before
+        assert _projects(small_location.root) == round(258 * 0.3)
+    assert [p.name for p in (small_location.root / "builds").iterdir()] == [before.name]  # nothing left
+
+
+def test_a_graph_over_the_memory_limit_is_validated_on_disk_with_the_same_report(tmp_path):
+    progress: list[str] = []
+    loc = StoreLocation(tmp_path / "store")
+    result, report = build(loc, BuildOptions(scale=0.2, in_memory_quads=0), progress.append)
+    assert any("validated there" in line for line in progress)
+    assert report.conforms and result.peak_rss_mib > 0
+    again, same = build(StoreLocation(tmp_path / "memory"), BuildOptions(scale=0.2))
+    assert (again.quads, same.checked) == (result.quads, report.checked)
 
 
 def test_a_server_keeps_answering_through_a_failed_build(small_location, tmp_path):
