@@ -26,7 +26,7 @@ from graph.namespaces import ONTOLOGY_DIR, Graphs
 from graph.quads import QuadWriter
 from graph.regions import DEFAULT_CATEGORY_TABLE, nuts_regions, region_categories, write_regions
 from graph.store import KnowledgeGraph, OxigraphGraph, StoreLocation
-from graph.validate import ValidationReport, validate_store
+from graph.validate import ValidationReport, save_validation, validate_store
 
 __all__ = ["BuildOptions", "BuildResult", "build", "load_into", "write_default_graph"]
 
@@ -205,6 +205,7 @@ def build(
             built_at=time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
         )
         (folder / "build.json").write_text(json.dumps(asdict(result), indent=2), encoding="utf8")
+        save_validation(folder, report)  # the export of this version reuses it
         location.switch(folder)
         say(f"switched {location.root} to {folder.name}")
         return result, report

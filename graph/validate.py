@@ -9,6 +9,8 @@ the subset is an error when the shapes are compiled, never a constraint silently
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -409,3 +411,32 @@ def validate_with_pyshacl(
             str(path) if path is not None else None,
             str(value) if value is not None else None, str(message or "")))
     return ValidationReport(bool(conforms), violations, 0, "pyshacl")
+
+
+#: The files a build keeps its validation in, for the export of the same version to reuse
+REPORT_FILE, REPORT_META = "validation-report.ttl", "validation.json"
+
+
+def _shapes_sha256() -> str:
+    return hashlib.sha256(SHAPES_FILE.read_bytes()).hexdigest()
+
+
+def save_validation(build: Path, report: ValidationReport) -> None:
+    """Keep ``report`` in the build folder with what it is of: the build's first version (no
+    update yet) and the shapes' SHA-256."""
+    report.graph().serialize(build / REPORT_FILE, format="turtle")
+    (build / REPORT_META).write_text(json.dumps({
+        "version": f"{build.name}.0", "shapes_sha256": _shapes_sha256(), "conforms": report.conforms,
+        "checked": report.checked}), encoding="utf8")
+
+
+def saved_validation(build: Path, version: str) -> tuple[Path, bool] | None:
+    """The report a build kept, and whether the graph conforms, when it is of ``version`` and
+    of the shapes as they are now; else None (the store was updated, or the shapes changed)."""
+    try:
+        meta = json.loads((build / REPORT_META).read_text(encoding="utf8"))
+    except (OSError, ValueError):
+        return None
+    if meta.get("version") != version or meta.get("shapes_sha256") != _shapes_sha256():
+        return None
+    return build / REPORT_FILE, bool(meta.get("conforms"))

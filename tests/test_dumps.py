@@ -327,3 +327,21 @@ def test_after_an_update_void_serves_the_last_statistics_and_counts_again(tiny_k
     assert _int(g, DS, VOID.triples) == before.triples + 1
     classes = {g.value(p, VOID["class"]): _int(g, p, VOID.entities) for p in g.objects(DS, VOID.classPartition)}
     assert classes[URIRef(IKG + "Project")] == 3
+
+
+def test_the_export_keeps_the_builds_validation_report_while_the_store_is_unchanged(default_location, default_dumps,
+                                                                                   tmp_path):
+    """The build validated this very version with these shapes: the export copies its report
+    instead of validating again; another version (an update since) is validated again."""
+    from graph.store import build_version, read_build_info
+
+    build = default_location.current()
+    manifest = json.loads((default_dumps / "manifest.json").read_text(encoding="utf8"))
+    assert manifest["validated"] == "at build" and manifest["conforms"] is True
+    assert (default_dumps / "validation-report.ttl").read_bytes() == (build / "validation-report.ttl").read_bytes()
+    kg = OxigraphGraph(store_path(default_location.root), read_only=True)
+    try:
+        again = export_dumps(kg, tmp_path / "dumps", build_version(build)[0] + "-updated", read_build_info(build))
+    finally:
+        kg.close()
+    assert again["validated"] == "at export" and again["conforms"] is True
