@@ -34,7 +34,7 @@ from itertools import chain
 from graph.errors import DatasetConflict
 from graph.lexer import keywords, standalone, tokens
 
-__all__ = ["names_dataset", "update_dataset_clauses", "refuse_conflict", "with_using", "with_union",
+__all__ = ["names_dataset", "update_dataset_clauses", "refuse_conflict", "with_using", "with_union", "with_graphs",
            "graphs_named"]
 
 #: Cheap tests (in C) that spare most texts the token pass: no FROM, no USING or WITH, no WHERE.
@@ -241,6 +241,23 @@ def with_union(update: str, named_graphs: Iterable[str], copy: str) -> str:
     COPY DEFAULT TO <urn:c> ; INSERT { ?s <urn:q> 1 }  USING <urn:c> USING <urn:g> USING NAMED <urn:g> WHERE { ?s ?p 0 }
     ;DROP SILENT GRAPH <urn:c>
     """
+    return _with_graphs(update, named_graphs, copy)
+
+
+def with_graphs(update: str, graphs: Iterable[str]) -> str:
+    """``update`` with the union of ``graphs`` (and of the graphs it names itself) written as
+    the dataset of each operation that has a ``WHERE`` and no dataset of its own: the union
+    as a store that keeps nothing in its default graph sees it (a remote store).
+
+    Examples
+    --------
+    >>> print(with_graphs("DELETE { ?s ?p 0 } WHERE { ?s ?p 0 }", ["urn:g"]))
+    DELETE { ?s ?p 0 }  USING <urn:g> USING NAMED <urn:g> WHERE { ?s ?p 0 }
+    """
+    return _with_graphs(update, graphs, None)
+
+
+def _with_graphs(update: str, named_graphs: Iterable[str], copy: str | None) -> str:
     if not _MENTIONS_WHERE.search(update):
         return update
     ops = _operations(update)
@@ -252,13 +269,16 @@ def with_union(update: str, named_graphs: Iterable[str], copy: str) -> str:
     # every graph it names joins those the store holds (one that stays empty adds nothing)
     held = list(named_graphs)
     named = held + [g for g in graphs_named(update) if g not in held and g != copy]
-    clauses = _clauses([copy, *named], named)
+    clauses = _clauses([copy, *named] if copy else named, named)
     inserts: list[tuple[int, str]] = []
     for op in reading:
         # after the operation's prologue: pyoxigraph 0.5 reads no prologue after a ';'
         assert op.body is not None
-        inserts += [(op.body, f"COPY DEFAULT TO {_iri(copy)} ; "), _before_where(update, op, clauses)]
-    # a line break ends a comment on the last line; a request may end with ';'
-    end = "\n;" if ops[-1].body is not None else "\n"
-    inserts.append((len(update), f"{end}DROP SILENT GRAPH {_iri(copy)}"))
+        if copy:
+            inserts.append((op.body, f"COPY DEFAULT TO {_iri(copy)} ; "))
+        inserts.append(_before_where(update, op, clauses))
+    if copy:
+        # a line break ends a comment on the last line; a request may end with ';'
+        end = "\n;" if ops[-1].body is not None else "\n"
+        inserts.append((len(update), f"{end}DROP SILENT GRAPH {_iri(copy)}"))
     return _spliced(update, inserts)

@@ -14,6 +14,9 @@ __all__ = [
     "UnknownQuery",
     "StoreNotFound",
     "StoreError",
+    "StoreUnavailable",
+    "EngineRefused",
+    "QueryTimeout",
     "BuildError",
     "InputDataError",
     "ValidationFailed",
@@ -85,6 +88,25 @@ class StoreError(IkgError):
     """The storage engine failed (I/O, corruption, lock)."""
 
     code = "store_error"
+
+
+class StoreUnavailable(StoreError):
+    """The remote SPARQL server cannot be reached, refuses ikg's credentials, or fails."""
+
+    code = "store_unavailable"
+
+
+class EngineRefused(IkgError):
+    """The remote SPARQL server refused a request that ikg accepted (a limit or a feature it
+    lacks); the message is the server's."""
+
+    code = "engine_refused"
+
+
+class QueryTimeout(IkgError):
+    """The query ran past the timeout and was stopped (or no longer waited for)."""
+
+    code = "query_timeout"
 
 
 class BuildError(IkgError):

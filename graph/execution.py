@@ -43,10 +43,10 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, Literal
+from typing import Any, Literal, cast
 
 from graph import dataset, errors, guard
-from graph.errors import IkgError, StoreError
+from graph.errors import IkgError, QueryTimeout, StoreError
 from graph.leases import lease
 from graph.store import (
     SLOW_QUERY_HINT,
@@ -61,7 +61,7 @@ from graph.store import (
 )
 
 __all__ = ["QueryTimeout", "ServerBusy", "TooManyRequests", "Executor", "InlineExecutor",
-           "QueryPool", "client", "wal_bytes"]
+           "RemoteExecutor", "QueryPool", "client", "wal_bytes"]
 
 log = logging.getLogger("ikg.execution")
 
@@ -81,12 +81,6 @@ ENGINE_STACK = 512 * 1024 * 1024
 RECOVER_WAL_BYTES = 16 * 1024 * 1024
 #: Seconds a writer may take to flush and compact after it committed, and a recovery to run.
 FLUSH_LIMIT = 600.0
-
-
-class QueryTimeout(IkgError):
-    """The query ran past the timeout and was stopped."""
-
-    code = "query_timeout"
 
 
 class ServerBusy(IkgError):
@@ -186,6 +180,69 @@ class InlineExecutor(Executor):
 
     def call(self, function: GraphFunction, call_timeout: float | None = None, **kwargs: Any) -> Any:
         return function(self.kg, **kwargs)
+
+
+class RemoteExecutor(Executor):
+    """Runs requests on a remote SPARQL server (:class:`graph.remote.RemoteGraph`), in the
+    calling thread, with the same admission as :class:`QueryPool`: the server runs at most
+    ``workers`` of ikg's requests at once, a client at most ``client_running`` of them.
+
+    The timeout is how long ikg waits for the server's answer: the server may go on
+    computing a query ikg no longer waits for unless its own timeout stops it (Oxigraph
+    server: ``--timeout-s``; Virtuoso: ``MaxQueryExecutionTime``).
+    """
+
+    def __init__(self, kg: Any, workers: int = 4, timeout: float = 30.0, queue_timeout: float | None = None,
+                 client_waiting: int = 4, client_running: int = 2, allow_network: bool = False) -> None:
+        self.kg = kg
+        self.timeout = self._timeout = timeout
+        self.queue_timeout = timeout if queue_timeout is None else queue_timeout
+        self.allow_network = allow_network
+        self._admission = _Admission(client_waiting, client_running)
+        for _ in range(workers):  # slots: the requests the server may run at once
+            self._admission.idle.append(_Worker(None, cast(Connection, None), cast(Connection, None)))
+
+    def _busy(self) -> IkgError:
+        return ServerBusy(f"the SPARQL server stayed busy with {len(self._admission.idle)} or more of "
+                          f"ikg's requests for {self.queue_timeout:g} s; try again",
+                          {"timeout_seconds": self.queue_timeout})
+
+    @contextlib.contextmanager
+    def _slot(self) -> Iterator[None]:
+        slot = self._admission.acquire(client.get(), self.queue_timeout, self._busy)
+        try:
+            yield
+        finally:
+            self._admission.give(slot)
+
+    def _limit(self, timeout: float | None) -> float:
+        return self._timeout if timeout is None else min(timeout, self._timeout)
+
+    def execute(self, request: QueryRequest, timeout: float | None = None) -> Streamed:
+        if not self.allow_network:
+            guard.refuse_network(request.query)
+        with self._slot():
+            return self.kg.stream(request, timeout=self._limit(timeout))  # read whole: the slot is free after
+
+    def update(self, request: str | UpdateRequest, timeout: float | None = None) -> None:
+        req = UpdateRequest.of(request)
+        if not self.allow_network:
+            guard.refuse_network(req.update, update=True)
+        with self._slot():
+            self.kg.update(req, timeout=self._limit(timeout))
+
+    def call(self, function: GraphFunction, call_timeout: float | None = None, **kwargs: Any) -> Any:
+        with self._slot():
+            return function(self.kg, **kwargs)
+
+    def version(self) -> tuple[str, float]:
+        return cast(tuple[str, float], self.kg.version())
+
+    def build_info(self) -> dict[str, Any]:
+        return cast(dict[str, Any], self.kg.build_info())
+
+    def graph_names(self) -> list[str]:
+        return cast(list[str], self.kg.graph_names())
 
 
 # ----------------------------------------------------------------------------- child processes

@@ -888,14 +888,20 @@ def store_path(root: Path | str) -> Path:
     return cur / "oxigraph"
 
 
-def open_store(root: Path | str, read_only: bool = True) -> OxigraphGraph:
-    """Open the store in use under ``root``.
+def open_store(root: Path | str, read_only: bool = True, remote: Any = None) -> OxigraphGraph:
+    """Open the store in use under ``root``: a folder, or a remote SPARQL server
+    (``sparql+http://...``, reached with ``remote``, a :class:`graph.remote.RemoteOptions`).
 
     Raises
     ------
     StoreNotFound
         When no build has been made there yet.
     StoreError
-        When the store cannot be opened.
+        When the store cannot be opened (:class:`~graph.errors.StoreUnavailable`: the server
+        cannot be reached).
     """
+    if isinstance(root, str) and root.startswith("sparql+"):
+        from graph.remote import RemoteGraph  # the remote store is built on this module
+
+        return cast(OxigraphGraph, RemoteGraph(root, remote))
     return OxigraphGraph(store_path(root), read_only=read_only)

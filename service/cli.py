@@ -18,12 +18,68 @@ __all__ = ["main", "cli"]
 
 
 def _store_base(root: Path | str) -> str:
-    """The base IRI the records of the store under ``root`` were minted under (its build's),
-    else ``IKG_BASE_IRI``."""
+    """The base IRI the records of the store ``root`` were minted under (its build's), else
+    ``IKG_BASE_IRI``."""
+    from graph.remote import is_remote
     from graph.store import StoreLocation, read_build_info
 
-    current = StoreLocation(root).current()
-    return str((read_build_info(current) if current else {}).get("base_iri") or _settings()["IKG_BASE_IRI"])
+    if is_remote(root):
+        info = _open(root).build_info()  # type: ignore[attr-defined]
+    else:
+        current = StoreLocation(root).current()
+        info = read_build_info(current) if current else {}
+    return str(info.get("base_iri") or _settings()["IKG_BASE_IRI"])
+
+
+def _open(root: Path | str):  # noqa: ANN202 - a KnowledgeGraph (imported lazily: start-up time)
+    """The store ``root``: a folder's build in use, or a remote SPARQL server (``IKG_STORE_*``)."""
+    from graph.store import open_store
+    from service.settings import remote_options
+
+    return open_store(str(root), remote=remote_options(_settings()))
+
+
+def _local_and_remote(store: str | None, to: str | None) -> tuple[str, str | None]:
+    """(the local store folder a build or import writes, the remote store it then loads, if
+    any): ``--to``, else ``IKG_STORE`` when it names a SPARQL server (the folder is then
+    ``--store`` or ``var/store``)."""
+    from graph.namespaces import ROOT
+    from graph.remote import is_remote
+
+    configured = _settings()["IKG_STORE"]
+    if store is not None and is_remote(store):
+        raise BadParameter("--store is a folder here: name the SPARQL server with --to", {"param": "store"})
+    if to is None and is_remote(configured):
+        to = configured
+    if to is not None and not is_remote(to):
+        raise BadParameter(f"--to takes a SPARQL server, sparql+http://host:port/path, not {to!r}", {"param": "to"})
+    local = store or (str(ROOT / "var" / "store") if is_remote(configured) else configured)
+    return local, to
+
+
+def _push(local: str, to: str) -> None:
+    """Load the build in use of the folder ``local`` into the SPARQL server ``to``."""
+    from graph.remote import RemoteGraph
+    from graph.store import OxigraphGraph, StoreLocation, build_version, read_build_info, store_path
+    from service.settings import remote_options
+
+    path = store_path(local)
+    build = path.parent
+    version = build_version(build)[0]
+    remote = RemoteGraph(to, remote_options(_settings()))
+    click.echo(f"loading {build.name} into {to} ({remote.dialect.name}) ...")
+    with StoreLocation(local).lease(build):
+        kg = OxigraphGraph(path, read_only=True)
+        try:
+            rep = remote.push(kg, info=read_build_info(build), version=version, key=version,
+                              progress=click.echo)
+        finally:
+            kg.close()
+    click.echo(f"loaded {rep.quads:,} statements in {len(rep.graphs)} graphs into {to} in {rep.seconds:.1f} s "
+               f"({rep.batches} batches sent, {rep.resumed} already there from a load cut short); "
+               + ("the served graphs were replaced in one transaction" if rep.atomic else
+                  f"the served graphs were replaced in one update request ({remote.dialect.name} applies it "
+                  "as one statement; see README, Running on your SPARQL server)"))
 
 
 def _settings() -> dict:
@@ -48,7 +104,7 @@ def cli() -> None:
 @click.option("--seed", type=int, default=42, show_default=True, help="Seed of the generator.")
 @click.option("--scale", type=float, default=1.0, show_default=True,
               help="Multiplier on every count (1 reproduces the published figures).")
-@click.option("--store", type=click.Path(path_type=Path), default=None,
+@click.option("--store", type=str, default=None,
               help="Store folder (default: IKG_STORE).")
 @click.option("--base-iri", default=None, help="Base of the data IRIs (default: IKG_BASE_IRI).")
 @click.option("--categories", type=click.Path(path_type=Path, exists=True), default=None,
@@ -60,12 +116,15 @@ def cli() -> None:
               "after it).")
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="With --source: write the row-level report of every source here (.json or .csv).")
+@click.option("--to", default=None, metavar="URL",
+              help="Then load the build into this SPARQL server (sparql+http://...; default: IKG_STORE "
+              "when it is one); the build itself is made in --store (default: var/store).")
 @click.option("--synthesise-learning", "synthesise", is_flag=True,
               help="With --source: add a generated policy-learning layer (practices, events, action plans, "
               "instruments, changes) around the imported projects, marked generated (seed: --seed).")
-def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
+def build(seed: int, scale: float, store: str | None, base_iri: str | None,
           categories: Path | None, if_missing: bool, sources: tuple[Path, ...], report: Path | None,
-          synthesise: bool) -> None:
+          to: str | None, synthesise: bool) -> None:
     """Generate the default graph (or build from --source files), validate it and switch the
     store to it."""
     from graph.build import BuildOptions
@@ -76,8 +135,13 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
     s = _settings()
     options = BuildOptions(seed=seed, scale=scale, base_iri=base_iri or s["IKG_BASE_IRI"],
                            category_table=categories or DEFAULT_CATEGORY_TABLE)
-    location = StoreLocation(store or s["IKG_STORE"])
-    if if_missing and location.current() is not None:
+    try:
+        local, to = _local_and_remote(store, to)
+    except IkgError as e:
+        _fail(e)
+        return
+    location = StoreLocation(local)
+    if if_missing and to is None and location.current() is not None:
         click.echo(f"a graph is already built in {location.root}; nothing to do")
         return
     if sources:
@@ -94,6 +158,7 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
             return
         for imp in imports:
             _imported(imp)
+        _then_push(local, to)
         return
     if report is not None or synthesise:
         _fail(BadParameter(f"{'--report' if report is not None else '--synthesise-learning'} goes with --source",
@@ -106,6 +171,35 @@ def build(seed: int, scale: float, store: Path | None, base_iri: str | None,
     total = sum(result.seconds.values())
     click.echo(f"built {result.quads:,} quads in {total:.1f} s into {result.path} "
                f"(peak memory {result.peak_rss_mib:,.0f} MiB)")
+    _then_push(local, to)
+
+
+def _then_push(local: str, to: str | None) -> None:
+    if to is None:
+        return
+    try:
+        _push(local, to)
+    except IkgError as e:
+        click.echo(f"the build is in {local}: `ikg push --store {local} --to {to}` goes on with the load",
+                   err=True)
+        _fail(e)
+
+
+@cli.command()
+@click.option("--store", type=str, default=None, help="Store folder whose build in use is loaded "
+              "(default: IKG_STORE, or var/store when IKG_STORE is a SPARQL server).")
+@click.option("--to", default=None, metavar="URL", help="The SPARQL server (sparql+http://...; default: "
+              "IKG_STORE when it is one).")
+def push(store: str | None, to: str | None) -> None:
+    """Load the build in use into a SPARQL server, replacing the graphs ikg serves there; run
+    again after a load cut short, it goes on from the batches already sent."""
+    try:
+        local, url = _local_and_remote(store, to)
+        if url is None:
+            raise BadParameter("name the SPARQL server: --to sparql+http://host:port/path", {"param": "to"})
+        _push(local, url)
+    except IkgError as e:
+        _fail(e)
 
 
 class _Reports:
@@ -158,11 +252,14 @@ def _imported(imp) -> None:  # noqa: ANN001 - graph.sources.Import
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--name", default=None, help="The source's name (default: from the file name); "
               "importing a name again replaces that source.")
-@click.option("--store", type=click.Path(path_type=Path), default=None,
+@click.option("--store", type=str, default=None,
               help="Store folder (default: IKG_STORE); with no store yet, one is made for the source.")
 @click.option("--report", type=click.Path(path_type=Path), default=None,
               help="Write the row-level report here (.json or .csv).")
-def import_(kind: str, path: Path, name: str | None, store: Path | None, report: Path | None) -> None:
+@click.option("--to", default=None, metavar="URL",
+              help="Then load the store into this SPARQL server (default: IKG_STORE when it is one).")
+def import_(kind: str, path: Path, name: str | None, store: str | None, report: Path | None,
+            to: str | None) -> None:
     """Add a source of real records to the store in use: the programme's list of operations
     (a file), or the publisher's record tables (a folder of CSV files, see `ikg init-records`),
     as a named graph with its provenance, validated; the store in use is unchanged if anything
@@ -176,13 +273,17 @@ def import_(kind: str, path: Path, name: str | None, store: Path | None, report:
         if report is not None and report.suffix.lower() not in (".json", ".csv"):
             raise BadParameter(f"the report must be a .json or .csv file, not {report.name!r}",
                                {"param": "report"})
-        imp = import_source(StoreLocation(store or s["IKG_STORE"]), kind, path, name, s["IKG_BASE_IRI"],
+        local, to = _local_and_remote(store, to)
+        imp = import_source(StoreLocation(local), kind, path, name, s["IKG_BASE_IRI"],
                             progress=click.echo, on_read=reports.add)
     except IkgError as e:
         reports.failed(e)
         _fail(e)
         return
     _imported(imp)
+    if to is not None:
+        _then_push(local, to)
+        return
     click.echo("a running `ikg serve` keeps serving the build it opened: restart it to serve this one")
 
 
@@ -202,16 +303,15 @@ def init_records(folder: Path) -> None:
 
 
 @cli.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None,
+@click.option("--store", type=str, default=None,
               help="Store folder (default: IKG_STORE).")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def sources(store: Path | None, fmt: str) -> None:
+def sources(store: str | None, fmt: str) -> None:
     """List the sources (imported files) of the store in use."""
     from graph.sources import sources_in
-    from graph.store import open_store
 
     try:
-        found = sources_in(open_store(store or _settings()["IKG_STORE"]))
+        found = sources_in(_open(store or _settings()["IKG_STORE"]))
     except IkgError as e:
         _fail(e)
         return
@@ -227,7 +327,7 @@ def sources(store: Path | None, fmt: str) -> None:
 
 
 @cli.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None,
+@click.option("--store", type=str, default=None,
               help="Store folder (default: IKG_STORE).")
 @click.option("--out", type=click.Path(path_type=Path), default=None,
               help="Folder of the dumps (default: dumps/ in the build in use, served at /dumps/).")
@@ -235,14 +335,18 @@ def sources(store: Path | None, fmt: str) -> None:
 @click.option("--list-of-operations", "operations", type=click.Path(path_type=Path), default=None,
               metavar="FILE.csv", help="Instead of the dumps, write the store's projects as a list of "
               "operations (one row a beneficiary), the file `ikg import list-of-operations` reads.")
-def export(store: Path | None, out: Path | None, if_missing: bool, operations: Path | None) -> None:
+def export(store: str | None, out: Path | None, if_missing: bool, operations: Path | None) -> None:
     """Write the dumps: N-Triples (gzip), Turtle, N-Quads (gzip), ontology, shapes, SHACL
     report, SHA-256 checksums and a manifest."""
     from graph.export import export_dumps, read_manifest
+    from graph.remote import is_remote
     from graph.store import OxigraphGraph, StoreLocation, build_version, read_build_info, store_path
 
     try:
         root = store or _settings()["IKG_STORE"]
+        if is_remote(root):
+            _export_remote(root, out, if_missing)
+            return
         path = store_path(root)
         build = path.parent
         if operations is not None:
@@ -269,17 +373,37 @@ def export(store: Path | None, out: Path | None, if_missing: bool, operations: P
                + ("" if manifest["conforms"] else " (the graph does NOT conform to the shapes)"))
 
 
+def _export_remote(root: str, out: Path | None, if_missing: bool) -> None:
+    """The dumps of a remote store: its graphs copied into memory, then exported as a build's."""
+    from graph.export import export_dumps, read_manifest
+    from graph.store import OxigraphGraph
+
+    folder = out or (Path(_settings()["IKG_DUMPS"]) if _settings()["IKG_DUMPS"] else None)
+    if folder is None:
+        raise BadParameter("a SPARQL server has no build folder: name the dumps' folder with --out "
+                           "(or IKG_DUMPS, where `ikg serve` serves them)", {"param": "out"})
+    if if_missing and read_manifest(folder) is not None:
+        click.echo(f"{folder} already has dumps; nothing to do")
+        return
+    remote = _open(root)
+    copy = OxigraphGraph()
+    remote.mirror(copy)
+    click.echo(f"copied {len(copy):,} statements of {root}")
+    manifest = export_dumps(copy, folder, remote.version()[0], remote.build_info(), progress=click.echo)
+    click.echo(f"exported {manifest['triples']:,} triples in {manifest['seconds']} s to {folder}"
+               + ("" if manifest["conforms"] else " (the graph does NOT conform to the shapes)"))
+
+
 @cli.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--store", type=str, default=None)
 @click.option("--engine", type=click.Choice(["sparql", "pyshacl"]), default="sparql",
               show_default=True, help="pyshacl is exact but slow: for small graphs.")
-def validate(store: Path | None, engine: str) -> None:
+def validate(store: str | None, engine: str) -> None:
     """Validate the store in use against ontology/shapes.ttl and print a readable report."""
-    from graph.store import open_store
     from graph.validate import validate_store, validate_with_pyshacl
 
     try:
-        kg = open_store(store or _settings()["IKG_STORE"])
+        kg = _open(store or _settings()["IKG_STORE"])
         report = validate_with_pyshacl(kg) if engine == "pyshacl" else validate_store(kg)
     except IkgError as e:
         _fail(e)
@@ -289,17 +413,16 @@ def validate(store: Path | None, engine: str) -> None:
 
 
 @cli.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--store", type=str, default=None)
 @click.option("--as-of", "as_of", type=click.DateTime(["%Y-%m-%d"]), default=None,
               help="Count up to this day only, instead of comparing the published snapshots.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table")
-def stats(store: Path | None, as_of, fmt: str) -> None:
+def stats(store: str | None, as_of, fmt: str) -> None:
     """The headline figures of DESIGN.md computed from the store, next to the published ones."""
     from graph.stats import LABELS, headline_figures, published_comparison
-    from graph.store import open_store
 
     try:
-        kg = open_store(store or _settings()["IKG_STORE"])
+        kg = _open(store or _settings()["IKG_STORE"])
         if as_of is not None:
             figures = headline_figures(kg, as_of.date())
             if fmt == "json":
@@ -350,16 +473,15 @@ def _published(p: object) -> str:
 @click.argument("name_or_file")
 @click.option("-p", "--param", "params", multiple=True, metavar="KEY=VALUE",
               help="A parameter of the named query (repeatable).")
-@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--store", type=str, default=None)
 @click.option("--format", "fmt", type=click.Choice(["table", "csv", "json"]), default="table")
 @click.option("--real-only", is_flag=True, help="Run it on the real graphs alone: no generated record, and no "
               "statement the generator added to a real one.")
-def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: str, real_only: bool) -> None:
+def query(name_or_file: str, params: tuple[str, ...], store: str | None, fmt: str, real_only: bool) -> None:
     """Run a named query of queries/ (or a .rq file) and print its rows."""
     from graph.errors import BadParameter
     from graph.provenance import real_graphs
     from graph.queries import load_catalogue, parse_query_file
-    from graph.store import open_store
 
     try:
         values = {}
@@ -372,7 +494,7 @@ def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: s
         named = (parse_query_file(path) if path.suffix == ".rq" and path.exists()
                  else load_catalogue().get(name_or_file))
         root = store or _settings()["IKG_STORE"]
-        kg = open_store(root)
+        kg = _open(root)
         result = named.run(kg, values, real_graphs(kg, _store_base(root)) if real_only else None)
     except IkgError as e:
         _fail(e)
@@ -402,22 +524,21 @@ def query(name_or_file: str, params: tuple[str, ...], store: Path | None, fmt: s
 
 @cli.command()
 @click.argument("key_or_iri")
-@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--store", type=str, default=None)
 @click.option("--format", "fmt", type=click.Choice(["tree", "json"]), default="tree")
 @click.option("--real-only", is_flag=True, help="Only real records (generated ones, and amounts the generator set, "
               "are left out).")
-def trace(key_or_iri: str, store: Path | None, fmt: str, real_only: bool) -> None:
+def trace(key_or_iri: str, store: str | None, fmt: str, real_only: bool) -> None:
     """Lineage of a practice (downstream) or of a policy change or instrument (upstream).
 
     KEY_OR_IRI is an IRI, or a key such as ERUDITE-GP1 or 2014SI16MAOP001.
     """
     from graph.lineage import downstream, entity_kind, resolve_key, upstream
-    from graph.store import open_store
 
     s = _settings()
     try:
         root = store or s["IKG_STORE"]
-        kg = open_store(root)
+        kg = _open(root)
         base = _store_base(root)
         iri = resolve_key(kg, key_or_iri, base)
         kind = entity_kind(kg, iri)
@@ -547,17 +668,16 @@ def _upstream_tree(r: dict) -> str:
               help="Draw the view into this .png or .svg file.")
 @click.option("--colour", type=click.Choice(["category", "community"]), default="category",
               help="Node colours of --picture.")
-@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--store", type=str, default=None)
 def network(view: str, metric: str | None, fmt: str, level: int, call: int | None,
             topic: str | None, as_of: str | None, real_only: bool, k: int, seed: int, output: Path | None,
-            picture: Path | None, colour: str, store: Path | None) -> None:
+            picture: Path | None, colour: str, store: str | None) -> None:
     """Exchange-of-experience networks: export a view, draw it, or print one analysis of it."""
     from graph.network import view_export, view_metrics, view_picture
-    from graph.store import open_store
 
     filters = {"level": level, "call": call, "topic": topic, "as_of": as_of, "real_only": real_only}
     try:
-        kg = open_store(store or _settings()["IKG_STORE"])
+        kg = _open(store or _settings()["IKG_STORE"])
         if picture:
             output, data = picture, view_picture(kg, view, picture.suffix.lstrip(".").lower(),
                                                  colour, seed, **filters)
@@ -577,11 +697,11 @@ def network(view: str, metric: str | None, fmt: str, level: int, call: int | Non
 
 
 @cli.command()
-@click.option("--store", type=click.Path(path_type=Path), default=None)
+@click.option("--store", type=str, default=None)
 @click.option("--host", default=None, help="Address to listen on (default: IKG_HOST).")
 @click.option("--port", type=int, default=None, help="Port (default: IKG_PORT).")
 @click.option("--threads", type=int, default=None, help="Worker threads (default: IKG_THREADS).")
-def serve(store: Path | None, host: str | None, port: int | None, threads: int | None) -> None:
+def serve(store: str | None, host: str | None, port: int | None, threads: int | None) -> None:
     """Serve the store in use over HTTP (IKG_SERVER: Granian by default, or waitress)."""
     from service.server import raise_open_files_limit
 
@@ -633,8 +753,11 @@ def _served_graphs(root: str) -> list[str]:
     """The named graphs of the build in use under ``root``, read before serving it, so that a
     missing or broken store is an error here rather than in a server's worker."""
     from graph.execution import InlineExecutor
+    from graph.remote import is_remote
     from graph.store import OxigraphGraph, store_path
 
+    if is_remote(root):
+        return list(_open(root).graph_names())
     kg = OxigraphGraph(store_path(root), read_only=True)
     try:
         return InlineExecutor(kg).graph_names()

@@ -84,6 +84,8 @@ STATUS: dict[str, int] = {
     "server_busy": 503,
     "store_not_found": 503,
     "store_error": 500,
+    "store_unavailable": 502,
+    "engine_refused": 400,
     "internal_error": 500,
 }
 

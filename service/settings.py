@@ -8,8 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from graph.namespaces import DEFAULT_BASE_IRI, ROOT
+from graph.remote import RemoteOptions
 
-__all__ = ["Setting", "SETTINGS", "load_settings"]
+__all__ = ["Setting", "SETTINGS", "load_settings", "remote_options"]
 
 
 def _boolean(value: Any) -> bool:
@@ -43,7 +44,22 @@ class Setting:
 SETTINGS: tuple[Setting, ...] = (
     Setting("IKG_STORE", str(ROOT / "var" / "store"), str,
             "Folder of the store: `ikg build` writes new builds there and `ikg serve` serves "
-            "the one in use."),
+            "the one in use. Or a SPARQL server, `sparql+http://host:port/path` (its query "
+            "URL; the engine's own path when there is none): see \"Running on your SPARQL "
+            "server\"."),
+    Setting("IKG_STORE_ENGINE", "auto", str,
+            "Which SPARQL server IKG_STORE is: `oxigraph`, `virtuoso`, `generic` (any SPARQL "
+            "1.1 server), or `auto` (read off its `Server` header)."),
+    Setting("IKG_STORE_UPDATE_URL", "", str,
+            "Update URL of the SPARQL server (default: the engine's, e.g. Oxigraph's `/update`, "
+            "Virtuoso's `/sparql-auth` with credentials; a generic server's query URL)."),
+    Setting("IKG_STORE_GRAPHS_URL", "", str,
+            "Graph Store Protocol URL of the SPARQL server, where loads send their batches "
+            "(default: the engine's; none for a generic server, which then gets `INSERT DATA`)."),
+    Setting("IKG_STORE_USER", "", str,
+            "User for the SPARQL server's updates and loads (Virtuoso: HTTP Digest; others: "
+            "Basic); empty: none sent."),
+    Setting("IKG_STORE_PASSWORD", "", str, "Password of IKG_STORE_USER."),
     Setting("IKG_BASE_IRI", DEFAULT_BASE_IRI, str,
             "Base of the data IRIs (`{base}/id/{type}/{key}`) minted by `ikg build`."),
     Setting("IKG_HOST", "127.0.0.1", str, "Address `ikg serve` listens on."),
@@ -133,3 +149,10 @@ def load_settings(overrides: Mapping[str, Any] | None = None) -> dict[str, Any]:
     for k, v in (overrides or {}).items():
         out.setdefault(k, v)
     return out
+
+
+def remote_options(settings: Mapping[str, Any]) -> RemoteOptions:
+    """How to reach a remote store (``IKG_STORE_*``); the query timeout is how long ikg waits."""
+    return RemoteOptions(update_url=settings["IKG_STORE_UPDATE_URL"], graphs_url=settings["IKG_STORE_GRAPHS_URL"],
+                         user=settings["IKG_STORE_USER"], password=settings["IKG_STORE_PASSWORD"],
+                         engine=settings["IKG_STORE_ENGINE"], timeout=settings["IKG_QUERY_TIMEOUT"])

@@ -16,9 +16,11 @@ from typing import Any, cast
 from flask import Flask, current_app, g
 
 from graph.answers import AnswerCache, CachingExecutor
-from graph.execution import Executor, InlineExecutor, QueryPool
+from graph.execution import Executor, InlineExecutor, QueryPool, RemoteExecutor
 from graph.queries import Catalogue, load_catalogue
+from graph.remote import RemoteGraph, is_remote
 from graph.store import store_path
+from service.settings import remote_options
 
 __all__ = ["init_state", "executor_of", "catalogue", "data_version", "dumps_folder", "data_base"]
 
@@ -51,6 +53,14 @@ def executor_of(app: Flask | None = None) -> Executor:
             executor: Executor
             if state["kg"] is not None:
                 executor = InlineExecutor(state["kg"], allow_network=app.config["IKG_ALLOW_SERVICE"])
+            elif is_remote(app.config["IKG_STORE"]):
+                executor = RemoteExecutor(RemoteGraph(app.config["IKG_STORE"], remote_options(app.config)),
+                                          workers=app.config["IKG_QUERY_WORKERS"],
+                                          timeout=app.config["IKG_QUERY_TIMEOUT"],
+                                          queue_timeout=app.config["IKG_QUEUE_TIMEOUT"],
+                                          client_waiting=app.config["IKG_CLIENT_WAITING"],
+                                          client_running=app.config["IKG_CLIENT_RUNNING"],
+                                          allow_network=app.config["IKG_ALLOW_SERVICE"])
             else:
                 path = store_path(app.config["IKG_STORE"])
                 executor = QueryPool(path, workers=app.config["IKG_QUERY_WORKERS"],

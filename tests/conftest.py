@@ -19,6 +19,7 @@ import pytest
 
 from graph.build import BuildOptions, build
 from graph.linked import RECORD_KINDS
+from graph.remote import RemoteGraph, RemoteOptions
 from graph.store import OxigraphGraph, StoreLocation, open_store
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -45,6 +46,55 @@ def default_location(tmp_path_factory) -> StoreLocation:
 def default_kg(default_location) -> OxigraphGraph:
     """The default graph's store, opened read-only as `ikg serve` opens it."""
     return open_store(default_location.root, read_only=True)
+
+
+#: The stores every named-query, lineage, network and linked-data test runs on.
+BACKENDS = ["embedded", "oxigraph-server", "virtuoso"]
+
+
+def remote_options(engine) -> RemoteOptions:
+    """The settings of a test server, as ikg reads them (a timeout a loaded machine meets)."""
+    s = engine.settings
+    return RemoteOptions(engine=s["IKG_STORE_ENGINE"], user=s.get("IKG_STORE_USER", ""),
+                         password=s.get("IKG_STORE_PASSWORD", ""), timeout=300)
+
+
+@contextmanager
+def loaded_server(name: str, location: StoreLocation) -> Iterator[tuple[object, RemoteGraph]]:
+    """A real SPARQL server (``name``: a key of :data:`tests.engines.SERVERS`) holding the
+    build in use of ``location``, loaded by ikg: (the server, ikg's store on it)."""
+    from graph.store import build_version, read_build_info
+    from tests.engines import SERVERS
+
+    with SERVERS[name]() as engine:
+        kg = RemoteGraph(engine.location, remote_options(engine))
+        build = location.current()
+        kg.push(open_store(location.root), info=read_build_info(build), version=build_version(build)[0],
+                key=build.name)
+        yield engine, kg
+
+
+@pytest.fixture(scope="session")
+def oxigraph_served(default_location):
+    """Oxigraph server holding the default graph: (server, store)."""
+    with loaded_server("oxigraph-server", default_location) as served:
+        yield served
+
+
+@pytest.fixture(scope="session")
+def virtuoso_served(default_location):
+    """Virtuoso 7 holding the default graph: (server, store)."""
+    with loaded_server("virtuoso", default_location) as served:
+        yield served
+
+
+@pytest.fixture(scope="session", params=BACKENDS)
+def backend_kg(request, default_kg):
+    """The default graph on each backend: the embedded store, Oxigraph server, Virtuoso."""
+    if request.param == "embedded":
+        return default_kg
+    return request.getfixturevalue({"oxigraph-server": "oxigraph_served", "virtuoso": "virtuoso_served"}[
+        request.param])[1]
 
 
 @pytest.fixture(scope="session")

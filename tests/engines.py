@@ -1,0 +1,156 @@
+"""Real SPARQL servers for the remote-store tests and benchmarks: Oxigraph server (PyPI
+`oxigraph`) and OpenLink Virtuoso 7 (Debian `virtuoso-opensource`), each started on a free
+loopback port with a throwaway database, stopped afterwards.
+
+A server that is missing is an error, not a skip: `.ci/run` (through `make test`) installs both.
+"""
+
+from __future__ import annotations
+
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+OXIGRAPH = str(Path(sys.executable).parent / "oxigraph")
+VIRTUOSO = shutil.which("virtuoso-t") or "/usr/bin/virtuoso-t"
+#: Where Debian's package keeps Virtuoso's pages and plug-ins.
+VIRTUOSO_SHARE = Path("/var/lib/virtuoso-opensource-7/vsp")
+VIRTUOSO_PLUGINS = Path("/usr/lib/x86_64-linux-gnu/virtuoso-opensource-7/hosting")
+
+
+@dataclass(frozen=True)
+class Engine:
+    """A running SPARQL server: its store location for ikg, settings, process and log."""
+
+    name: str
+    location: str
+    settings: dict[str, str]
+    proc: subprocess.Popen
+    log: Path
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _wait(url: str, proc: subprocess.Popen, log: Path, limit: float = 180) -> None:
+    """Wait until ``url`` answers (any HTTP status), or fail with the server's log."""
+    deadline = time.monotonic() + limit
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"the server exited ({proc.returncode}):\n{log.read_text(errors='replace')[-3000:]}")
+        try:
+            urllib.request.urlopen(urllib.request.Request(url, headers={"Accept": "application/sparql-results+json"}),
+                                   timeout=5).read()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.3)
+    proc.kill()
+    raise RuntimeError(f"the server did not answer in {limit:g} s:\n{log.read_text(errors='replace')[-3000:]}")
+
+
+def _stop(proc: subprocess.Popen) -> None:
+    proc.terminate()
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait(timeout=30)
+
+
+@contextmanager
+def oxigraph_server(folder: Path | None = None) -> Iterator[Engine]:
+    """`oxigraph serve` on a new store folder and a free port."""
+    if not Path(OXIGRAPH).exists():
+        raise RuntimeError(f"{OXIGRAPH} is missing: install the test extras (pip install -e '.[test]')")
+    with tempfile.TemporaryDirectory(prefix="ikg-oxigraph-") as tmp:
+        root = Path(folder or tmp)
+        port = free_port()
+        log = root / "oxigraph.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(root / "data"), "--bind",
+                                     f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc, log)
+            yield Engine("oxigraph", f"sparql+http://127.0.0.1:{port}", {"IKG_STORE_ENGINE": "oxigraph"}, proc, log)
+        finally:
+            _stop(proc)
+
+
+VIRTUOSO_INI = """\
+[Database]
+ErrorLogLevel = 7
+DatabaseFile = {root}/virtuoso.db
+ErrorLogFile = {root}/virtuoso.log
+LockFile = {root}/virtuoso.lck
+TransactionFile = {root}/virtuoso.trx
+xa_persistent_file = {root}/virtuoso.pxa
+FileExtend = 200
+Striping = 0
+TempStorage = TempDatabase
+[TempDatabase]
+DatabaseFile = {root}/virtuoso-temp.db
+TransactionFile = {root}/virtuoso-temp.trx
+[Parameters]
+ServerPort = 127.0.0.1:{sql_port}
+DisableUnixSocket = 1
+CheckpointInterval = 60
+CaseMode = 2
+DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad
+VADInstallDir = /usr/share/virtuoso-opensource-7/vad/
+NumberOfBuffers = 170000
+MaxDirtyBuffers = 130000
+MaxQueryMem = 1G
+[HTTPServer]
+ServerPort = 127.0.0.1:{http_port}
+ServerRoot = {share}
+MaxClientConnections = 10
+ServerThreads = 10
+EnabledDavVSP = 0
+Charset = UTF-8
+EnabledGzipContent = 0
+[SPARQL]
+ResultSetMaxRows = 1000000
+MaxQueryExecutionTime = 120
+MaxQueryCostEstimationTime = 400
+[Plugins]
+LoadPath = {plugins}
+"""
+
+
+@contextmanager
+def virtuoso_server(folder: Path | None = None) -> Iterator[Engine]:
+    """Debian's Virtuoso 7 on a new database and free ports; ikg writes as `dba` (Digest)."""
+    if not Path(VIRTUOSO).exists():
+        raise RuntimeError("virtuoso-t is missing: install Debian's virtuoso-opensource (make test does)")
+    with tempfile.TemporaryDirectory(prefix="ikg-virtuoso-") as tmp:
+        root = Path(folder or tmp)
+        http_port, sql_port = free_port(), free_port()
+        (root / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
+            root=root, http_port=http_port, sql_port=sql_port, share=VIRTUOSO_SHARE, plugins=VIRTUOSO_PLUGINS))
+        log = root / "out.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(root / "virtuoso.ini")],
+                                    stdout=out, stderr=subprocess.STDOUT, cwd=root)
+        try:
+            _wait(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", proc, log)
+            yield Engine("virtuoso", f"sparql+http://127.0.0.1:{http_port}/sparql",
+                         {"IKG_STORE_ENGINE": "virtuoso", "IKG_STORE_USER": "dba", "IKG_STORE_PASSWORD": "dba"},
+                         proc, log)
+        finally:
+            _stop(proc)
+
+
+SERVERS = {"oxigraph-server": oxigraph_server, "virtuoso": virtuoso_server}
