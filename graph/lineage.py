@@ -460,20 +460,18 @@ SKIPPED = ("http://www.w3.org/1999/02/22-rdf-syntax-ns#type", "http://www.w3.org
 
 
 def _neighbours(kg: KnowledgeGraph, nodes: list[str]) -> list[Edge]:
-    """Statements around ``nodes``. A single node (the caller's IRI, at the start of a search)
-    is bound as a term; larger frontiers hold IRIs read from the store and go in VALUES."""
+    """Statements around ``nodes``, in VALUES (each IRI checked by :func:`iri_term`, which
+    refuses one that could end the term: the caller's IRI at the start of a search becomes one
+    term, never query text)."""
     if not nodes:
         return []
-    shape = ("{ ?n ?p ?o . FILTER (isIRI(?o)) BIND (?n AS ?s) } "
-             "UNION { ?s ?p ?n . BIND (?n AS ?o) }")
-    if len(nodes) == 1:
-        rows = kg.query(f"SELECT ?n ?s ?p ?o WHERE {{ {shape} }}", {"n": URIRef(nodes[0])}).records()
-    else:
-        values = " ".join(f"<{n}>" for n in nodes)
-        rows = kg.query(f"SELECT ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }} {shape} }}").records()
-    return [Edge(r["s"], r["p"], r["o"]) for r in rows
-            if not r["p"].startswith(SKIPPED) and "/ontology/concept/" not in r["o"]
-            and not r["o"].startswith(IKG)]
+    values = " ".join(f"<{iri_term(n, 'iri')}>" for n in nodes)
+    # out: ?o bound; in: ?s bound (no BIND in the branches: Virtuoso 7.2.5's compiler fails on it)
+    rows = kg.query(f"SELECT ?n ?s ?p ?o WHERE {{ VALUES ?n {{ {values} }} "
+                    "{ ?n ?p ?o . FILTER (isIRI(?o)) } UNION { ?s ?p ?n } }").records()
+    edges = [Edge(r["n"], r["p"], r["o"]) if r["o"] is not None else Edge(r["s"], r["p"], r["n"]) for r in rows]
+    return [e for e in edges if not e.predicate.startswith(SKIPPED) and "/ontology/concept/" not in e.object
+            and not e.object.startswith(IKG)]
 
 
 def shortest_path(kg: KnowledgeGraph, source: str, target: str, max_hops: int = 6,

@@ -157,6 +157,8 @@ class RemoteOptions:
     password: str = ""
     engine: str = "auto"
     timeout: float = 60.0
+    #: Bytes of N-Triples per batch of a load (0: the engine's default).
+    batch_bytes: int = 0
 
 
 @dataclass
@@ -542,7 +544,7 @@ class RemoteGraph(KnowledgeGraph):
             for g in graphs:
                 file = Path(tmp) / "graph.nt"
                 source.dump(file, graph=g)
-                for i, chunk in enumerate(_batches(file, self.dialect.batch_bytes)):
+                for i, chunk in enumerate(_batches(file, self.options.batch_bytes or self.dialect.batch_bytes)):
                     mark = f"{i} {g}"
                     lines = chunk.count(b"\n")
                     quads += lines

@@ -19,8 +19,8 @@ FABLAB = ID + "change/2014SI16MAOP001-C1"
 OP = ID + "instrument/2014SI16MAOP001"
 
 
-def test_the_real_story_upstream_from_the_fab_lab_change(default_kg):
-    up = upstream(default_kg, FABLAB, BASE)
+def test_the_real_story_upstream_from_the_fab_lab_change(backend_kg):
+    up = upstream(backend_kg, FABLAB, BASE)
     (change,) = up["changes"]
     assert change["instrument"]["cci"] == "2014SI16MAOP001"
     assert [(p["title"], p["project"]["acronym"]) for p in change["practices"]] == [
@@ -29,8 +29,8 @@ def test_the_real_story_upstream_from_the_fab_lab_change(default_kg):
     assert up["totals"]["changes"] == 1
 
 
-def test_the_real_story_downstream_from_seroi(default_kg):
-    down = downstream(default_kg, SEROI, BASE)
+def test_the_real_story_downstream_from_seroi(backend_kg):
+    down = downstream(backend_kg, SEROI, BASE)
     assert down["practice"]["title"] == "SEROI roadmap"
     assert down["practice"]["project"]["acronym"] == "ERUDITE"
     changes = [c for a in down["actions"] for c in a["changes"]]
@@ -42,39 +42,39 @@ def test_the_real_story_downstream_from_seroi(default_kg):
     assert Decimal(down["totals"]["eur"]) == total
 
 
-def test_attributed_euros_over_all_practices_add_up_to_the_programme(default_kg):
+def test_attributed_euros_over_all_practices_add_up_to_the_programme(backend_kg):
     """Even split: summing every practice's attributed EUR gives every change's EUR once."""
-    rows = default_kg.query("""PREFIX ikg: <https://ikg.example.org/ontology#>
+    rows = backend_kg.query("""PREFIX ikg: <https://ikg.example.org/ontology#>
         SELECT ?c ?eur (COUNT(?p) AS ?n) WHERE { ?c ikg:financialImpact ?eur ; ikg:inspiredBy ?p }
         GROUP BY ?c ?eur""").records()
     multi = [r for r in rows if r["n"] > 1]
     assert multi, "some changes are inspired by several practices"
     probe = multi[0]["c"]
-    up = upstream(default_kg, probe, BASE)
+    up = upstream(backend_kg, probe, BASE)
     shares = [Decimal(p["attributedEur"]) for p in up["changes"][0]["practices"]]
     assert len(shares) == multi[0]["n"]
     assert abs(sum(shares) - Decimal(up["changes"][0]["eur"])) <= Decimal("0.01") * len(shares)
 
 
-def test_upstream_of_an_instrument_collects_its_changes(default_kg):
-    up = upstream(default_kg, OP, BASE)
+def test_upstream_of_an_instrument_collects_its_changes(backend_kg):
+    up = upstream(backend_kg, OP, BASE)
     assert up["entity"]["kind"] == "instrument"
     assert FABLAB in {c["iri"] for c in up["changes"]}
     assert all(c["instrument"]["iri"] == OP for c in up["changes"])
 
 
-def test_path_and_neighbourhood(default_kg):
-    path = shortest_path(default_kg, SEROI, OP)
+def test_path_and_neighbourhood(backend_kg):
+    path = shortest_path(backend_kg, SEROI, OP)
     assert path["hops"] >= 2
     nodes = {SEROI} | {e["subject"] for e in path["edges"]} | {e["object"] for e in path["edges"]}
     assert OP in nodes
     for a, b in zip(path["edges"], path["edges"][1:]):  # consecutive edges share a node
         assert {a["subject"], a["object"]} & {b["subject"], b["object"]}
     erudite = ID + "project/ERUDITE"
-    near = neighbourhood(default_kg, erudite)
+    near = neighbourhood(backend_kg, erudite)
     assert SEROI in near["nodes"] and 5 <= len(near["nodes"]) <= 500
     assert all(erudite in (e["subject"], e["object"]) for e in near["edges"])
-    assert len(neighbourhood(default_kg, erudite, hops=2)["nodes"]) > len(near["nodes"])
+    assert len(neighbourhood(backend_kg, erudite, hops=2)["nodes"]) > len(near["nodes"])
 
 
 @pytest.mark.parametrize("call, error", [
@@ -86,16 +86,16 @@ def test_path_and_neighbourhood(default_kg):
     (lambda kg: shortest_path(kg, SEROI, OP, max_hops=0), BadParameter),
     (lambda kg: neighbourhood(kg, SEROI, hops=9), BadParameter),
 ])
-def test_lineage_errors(default_kg, call, error):
+def test_lineage_errors(backend_kg, call, error):
     with pytest.raises(error):
-        call(default_kg)
+        call(backend_kg)
 
 
 @pytest.fixture(scope="module")
-def api(default_kg):
+def api(backend_kg):
     from service.app import create_app
 
-    return create_app({"TESTING": True, "IKG_KG": default_kg}).test_client()
+    return create_app({"TESTING": True, "IKG_KG": backend_kg}).test_client()
 
 
 def test_lineage_api(api):

@@ -21,10 +21,10 @@ RDF_FORMATS = {"ttl": ("text/turtle", "turtle"), "jsonld": ("application/ld+json
 
 
 @pytest.fixture(scope="module")
-def default_client(default_kg):
+def default_client(backend_kg):
     from service.app import create_app
 
-    return create_app({"TESTING": True, "IKG_KG": default_kg}).test_client()
+    return create_app({"TESTING": True, "IKG_KG": backend_kg}).test_client()
 
 
 def one_of(kg, cls: str) -> tuple[str, str]:
@@ -58,8 +58,8 @@ def test_doc_paths_and_iris_map_both_ways():
     assert doc_path(f"{BASE}/id/project/A/B", BASE) is None
 
 
-def test_every_kind_dereferences_through_a_303_in_every_rdf_format(default_client, default_kg):
-    for path, iri, cls in things(default_kg):
+def test_every_kind_dereferences_through_a_303_in_every_rdf_format(default_client, backend_kg):
+    for path, iri, cls in things(backend_kg):
         if "/doc/nuts/" not in path and "/doc/concept/" not in path:
             resp = default_client.get(iri[len(BASE):])
             assert resp.status_code == 303, iri
@@ -80,10 +80,10 @@ def test_every_kind_dereferences_through_a_303_in_every_rdf_format(default_clien
                 assert (doc, URIRef(FOAF + "primaryTopic"), URIRef(iri)) in g
 
 
-def test_every_link_between_pages_resolves(default_client, default_kg):
+def test_every_link_between_pages_resolves(default_client, backend_kg):
     """No page links to a document the server does not have."""
     checked: set[str] = set()
-    for path, _, _ in things(default_kg):
+    for path, _, _ in things(backend_kg):
         html = default_client.get(path + ".html").get_data(as_text=True)
         for href in set(re.findall(r'href="(/doc/[^"#?]+?)(?:\.(?:ttl|jsonld|nt|rdf|html))?[?"]', html)) - checked:
             checked.add(href)
@@ -91,18 +91,18 @@ def test_every_link_between_pages_resolves(default_client, default_kg):
     assert len(checked) > 100
 
 
-def test_description_has_outgoing_statements_labels_of_linked_things_and_incoming_links(default_client, default_kg):
-    iri, _ = one_of(default_kg, IKG + "Project")
+def test_description_has_outgoing_statements_labels_of_linked_things_and_incoming_links(default_client, backend_kg):
+    iri, _ = one_of(backend_kg, IKG + "Project")
     g = Graph().parse(data=default_client.get(doc_path(iri, BASE) + ".ttl").get_data(), format="turtle")
     s = URIRef(iri)
     def value(o):  # Turtle writes "12"^^xsd:decimal as 12.0: the same value, another spelling
         return o.toPython() if isinstance(o, Literal) else o
 
-    expected = {(p, value(o)) for p, o in default_kg.query(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}").rows}
+    expected = {(p, value(o)) for p, o in backend_kg.query(f"SELECT ?p ?o WHERE {{ <{iri}> ?p ?o }}").rows}
     assert {(p, value(o)) for p, o in g.predicate_objects(s)} >= expected  # inferred included
     for participation in g.objects(s, URIRef(IKG + "hasParticipation")):
         assert (participation, RDFS.label, None) in g  # labels of linked things
-    incoming = {(sub, p) for sub, p in default_kg.query(
+    incoming = {(sub, p) for sub, p in backend_kg.query(
         f"SELECT DISTINCT ?s ?p WHERE {{ GRAPH <{BASE}/graph/generated> {{ ?s ?p <{iri}> }} }}").rows}
     pages, _ = _incoming_pages(default_client, doc_path(iri, BASE), s)
     assert incoming and pages >= incoming  # over all its pages of incoming links
@@ -124,8 +124,8 @@ def _incoming_pages(client, path: str, node: URIRef) -> tuple[set, int]:
         assert offset == pages * INCOMING_PAGE
 
 
-def test_incoming_links_are_paged_with_a_link_to_more(default_client, default_kg):
-    total = int(default_kg.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{
+def test_incoming_links_are_paged_with_a_link_to_more(default_client, backend_kg):
+    total = int(backend_kg.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{ SELECT DISTINCT ?s ?p WHERE {{
         GRAPH ?g {{ ?s ?p <{NUTS}DE> }} FILTER (?g != <{BASE}/graph/inferred>) }} }}""").rows[0][0])
     assert total > INCOMING_PAGE
     seen, pages = _incoming_pages(default_client, "/doc/nuts/DE", URIRef(NUTS + "DE"))
@@ -225,8 +225,8 @@ def test_a_page_of_incoming_links_names_itself_and_its_alternates(default_client
     assert "Accept" in refused.headers["Vary"]
 
 
-def test_rdf_documents_say_what_was_generated(default_client, default_kg):
-    iri, _ = one_of(default_kg, IKG + "Project")
+def test_rdf_documents_say_what_was_generated(default_client, backend_kg):
+    iri, _ = one_of(backend_kg, IKG + "Project")
     gen = Graph().parse(data=default_client.get(doc_path(iri, BASE) + ".ttl").data, format="turtle")
     doc = URIRef("http://localhost" + doc_path(iri, BASE))
     assert "generated (synthetic)" in str(gen.value(doc, RDFS.comment))
@@ -334,8 +334,8 @@ def test_the_base_iri_of_the_build_served_wins_over_the_setting(tmp_path):
         executor_of(app).close()
 
 
-def test_html_page_reads_well_and_embeds_schema_org(default_client, default_kg):
-    iri, label = one_of(default_kg, IKG + "Project")
+def test_html_page_reads_well_and_embeds_schema_org(default_client, backend_kg):
+    iri, label = one_of(backend_kg, IKG + "Project")
     resp = default_client.get(doc_path(iri, BASE), headers={"Accept": "text/html"})
     html = resp.get_data(as_text=True)
     assert resp.mimetype == "text/html"
@@ -351,13 +351,13 @@ def test_html_page_reads_well_and_embeds_schema_org(default_client, default_kg):
     assert "generated" in data["disambiguatingDescription"]
 
 
-def test_practice_and_change_pages_carry_the_lineage_summary(default_client, default_kg):
+def test_practice_and_change_pages_carry_the_lineage_summary(default_client, backend_kg):
     from graph.lineage import downstream
 
-    change, practice = default_kg.query(f"""SELECT ?c ?p WHERE {{ ?c a <{IKG}PolicyChange> ;
+    change, practice = backend_kg.query(f"""SELECT ?c ?p WHERE {{ ?c a <{IKG}PolicyChange> ;
         <{IKG}inspiredBy> ?p }} ORDER BY ?c LIMIT 1""").rows[0]
     html = default_client.get(doc_path(str(practice), BASE) + ".html").get_data(as_text=True)
-    totals = downstream(default_kg, str(practice), BASE)["totals"]
+    totals = downstream(backend_kg, str(practice), BASE)["totals"]
     assert 'id="lineage"' in html and f"{totals['changes']} policy change(s)" in html
     html = default_client.get(doc_path(str(change), BASE) + ".html").get_data(as_text=True)
     assert "What lies behind it" in html and f'href="{doc_path(str(practice), BASE)}"' in html

@@ -78,10 +78,10 @@ def test_pairs_counted_in_python_match_a_sparql_count(store, request):
             for a, b, d in G.edges(data=True)} == expected
 
 
-def test_views_list_nodes_in_iri_order(regions, default_kg):
+def test_views_list_nodes_in_iri_order(regions, backend_kg):
     """Whatever order the engine returns rows in, so seeded layouts do not depend on it."""
     assert list(regions) == sorted(regions, key=str)
-    D = network(default_kg, "transfers")
+    D = network(backend_kg, "transfers")
     assert list(D) == sorted(D, key=str)
     assert list(D.edges) == sorted(D.edges, key=lambda e: (str(e[0]), str(e[1])))
 
@@ -173,8 +173,8 @@ def test_category_mixing_against_permutations():
 # ---------------------------------------------------------------- the default graph
 
 @pytest.fixture(scope="module")
-def regions(default_kg):
-    return network(default_kg, "regions")
+def regions(backend_kg):
+    return network(backend_kg, "regions")
 
 
 def test_default_network_covers_88_to_90_percent_of_nuts2(regions):
@@ -194,14 +194,14 @@ def test_default_network_has_the_published_properties(regions):
     assert cp["core_density"] > 2 * cp["density"]  # a dense core and a sparse periphery
 
 
-def test_transfers_and_levels(default_kg):
-    D = network(default_kg, "transfers")
+def test_transfers_and_levels(backend_kg):
+    D = network(backend_kg, "transfers")
     assert D.is_directed() and D.number_of_edges() > 500
     total = sum(d["eur"] for _, _, d in D.edges(data=True))
     assert 0 < total < 1_474_500_000  # only transfers between different regions (of EUR 1,474 million, rounded)
-    countries = network(default_kg, "regions", Filters(level=0))
+    countries = network(backend_kg, "regions", Filters(level=0))
     assert countries.number_of_nodes() == 30
-    growth = view_metrics(default_kg, "regions", "growth")["result"]
+    growth = view_metrics(backend_kg, "regions", "growth")["result"]
     edges = [g["edges"] for g in growth]
     assert edges == sorted(edges) and edges[0] < edges[-1]
 
@@ -242,10 +242,10 @@ def test_exports_say_what_rests_on_generated_records(regions):
 # ---------------------------------------------------------------- API and CLI
 
 @pytest.fixture(scope="module")
-def api(default_kg):
+def api(backend_kg):
     from service.app import create_app
 
-    return create_app({"TESTING": True, "IKG_KG": default_kg}).test_client()
+    return create_app({"TESTING": True, "IKG_KG": backend_kg}).test_client()
 
 
 def test_networks_api(api):
@@ -296,10 +296,10 @@ def test_seeds_are_numpy_seeds_and_metrics_belong_to_views():
     assert {"net-flows", "reach"} - set(VIEW_METRICS["regions"]) == {"net-flows", "reach"}
 
 
-def test_largest_seed_draws(default_kg):
+def test_largest_seed_draws(backend_kg):
     from graph.network import view_metrics
 
-    m = view_metrics(default_kg, "regions", "small-world", seed=2**32 - 1, level=0)
+    m = view_metrics(backend_kg, "regions", "small-world", seed=2**32 - 1, level=0)
     assert m["result"]["seed"] == 2**32 - 1
 
 
@@ -314,14 +314,14 @@ def test_network_cli(default_location, tmp_path):
     assert res.exit_code == 0 and json.loads(res.output)["metric"] == "reach"
 
 
-def test_pictures(default_kg, api, tmp_path):
+def test_pictures(backend_kg, api, tmp_path):
     from xml.etree import ElementTree
 
     from graph.network import view_picture
 
-    png = view_picture(default_kg, "regions", "png", "category", seed=1, level=0)
+    png = view_picture(backend_kg, "regions", "png", "category", seed=1, level=0)
     assert png.startswith(b"\x89PNG\r\n\x1a\n") and len(png) > 10_000
-    assert view_picture(default_kg, "regions", "png", "category", seed=1, level=0) == png  # seeded
+    assert view_picture(backend_kg, "regions", "png", "category", seed=1, level=0) == png  # seeded
     svg = api.get("/api/networks/transfers/picture", query_string={
         "format": "svg", "colour": "community", "level": 0})
     assert svg.status_code == 200 and svg.mimetype == "image/svg+xml"
@@ -330,13 +330,16 @@ def test_pictures(default_kg, api, tmp_path):
                  "bad_parameter")
     out = tmp_path / "countries.png"
     res = CliRunner().invoke(cli, ["network", "regions", "--level", "0", "--picture", str(out),
-                                   "--store", str(default_location_root(default_kg))])
+                                   "--store", str(default_location_root(backend_kg))])
     assert res.exit_code == 0, res.output
     assert out.read_bytes().startswith(b"\x89PNG")
 
 
 def default_location_root(kg) -> str:
-    """The store folder of an open on-disk store (…/store/builds/<build>/oxigraph)."""
+    """The store of ``kg`` as `--store` takes it: the folder of an on-disk store
+    (…/store/builds/<build>/oxigraph), or a remote store's location."""
+    if getattr(kg, "location", None):
+        return kg.location
     return str(kg.path.parent.parent.parent)
 
 
@@ -346,12 +349,12 @@ def test_networks_page_refuses_an_unknown_view(client):
     assert_error(client.get("/networks?colour=purple"), 400, "bad_parameter")
 
 
-def test_overview_is_the_summary_and_the_top_brokers_of_one_extraction(default_kg):
+def test_overview_is_the_summary_and_the_top_brokers_of_one_extraction(backend_kg):
     from graph.network import view_overview
 
-    overview = view_overview(default_kg, "regions", top=5, level=1)
-    assert overview["summary"] == view_metrics(default_kg, "regions", "summary", level=1)["result"]
-    central = view_metrics(default_kg, "regions", "centrality", level=1)
+    overview = view_overview(backend_kg, "regions", top=5, level=1)
+    assert overview["summary"] == view_metrics(backend_kg, "regions", "summary", level=1)["result"]
+    central = view_metrics(backend_kg, "regions", "centrality", level=1)
     ranked = sorted(central["result"], key=lambda n: (-central["result"][n]["betweenness"], n))
     assert [b["iri"] for b in overview["brokers"]] == ranked[:5]
     first = overview["brokers"][0]
