@@ -35,10 +35,11 @@ browser:
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium >/dev/null; }
 
 # The remote-store tests start a real Virtuoso 7 (Debian's virtuoso-opensource; Oxigraph server
-# comes with the test extras): installed here when missing, never skipped.
+# comes with the test extras) and the deployment test a real nginx: installed here when missing,
+# never skipped.
 engines:
-	@command -v virtuoso-t >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
-	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq virtuoso-opensource >/dev/null; }
+	@{ command -v virtuoso-t && command -v nginx; } >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq virtuoso-opensource nginx >/dev/null; }
 
 test: $(STAMP) browser engines
 	$(BIN)/python -m pytest

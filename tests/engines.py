@@ -71,8 +71,9 @@ def _stop(proc: subprocess.Popen) -> None:
 
 
 @contextmanager
-def oxigraph_server(folder: Path | None = None) -> Iterator[Engine]:
-    """`oxigraph serve` on a new store folder and a free port."""
+def oxigraph_server(folder: Path | None = None, union: bool = False) -> Iterator[Engine]:
+    """`oxigraph serve` on a new store folder and a free port (``union``: its default graph is
+    the union of all graphs, for raw queries that go to it straight)."""
     if not Path(OXIGRAPH).exists():
         raise RuntimeError(f"{OXIGRAPH} is missing: install the test extras (pip install -e '.[test]')")
     with tempfile.TemporaryDirectory(prefix="ikg-oxigraph-") as tmp:
@@ -81,7 +82,8 @@ def oxigraph_server(folder: Path | None = None) -> Iterator[Engine]:
         log = root / "oxigraph.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen([OXIGRAPH, "serve", "--location", str(root / "data"), "--bind",
-                                     f"127.0.0.1:{port}"], stdout=out, stderr=subprocess.STDOUT)
+                                     f"127.0.0.1:{port}", *(["--union-default-graph"] if union else [])],
+                                    stdout=out, stderr=subprocess.STDOUT)
         try:
             _wait(f"http://127.0.0.1:{port}/query?query=ASK%7B%7D", proc, log)
             yield Engine("oxigraph", f"sparql+http://127.0.0.1:{port}", {"IKG_STORE_ENGINE": "oxigraph"}, proc, log)
@@ -154,3 +156,31 @@ def virtuoso_server(folder: Path | None = None) -> Iterator[Engine]:
 
 
 SERVERS = {"oxigraph-server": oxigraph_server, "virtuoso": virtuoso_server}
+
+NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
+NGINX_CONF = Path(__file__).resolve().parent.parent / "service" / "deploy" / "nginx-sparql.conf"
+
+
+@contextmanager
+def nginx_proxy(ikg: str, engine: str, engine_query_path: str, rate: str = "50r/s") -> Iterator[str]:
+    """Debian's nginx with ikg's deployment file (``service/deploy/nginx-sparql.conf``) as it
+    is, filled in: ``ikg`` and ``engine`` are host:port, ``rate`` the queries a second one
+    client address may send; yields the proxy's URL."""
+    from string import Template
+
+    if not Path(NGINX).exists():
+        raise RuntimeError("nginx is missing: install Debian's nginx (make test does)")
+    with tempfile.TemporaryDirectory(prefix="ikg-nginx-") as tmp:
+        port = free_port()
+        conf = Path(tmp) / "nginx.conf"
+        conf.write_text(Template(NGINX_CONF.read_text()).safe_substitute(
+            RUN=tmp, IKG=ikg, ENGINE=engine, RATE=rate, ENGINE_QUERY_PATH=engine_query_path, LISTEN=f"127.0.0.1:{port}"))
+        log = Path(tmp) / "out.log"
+        with open(log, "wb") as out:
+            proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", tmp, "-g", "daemon off;"],
+                                    stdout=out, stderr=subprocess.STDOUT)
+        try:
+            _wait(f"http://127.0.0.1:{port}/sparql?query=ASK%7B%7D", proc, log)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            _stop(proc)
