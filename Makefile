@@ -56,6 +56,7 @@ bench: $(STAMP)
 	$(BIN)/python bench/network_bench.py
 	$(BIN)/python bench/linked_bench.py
 	$(BIN)/python bench/import_bench.py
+	$(BIN)/python bench/proxy_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph service tests bench

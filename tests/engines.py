@@ -174,7 +174,8 @@ def nginx_proxy(ikg: str, engine: str, engine_query_path: str, rate: str = "50r/
         port = free_port()
         conf = Path(tmp) / "nginx.conf"
         conf.write_text(Template(NGINX_CONF.read_text()).safe_substitute(
-            RUN=tmp, IKG=ikg, ENGINE=engine, RATE=rate, ENGINE_QUERY_PATH=engine_query_path, LISTEN=f"127.0.0.1:{port}"))
+            RUN=tmp, IKG=ikg, ENGINE=engine, RATE=rate, ENGINE_QUERY_PATH=engine_query_path,
+            LISTEN=f"127.0.0.1:{port}"))
         log = Path(tmp) / "out.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen([NGINX, "-c", str(conf), "-p", tmp, "-g", "daemon off;"],
