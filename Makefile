@@ -45,7 +45,7 @@ test: $(STAMP) browser engines
 	$(BIN)/python -m pytest
 
 # wrk (Debian's C load generator) measures throughput: a Python client would be the bottleneck
-bench: $(STAMP)
+bench: $(STAMP) engines
 	@command -v wrk >/dev/null 2>&1 || { $(SUDO) apt-get update -qq && \
 	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq wrk >/dev/null; }
 	$(BIN)/python -m pip install --quiet -e '.[bench]'
