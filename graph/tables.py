@@ -312,9 +312,10 @@ def _resolve(table: Table, number: int, raw: dict[str, str], store: _Store, keys
             kind = tables()[c.refers].kind
             rest = [v for v in targets if v not in keys.get(c.refers, set())
                     and not (c.or_store and store.holds(c.or_store, kind, v))]
-            also = f" nor the store a {c.or_store.rsplit('#', 1)[-1]} of that key" if c.or_store else ""
+            also = (f", and the store holds no {c.or_store.rsplit('#', 1)[-1]} with that key"
+                    if c.or_store else "")
             if rest and c.refers not in present:
-                bad(c.name, f"names {c.refers} but the folder has no {c.refers}.csv{also.replace(' nor', ', nor')}")
+                bad(c.name, f"names {c.refers} but the folder has no {c.refers}.csv{also}")
             else:
                 for v in rest:
                     bad(c.name, f"no row of {c.refers}.csv has the key {v!r}{also}")

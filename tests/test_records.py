@@ -216,7 +216,7 @@ def test_a_cell_breaking_the_data_package_is_refused_with_its_row_and_column(cd_
     ("changes", 1, "inspired_by", "CD-ETA-EX-GP1;GP-NONE", "no row of practices.csv has the key 'GP-NONE'"),
     ("instruments", 1, "cci_code", "2014RO16RFOP002", "required when cci_code is given"),
     ("action-plans", 1, "instrument", "2014RO16RFOP999",
-     "no row of instruments.csv has the key '2014RO16RFOP999' nor the store a OperationalProgramme"),
+     "no row of instruments.csv has the key '2014RO16RFOP999', and the store holds no OperationalProgramme"),
 ])
 def test_a_row_naming_what_is_not_there_is_refused(cd_eta, tmp_path, table, row, column, value, words):
     folder = _copy(tmp_path)
