@@ -177,13 +177,16 @@ def _ntriples_term(term: Node) -> str:
     return str(_to_ox(term))
 
 
+@dataclass(frozen=True)
 class _State:
-    """What :data:`META` says: the served graphs, the version, the build's record."""
+    """What :data:`META` says: the served graphs, the version, the build's record; and when it
+    was read."""
 
-    def __init__(self, graphs: list[str], version: str, modified: float, info: dict[str, Any],
-                 listed: bool) -> None:
-        self.graphs, self.version, self.modified, self.info, self.listed = graphs, version, modified, info, listed
-        self.read_at = time.monotonic()
+    graphs: list[str]
+    version: str
+    modified: float
+    info: dict[str, Any]
+    read_at: float = field(default_factory=time.monotonic)
 
 
 class RemoteGraph(KnowledgeGraph):
@@ -299,7 +302,7 @@ class RemoteGraph(KnowledgeGraph):
             st = self._state
             if st is not None and not fresh and time.monotonic() - st.read_at < STATE_TTL:
                 return st
-            rows = self._select(f"SELECT ?p ?o WHERE {{ GRAPH <{META}> {{ <{META}> ?p ?o }} }}", {})
+            rows = self._select(f"SELECT ?p ?o WHERE {{ GRAPH <{META}> {{ <{META}> ?p ?o }} }}")
             graphs: list[str] = []
             version, modified, info = "", 0.0, {}
             for p, o in rows:
@@ -312,13 +315,12 @@ class RemoteGraph(KnowledgeGraph):
                     modified = float(o.value)
                 elif key == "buildInfo":
                     info = json.loads(o.value)
-            listed = bool(version)
-            if not listed:  # a server ikg never loaded: its named graphs, the engine's aside
-                found = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {})
+            if not version:  # a server ikg never loaded: its named graphs, the engine's aside
+                found = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
                 graphs = [g.value for (g,) in found if isinstance(g, ox.NamedNode)
                           and g.value not in self.dialect.system_graphs and not g.value.startswith(
                               (STAGING, META))]
-            self._state = _State(sorted(graphs), version or "unlisted", modified, info, listed)
+            self._state = _State(sorted(graphs), version or "unlisted", modified, info)
             return self._state
 
     def graph_names(self) -> list[str]:
@@ -362,8 +364,9 @@ class RemoteGraph(KnowledgeGraph):
             else:
                 yield t
 
-    def _select(self, query: str, params: Any, timeout: float | None = None) -> list[tuple]:
-        r = self._send_query(query, _JSON, list(params.items()) if isinstance(params, dict) else params, timeout)
+    def _select(self, query: str, params: list[tuple[str, str]] | None = None,
+                timeout: float | None = None) -> list[tuple]:
+        r = self._send_query(query, _JSON, params or [], timeout)
         with r:
             res = _parse_results(r.raw)
             names = [v.value for v in res.variables]
@@ -532,9 +535,9 @@ class RemoteGraph(KnowledgeGraph):
         key = re.sub(r"[^A-Za-z0-9_.-]", "-", key or uuid.uuid4().hex[:16])
         load = f"{META}:load:{key}"
         done = {o.value for (o,) in self._select(
-            f"SELECT ?o WHERE {{ GRAPH <{META}> {{ <{load}> <{_M}done> ?o }} }}", {})}
+            f"SELECT ?o WHERE {{ GRAPH <{META}> {{ <{load}> <{_M}done> ?o }} }}")}
         stale = [g.value for (g,) in self._select(
-            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }", {})
+            "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING) and not g.value.startswith(
                 f"{STAGING}{key}:")]
         # batches of loads that died and will not be resumed (one load at a time)

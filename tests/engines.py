@@ -7,6 +7,7 @@ A server that is missing is an error, not a skip: `.ci/run` (through `make test`
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 import socket
 import subprocess
@@ -56,7 +57,9 @@ def _wait(url: str, proc: subprocess.Popen, log: Path, limit: float = 180) -> No
         except urllib.error.HTTPError:
             return
         except OSError:
-            time.sleep(0.3)
+            # not listening yet: wait for the one other event that matters, the server's exit
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                proc.wait(timeout=0.3)
     proc.kill()
     raise RuntimeError(f"the server did not answer in {limit:g} s:\n{log.read_text(errors='replace')[-3000:]}")
 
