@@ -19,6 +19,7 @@ from scipy import sparse
 __all__ = [
     "centrality",
     "betweenness",
+    "betweenness_sources",
     "average_clustering",
     "small_world",
     "communities",
@@ -29,12 +30,22 @@ __all__ = [
 ]
 
 
-def centrality(G: nx.Graph) -> dict[Any, dict[str, float]]:
+#: Above this many nodes betweenness is estimated from :data:`BETWEENNESS_SOURCES` sources drawn
+#: at random (seeded), as ``networkx.betweenness_centrality(G, k=..., seed=...)`` estimates it:
+#: the exact measure costs a breadth-first search from every node (the organisation view at
+#: scale 100 has about 200,000). Every region-level view is far below it.
+EXACT_BETWEENNESS_NODES = 5000
+BETWEENNESS_SOURCES = 256
+
+
+def centrality(G: nx.Graph, seed: int = 0) -> dict[Any, dict[str, float]]:
     """Degree, strength (sum of weights), betweenness and PageRank of every node.
 
-    Betweenness is exact: shortest paths by hop count (weights ignored), endpoints excluded,
-    normalised as :func:`networkx.betweenness_centrality` does; see :func:`betweenness`.
-    PageRank is weighted.
+    Betweenness: shortest paths by hop count (weights ignored), endpoints excluded, normalised
+    as :func:`networkx.betweenness_centrality` does; exact up to
+    :data:`EXACT_BETWEENNESS_NODES` nodes, above that estimated from
+    :data:`BETWEENNESS_SOURCES` sources drawn with ``seed`` (:func:`betweenness_sources` says
+    how many). PageRank is weighted.
 
     Examples
     --------
@@ -43,15 +54,22 @@ def centrality(G: nx.Graph) -> dict[Any, dict[str, float]]:
     >>> c["b"]["degree"], c["b"]["strength"], c["b"]["betweenness"]
     (2, 3, 1.0)
     """
-    between = betweenness(G)
+    between = betweenness(G, k=betweenness_sources(G), seed=seed)
     pagerank = nx.pagerank(G, weight="weight") if G.number_of_edges() else {n: 0.0 for n in G}
     strength = dict(G.degree(weight="weight"))
     return {n: {"degree": G.degree(n), "strength": strength[n], "betweenness": between[n],
                 "pagerank": pagerank[n]} for n in G}
 
 
+def betweenness_sources(G: nx.Graph) -> int | None:
+    """How many sources :func:`centrality` draws to estimate betweenness; None: exact."""
+    return BETWEENNESS_SOURCES if len(G) > EXACT_BETWEENNESS_NODES else None
+
+
 #: Up to this many nodes, matrix products use dense arrays (region views have at most 297).
 DENSE_NODES = 2000
+#: Most cells of the (sources x nodes) arrays of one block of breadth-first searches
+BLOCK_CELLS = 4_000_000
 
 
 def _adjacency(G: nx.Graph) -> Any:
@@ -64,14 +82,16 @@ def _adjacency(G: nx.Graph) -> Any:
     return A.toarray() if len(G) <= DENSE_NODES else A
 
 
-def betweenness(G: nx.Graph, block: int = 256) -> dict[Any, float]:
-    """Exact shortest-path betweenness of every node (hop counts, weights ignored).
+def betweenness(G: nx.Graph, block: int = 256, k: int | None = None, seed: int = 0) -> dict[Any, float]:
+    """Shortest-path betweenness of every node (hop counts, weights ignored).
 
-    The same numbers as ``networkx.betweenness_centrality(G)`` (normalised, endpoints
-    excluded, directed or not) up to rounding, from Brandes' algorithm run for ``block``
-    sources at once with matrix products: breadth-first search level by level, then the
-    dependencies accumulated back. On the region network at scale 10 (264 nodes, 23,600
-    edges) it takes 0.2 s where NetworkX takes 2.3 s.
+    The same numbers as ``networkx.betweenness_centrality(G, k=k, seed=seed)`` (normalised,
+    endpoints excluded, directed or not) up to rounding: exact when ``k`` is None, else
+    estimated from the ``k`` sources NetworkX draws with that seed, scaled as it scales them.
+    Brandes' algorithm runs for ``block`` sources at once (fewer on a large graph, so that a
+    block's arrays stay under :data:`BLOCK_CELLS` cells) with matrix products: breadth-first
+    search level by level, then the dependencies accumulated back. On the region network at
+    scale 10 (264 nodes, 23,600 edges) it takes 0.2 s where NetworkX takes 2.3 s.
 
     Examples
     --------
@@ -83,11 +103,15 @@ def betweenness(G: nx.Graph, block: int = 256) -> dict[Any, float]:
     n = len(nodes)
     if n < 3:
         return dict.fromkeys(nodes, 0.0)
+    sampled = None if k is None or k >= n else random.Random(seed).sample(nodes, k)  # as NetworkX draws
+    index = {v: i for i, v in enumerate(nodes)}
+    chosen = np.arange(n) if sampled is None else np.array([index[v] for v in sampled])
+    block = max(1, min(block, BLOCK_CELLS // n))
     A = _adjacency(G)
     total = np.zeros(n)
     AT = A.T if isinstance(A, np.ndarray) else A.T.tocsr()
-    for start in range(0, n, block):
-        sources = np.arange(start, min(start + block, n))
+    for start in range(0, len(chosen), block):
+        sources = chosen[start:start + block]
         rows = np.arange(len(sources))
         sigma = np.zeros((len(sources), n))  # number of shortest paths from each source
         sigma[rows, sources] = 1.0
@@ -109,8 +133,12 @@ def betweenness(G: nx.Graph, block: int = 256) -> dict[Any, float]:
             delta += np.where(dist == d - 1, sigma * np.asarray(share @ AT), 0.0)
         delta[rows, sources] = 0.0
         total += delta.sum(axis=0)
-    scale = 1.0 / ((n - 1) * (n - 2))  # ordered (s, t) pairs, as NetworkX normalises
-    return {v: float(total[i] * scale) for i, v in enumerate(nodes)}
+    if sampled is None:  # ordered (s, t) pairs, as NetworkX normalises
+        scale = np.full(n, 1.0 / ((n - 1) * (n - 2)))
+    else:  # NetworkX's scaling of a sample: a source is never its own target
+        scale = np.full(n, 1.0 / (len(chosen) * (n - 2)))
+        scale[chosen] = 1.0 / ((len(chosen) - 1) * (n - 2)) if len(chosen) > 1 else math.nan
+    return {v: float(total[i] * scale[i]) for i, v in enumerate(nodes)}
 
 
 def average_clustering(G: nx.Graph) -> float:
@@ -250,21 +278,27 @@ def category_mixing(G: nx.Graph, attribute: str = "category", seed: int = 0,
     """
     U = G.to_undirected() if G.is_directed() else G
     labels = {n: d.get(attribute) for n, d in U.nodes(data=True)}
-    edges = [(a, b, d.get("weight", 1)) for a, b, d in U.edges(data=True)]
-    total = sum(w for _, _, w in edges)
+    if not U.number_of_edges():
+        return {"observed": 0.0, "expected": 0.0, "p_value": 1.0, "assortativity": None}
+    # labels as integer codes, edges as arrays of node positions: each permutation is two
+    # array look-ups and a comparison (the organisation view has about a million edges)
+    position = {n: i for i, n in enumerate(U)}
+    names = {label: i for i, label in enumerate(dict.fromkeys(labels.values()))}
+    codes = np.array([names[labels[n]] for n in U])
+    edges = list(U.edges(data=True))
+    a = np.array([position[u] for u, _, _ in edges])
+    b = np.array([position[v] for _, v, _ in edges])
+    w = np.array([d.get("weight", 1) for _, _, d in edges], dtype=float)
+    total = w.sum()
     if not total:
         return {"observed": 0.0, "expected": 0.0, "p_value": 1.0, "assortativity": None}
 
-    def cross(lab: dict) -> float:
-        return sum(w for a, b, w in edges if lab[a] != lab[b]) / total
+    def cross(c: np.ndarray) -> float:
+        return float(w[c[a] != c[b]].sum() / total)
 
-    observed = cross(labels)
-    rng = random.Random(seed)
-    nodes, values = list(labels), list(labels.values())
-    shares = []
-    for _ in range(permutations):
-        rng.shuffle(values)
-        shares.append(cross(dict(zip(nodes, values))))
+    observed = cross(codes)
+    rng = np.random.default_rng(seed)
+    shares = [cross(rng.permutation(codes)) for _ in range(permutations)]
     expected = sum(shares) / len(shares)
     p = sum(1 for s in shares if s >= observed) / len(shares)
     r: float | None

@@ -15,6 +15,7 @@ __all__ = [
     "StoreNotFound",
     "StoreError",
     "StoreUnavailable",
+    "StoreLoading",
     "EngineRefused",
     "QueryTimeout",
     "BuildError",
@@ -94,6 +95,12 @@ class StoreUnavailable(StoreError):
     """The remote SPARQL server cannot be reached, refuses ikg's credentials, or fails."""
 
     code = "store_unavailable"
+
+
+class StoreLoading(StoreError):
+    """A load that is not atomic is filling the remote store: its graphs are incomplete."""
+
+    code = "store_loading"
 
 
 class EngineRefused(IkgError):

@@ -433,7 +433,7 @@ def view_metrics(kg: KnowledgeGraph, view: str, metric: str = "summary", k: int 
     if metric == "summary":
         result = summary(G)
     elif metric == "centrality":
-        result = analysis.centrality(G)
+        result = analysis.centrality(G, seed=seed)
     elif metric == "small-world":
         result = analysis.small_world(G, seed=seed)
     elif metric == "communities":
@@ -448,8 +448,11 @@ def view_metrics(kg: KnowledgeGraph, view: str, metric: str = "summary", k: int 
     else:
         result = analysis.reach(G, k)
     nodes = {n: dict(d) for n, d in G.nodes(data=True)}
-    return {"view": view, "metric": metric, "result": result,
-            "nodes": nodes if metric not in ("summary", "small-world", "category-mixing") else {}}
+    out = {"view": view, "metric": metric, "result": result,
+           "nodes": nodes if metric not in ("summary", "small-world", "category-mixing") else {}}
+    if metric == "centrality":  # how exact its betweenness is
+        out["betweenness_sources"] = analysis.betweenness_sources(G)
+    return out
 
 
 def view_overview(kg: KnowledgeGraph, view: str, top: int = 15, **filters: Any) -> dict[str, Any]:

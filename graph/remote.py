@@ -46,7 +46,7 @@ import requests
 from rdflib.term import Node
 
 from graph import dataset
-from graph.errors import BadParameter, EngineRefused, QueryTimeout, StoreError, StoreUnavailable
+from graph.errors import BadParameter, EngineRefused, QueryTimeout, StoreError, StoreLoading, StoreUnavailable
 from graph.formats import GRAPH_FORMATS
 from graph.lexer import tokens
 from graph.results import RESULT_MEDIA_TYPES, ask_chunk
@@ -115,13 +115,18 @@ class Engine:
     integer_booleans: bool = False
     #: Whether date and date-time parameters must be written as casts in expressions.
     cast_dates: bool = False
+    #: Query parameters of a Graph Store POST that loads without a transaction (a load that
+    #: is not atomic: ``ikg push --non-atomic``).
+    bulk_params: Mapping[str, str] = field(default_factory=dict)
 
 
 #: The engines ikg knows, by the name their ``Server`` header starts with (lower case);
 #: ``generic`` for any other SPARQL 1.1 server (updates on the query URL unless
 #: ``IKG_STORE_UPDATE_URL`` says otherwise, batches as ``INSERT DATA``).
 ENGINES: dict[str, Engine] = {
-    "oxigraph": Engine("oxigraph", "/query", "/update", "/update", "/store", "/store", "graph"),
+    # Oxigraph server: its bulk loader, without a transaction, for a load that is not atomic
+    "oxigraph": Engine("oxigraph", "/query", "/update", "/update", "/store", "/store", "graph",
+                       bulk_params={"no_transaction": "true", "lenient": "true"}),
     # Debian's Virtuoso 7.2.5: answers HTML without an Accept and hangs on a direct
     # application/sparql-query POST body (form POSTs and an explicit Accept are always sent);
     # turns geo:wktLiteral into its own virtrdf:Geometry; caps answers at ResultSetMaxRows;
@@ -186,6 +191,9 @@ class _State:
     version: str
     modified: float
     info: dict[str, Any]
+    #: The key of a load that is not atomic while it runs (or was cut short): the served
+    #: graphs are incomplete, and ikg answers nothing from them
+    loading: str = ""
     read_at: float = field(default_factory=time.monotonic)
 
 
@@ -304,7 +312,7 @@ class RemoteGraph(KnowledgeGraph):
                 return st
             rows = self._select(f"SELECT ?p ?o WHERE {{ GRAPH <{META}> {{ <{META}> ?p ?o }} }}")
             graphs: list[str] = []
-            version, modified, info = "", 0.0, {}
+            version, modified, info, loading = "", 0.0, {}, ""
             for p, o in rows:
                 key = p.value.removeprefix(_M)
                 if key == "graph":
@@ -315,17 +323,34 @@ class RemoteGraph(KnowledgeGraph):
                     modified = float(o.value)
                 elif key == "buildInfo":
                     info = json.loads(o.value)
+                elif key == "loading":
+                    loading = o.value
             if not version:  # a server ikg never loaded: its named graphs, the engine's aside
                 found = self._select("SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
                 graphs = [g.value for (g,) in found if isinstance(g, ox.NamedNode)
                           and g.value not in self.dialect.system_graphs and not g.value.startswith(
                               (STAGING, META))]
-            self._state = _State(sorted(graphs), version or "unlisted", modified, info)
+            self._state = _State(sorted(graphs), version or "unlisted", modified, info, loading)
             return self._state
+
+    def _served(self) -> list[str]:
+        """The graphs a query reads.
+
+        Raises
+        ------
+        StoreLoading
+            While a load that is not atomic fills them (or after one was cut short).
+        """
+        st = self.state()
+        if st.loading:
+            raise StoreLoading("a load that is not atomic (ikg push --non-atomic) is filling the SPARQL "
+                               "server: its graphs are incomplete until it ends (a load cut short: run it "
+                               "again)", {"store": self.location, "load": st.loading})
+        return st.graphs
 
     def graph_names(self) -> list[str]:
         """The named graphs ikg serves from this server."""
-        return list(self.state().graphs)
+        return list(self._served())
 
     def version(self) -> tuple[str, float]:
         """(tag, time) of the data: changes with each load and each update made through ikg."""
@@ -340,12 +365,12 @@ class RemoteGraph(KnowledgeGraph):
 
     def _dataset_params(self, query: str, default: tuple[str, ...] | None,
                         named: tuple[str, ...] | None) -> list[tuple[str, str]]:
+        graphs = self._served()
         if default is not None or named is not None:
             return [("default-graph-uri", g) for g in default or ()] + [
                 ("named-graph-uri", g) for g in named or ()]
         if dataset.names_dataset(query):
             return []
-        graphs = self.state().graphs
         if not graphs:  # an empty dataset: no parameter would mean "all" on most servers
             graphs = [META + "#nothing"]
         return [("default-graph-uri", g) for g in graphs] + [("named-graph-uri", g) for g in graphs]
@@ -462,7 +487,7 @@ class RemoteGraph(KnowledgeGraph):
         self.push(kg, replace_all=False, key=hashlib.sha256(Path(path).read_bytes()).hexdigest()[:16])
 
     def __len__(self) -> int:
-        graphs = self.state().graphs
+        graphs = self._served()
         if not graphs:
             return 0
         rows = self._select("SELECT (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?s ?p ?o } }",
@@ -470,7 +495,7 @@ class RemoteGraph(KnowledgeGraph):
         return int(rows[0][0].value)
 
     def quads(self) -> Iterator[tuple[Node, Node, Node, Node | None]]:
-        for g in self.state().graphs:
+        for g in self._served():
             for t in self.graph_triples(g):
                 yield (_from_ox(t.subject), _from_ox(t.predicate), _from_ox(t.object),  # type: ignore[misc]
                        _from_ox(ox.NamedNode(g)))
@@ -498,7 +523,7 @@ class RemoteGraph(KnowledgeGraph):
 
     def mirror(self, target: OxigraphGraph) -> None:
         """Copy every served graph into the local store ``target`` (for exports)."""
-        for g in self.state().graphs:
+        for g in self._served():
             target.raw.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
                               for t in self.graph_triples(g))
 
@@ -507,9 +532,16 @@ class RemoteGraph(KnowledgeGraph):
     def push(self, source: OxigraphGraph, replace_all: bool = True, key: str = "",
              info: dict[str, Any] | None = None, version: str = "",
              progress: Callable[[str], None] | None = None,
-             stop_after: int | None = None) -> LoadReport:
-        """Load the named graphs of the local store ``source`` into the server, in batches,
-        into staging graphs; then replace the served graphs with them in one update request.
+             stop_after: int | None = None, atomic: bool = True) -> LoadReport:
+        """Load the named graphs of the local store ``source`` into the server, in batches.
+
+        Atomic (the default): the batches go into staging graphs, which then replace the
+        served graphs in one update request; until then the old data is served, whole.
+        ``atomic=False`` drops the graphs it replaces first and sends the batches straight
+        into them, without a transaction where the engine can (Oxigraph's bulk loader): no
+        copy at the end, but while the load runs (or after it was cut short, until it is run
+        again) the store answers nothing (:class:`StoreLoading`) rather than a part of the
+        graph.
 
         ``replace_all`` also drops the served graphs ``source`` does not hold (a build);
         else they stay (an import adds or replaces its own graphs). ``key`` names the load:
@@ -524,7 +556,8 @@ class RemoteGraph(KnowledgeGraph):
             When ``source`` has quads in its default graph or blank nodes (a batch of its own
             would make them new nodes), or cannot be read.
         StoreUnavailable, EngineRefused
-            When the server fails or refuses a batch; what it already served is unchanged.
+            When the server fails or refuses a batch; an atomic load leaves what it served
+            unchanged.
         """
         t0 = time.monotonic()
         say = progress or (lambda _m: None)
@@ -540,12 +573,21 @@ class RemoteGraph(KnowledgeGraph):
             "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }")
             if isinstance(g, ox.NamedNode) and g.value.startswith(STAGING) and not g.value.startswith(
                 f"{STAGING}{key}:")]
+        st = self.state(fresh=True)
+        served = graphs if replace_all else sorted(set(st.graphs) | set(graphs))
         # batches of loads that died and will not be resumed (one load at a time)
-        self._update_text(" ;\n".join([f"DROP SILENT GRAPH <{g}>" for g in stale] + [
+        first = [f"DROP SILENT GRAPH <{g}>" for g in stale] + [
             f"DELETE {{ GRAPH <{META}> {{ ?l <{_M}done> ?o }} }} WHERE {{ GRAPH <{META}> "
-            f"{{ ?l <{_M}done> ?o }} FILTER(?l != <{load}>) }}"]))
+            f"{{ ?l <{_M}done> ?o }} FILTER(?l != <{load}>) }}"]
+        if not atomic and st.loading != key:
+            # this load begins: nothing is served until it ends, then the graphs it replaces go
+            gone = sorted(set(graphs) | (set(st.graphs) - set(graphs) if replace_all else set()))
+            first += [f"INSERT DATA {{ GRAPH <{META}> {{ <{META}> <{_M}loading> {json.dumps(key)} }} }}",
+                      *(f"DROP SILENT GRAPH <{g}>" for g in gone)]
+            done = set()  # a direct load cut short under another key left its graphs half full
+        self._update_text(" ;\n".join(first))
         quads = batches = resumed = 0
-        staging = {g: f"{STAGING}{key}:{i}" for i, g in enumerate(graphs)}
+        target = {g: f"{STAGING}{key}:{i}" if atomic else g for i, g in enumerate(graphs)}
         with tempfile.TemporaryDirectory(prefix="ikg-push-") as tmp:
             for g in graphs:
                 file = Path(tmp) / "graph.nt"
@@ -562,32 +604,32 @@ class RemoteGraph(KnowledgeGraph):
                     if _BLANK.search(chunk):
                         raise StoreError(f"{g} holds blank nodes: a remote store takes IRIs only "
                                          "(batches would make each blank node anew)")
-                    self._send_batch(staging[g], chunk)
+                    self._send_batch(target[g], chunk, bulk=not atomic)
                     self._update_text(f"INSERT DATA {{ GRAPH <{META}> {{ <{load}> <{_M}done> "
                                       f"{json.dumps(mark)} }} }}")
                     batches += 1
                     say(f"{g}: batch {i + 1} ({lines:,} statements) sent")
-        st = self.state(fresh=True)
-        served = graphs if replace_all else sorted(set(st.graphs) | set(graphs))
         # MOVE drops the graph it replaces (every graph of ``source`` has a staging graph)
-        ops = [f"MOVE SILENT GRAPH <{staging[g]}> TO GRAPH <{g}>" for g in graphs]
-        if replace_all:
+        ops = [f"MOVE SILENT GRAPH <{target[g]}> TO GRAPH <{g}>" for g in graphs] if atomic else []
+        if replace_all and atomic:
             ops += [f"DROP SILENT GRAPH <{g}>" for g in st.graphs if g not in graphs]
         ops.append(f"DELETE WHERE {{ GRAPH <{META}> {{ <{load}> ?p ?o }} }}")
         new_version = version or _next_version(st.version)
         merged = dict(info if info is not None else st.info)
-        ops.append(_meta_update(served, new_version, merged))
+        ops.append(_meta_update(served, new_version, merged))  # the loading mark goes with it
         self._update_text(" ;\n".join(ops))
         self.state(fresh=True)
         self.changes += 1
         seconds = time.monotonic() - t0
-        say(f"replaced {len(graphs)} graphs ({quads:,} statements) in one update")
-        return LoadReport(graphs, quads, batches, resumed, seconds, self.dialect.name == "oxigraph")
+        say(f"replaced {len(graphs)} graphs ({quads:,} statements) in one update" if atomic else
+            f"loaded {len(graphs)} graphs ({quads:,} statements), not atomically")
+        return LoadReport(graphs, quads, batches, resumed, seconds, atomic and self.dialect.name == "oxigraph")
 
-    def _send_batch(self, graph: str, chunk: bytes) -> None:
+    def _send_batch(self, graph: str, chunk: bytes, bulk: bool = False) -> None:
         if self.graphs_url:
-            self._post(self.graphs_url, chunk, {"Content-Type": _NT},
-                       params={self.dialect.graph_param: graph}, timeout=max(self.timeout, 600))
+            params = {self.dialect.graph_param: graph, **(self.dialect.bulk_params if bulk else {})}
+            self._post(self.graphs_url, chunk, {"Content-Type": _NT}, params=params,
+                       timeout=max(self.timeout, 600))
         else:
             self._update_text(f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode('utf8')}\n}} }}")
 

@@ -57,7 +57,15 @@ def _local_and_remote(store: str | None, to: str | None) -> tuple[str, str | Non
     return local, to
 
 
-def _push(local: str, to: str) -> None:
+#: The option of the commands that load into a SPARQL server: how the load replaces the graphs
+NON_ATOMIC = click.option(
+    "--non-atomic", is_flag=True,
+    help="With a SPARQL server: drop the graphs replaced first and load straight into them (Oxigraph: "
+    "without a transaction), with no copy at the end; the server's graphs answer nothing (503) until "
+    "the load ends.")
+
+
+def _push(local: str, to: str, atomic: bool = True) -> None:
     """Load the build in use of the folder ``local`` into the SPARQL server ``to``."""
     from graph.remote import RemoteGraph
     from graph.store import OxigraphGraph, StoreLocation, build_version, read_build_info, store_path
@@ -72,12 +80,13 @@ def _push(local: str, to: str) -> None:
         kg = OxigraphGraph(path, read_only=True)
         try:
             rep = remote.push(kg, info=read_build_info(build), version=version, key=version,
-                              progress=click.echo)
+                              progress=click.echo, atomic=atomic)
         finally:
             kg.close()
     click.echo(f"loaded {rep.quads:,} statements in {len(rep.graphs)} graphs into {to} in {rep.seconds:.1f} s "
                f"({rep.batches} batches sent, {rep.resumed} already there from a load cut short); "
                + ("the served graphs were replaced in one transaction" if rep.atomic else
+                  "the graphs were dropped, then loaded (not atomic)" if not atomic else
                   f"the served graphs were replaced in one update request ({remote.dialect.name} applies it "
                   "as one statement; see README, Running on your SPARQL server)"))
 
@@ -119,12 +128,13 @@ def cli() -> None:
 @click.option("--to", default=None, metavar="URL",
               help="Then load the build into this SPARQL server (sparql+http://...; default: IKG_STORE "
               "when it is one); the build itself is made in --store (default: var/store).")
+@NON_ATOMIC
 @click.option("--synthesise-learning", "synthesise", is_flag=True,
               help="With --source: add a generated policy-learning layer (practices, events, action plans, "
               "instruments, changes) around the imported projects, marked generated (seed: --seed).")
 def build(seed: int, scale: float, store: str | None, base_iri: str | None,
           categories: Path | None, if_missing: bool, sources: tuple[Path, ...], report: Path | None,
-          to: str | None, synthesise: bool) -> None:
+          to: str | None, synthesise: bool, non_atomic: bool) -> None:
     """Generate the default graph (or build from --source files), validate it and switch the
     store to it."""
     from graph.build import BuildOptions
@@ -158,7 +168,7 @@ def build(seed: int, scale: float, store: str | None, base_iri: str | None,
             return
         for imp in imports:
             _imported(imp)
-        _then_push(local, to)
+        _then_push(local, to, not non_atomic)
         return
     if report is not None or synthesise:
         _fail(BadParameter(f"{'--report' if report is not None else '--synthesise-learning'} goes with --source",
@@ -171,14 +181,14 @@ def build(seed: int, scale: float, store: str | None, base_iri: str | None,
     total = sum(result.seconds.values())
     click.echo(f"built {result.quads:,} quads in {total:.1f} s into {result.path} "
                f"(peak memory {result.peak_rss_mib:,.0f} MiB)")
-    _then_push(local, to)
+    _then_push(local, to, not non_atomic)
 
 
-def _then_push(local: str, to: str | None) -> None:
+def _then_push(local: str, to: str | None, atomic: bool = True) -> None:
     if to is None:
         return
     try:
-        _push(local, to)
+        _push(local, to, atomic)
     except IkgError as e:
         click.echo(f"the build is in {local}: `ikg push --store {local} --to {to}` goes on with the load",
                    err=True)
@@ -190,14 +200,15 @@ def _then_push(local: str, to: str | None) -> None:
               "(default: IKG_STORE, or var/store when IKG_STORE is a SPARQL server).")
 @click.option("--to", default=None, metavar="URL", help="The SPARQL server (sparql+http://...; default: "
               "IKG_STORE when it is one).")
-def push(store: str | None, to: str | None) -> None:
+@NON_ATOMIC
+def push(store: str | None, to: str | None, non_atomic: bool) -> None:
     """Load the build in use into a SPARQL server, replacing the graphs ikg serves there; run
     again after a load cut short, it goes on from the batches already sent."""
     try:
         local, url = _local_and_remote(store, to)
         if url is None:
             raise BadParameter("name the SPARQL server: --to sparql+http://host:port/path", {"param": "to"})
-        _push(local, url)
+        _push(local, url, not non_atomic)
     except IkgError as e:
         _fail(e)
 
@@ -258,8 +269,9 @@ def _imported(imp) -> None:  # noqa: ANN001 - graph.sources.Import
               help="Write the row-level report here (.json or .csv).")
 @click.option("--to", default=None, metavar="URL",
               help="Then load the store into this SPARQL server (default: IKG_STORE when it is one).")
+@NON_ATOMIC
 def import_(kind: str, path: Path, name: str | None, store: str | None, report: Path | None,
-            to: str | None) -> None:
+            to: str | None, non_atomic: bool) -> None:
     """Add a source of real records to the store in use: the programme's list of operations
     (a file), or the publisher's record tables (a folder of CSV files, see `ikg init-records`),
     as a named graph with its provenance, validated; the store in use is unchanged if anything
@@ -282,7 +294,7 @@ def import_(kind: str, path: Path, name: str | None, store: str | None, report: 
         return
     _imported(imp)
     if to is not None:
-        _then_push(local, to)
+        _then_push(local, to, not non_atomic)
         return
     click.echo("a running `ikg serve` keeps serving the build it opened: restart it to serve this one")
 

@@ -85,6 +85,7 @@ STATUS: dict[str, int] = {
     "store_not_found": 503,
     "store_error": 500,
     "store_unavailable": 502,
+    "store_loading": 503,
     "engine_refused": 400,
     "internal_error": 500,
 }

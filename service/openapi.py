@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from graph.analysis import EXACT_BETWEENNESS_NODES
 from graph.export import DUMP_FILES
 from graph.formats import FORMAT_PARAMS, GRAPH_FORMATS, RESULT_FORMATS
 from graph.lineage import ACTION_FIELDS, CHANGE_FIELDS, PRACTICE_FIELDS
@@ -258,7 +259,10 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                        "of the nodes the result names (empty for summary, small-world, category-mixing)",
         "type": "object", "required": ["view", "metric", "result"],
         "properties": {"view": {"enum": list(VIEWS)}, "metric": {"enum": list(METRICS)},
-                       "nodes": {"type": "object", "additionalProperties": {"type": "object"}}},
+                       "nodes": {"type": "object", "additionalProperties": {"type": "object"}},
+                       "betweenness_sources": {**_nullable(INT), "description": (
+                           "centrality: null when betweenness is exact; else how many sources "
+                           f"(drawn with `seed`) it is estimated from, on a view of over {EXACT_BETWEENNESS_NODES:,} nodes")}},
         "oneOf": [
             {"properties": {"metric": {"const": "summary"}, "result": _ref("Summary")}},
             {"properties": {"metric": {"const": "centrality"}, "result": {

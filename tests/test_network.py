@@ -116,6 +116,25 @@ def test_betweenness_is_networkx_exact_betweenness(dense, monkeypatch):
 
 
 @pytest.mark.parametrize("dense", [True, False])
+def test_betweenness_from_sampled_sources_is_networkx_estimate(dense, monkeypatch):
+    monkeypatch.setattr(analysis, "DENSE_NODES", 10_000 if dense else 0)
+    for i, G in enumerate(random_graphs()[4:]):
+        k = 2 + i % 5
+        expected = nx.betweenness_centrality(G, k=k, seed=i)  # the same sources, the same scaling
+        assert betweenness(G, block=3, k=k, seed=i) == pytest.approx(expected, abs=1e-12, nan_ok=True), G
+
+
+def test_a_large_view_estimates_betweenness_and_says_so(monkeypatch):
+    G = nx.gnm_random_graph(40, 120, seed=2)
+    assert analysis.betweenness_sources(G) is None
+    monkeypatch.setattr(analysis, "EXACT_BETWEENNESS_NODES", 30)
+    monkeypatch.setattr(analysis, "BETWEENNESS_SOURCES", 10)
+    assert analysis.betweenness_sources(G) == 10
+    got = {n: c["betweenness"] for n, c in centrality(G, seed=5).items()}
+    assert got == pytest.approx(nx.betweenness_centrality(G, k=10, seed=5), abs=1e-12)
+
+
+@pytest.mark.parametrize("dense", [True, False])
 def test_average_clustering_is_networkx_average_clustering(dense, monkeypatch):
     monkeypatch.setattr(analysis, "DENSE_NODES", 10_000 if dense else 0)
     for G in random_graphs()[1:]:

@@ -19,7 +19,7 @@ import requests
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
-from graph.errors import BadParameter
+from graph.errors import BadParameter, StoreLoading
 from graph.remote import STAGING, RemoteGraph, _with_bindings
 from tests.conftest import IKG, assert_error, remote_options
 from tests.engines import free_port, oxigraph_server
@@ -108,6 +108,49 @@ def test_a_load_killed_halfway_leaves_what_was_served_and_goes_on_when_run_again
         # and the build's record came along: the base IRI, the version
         assert kg.build_info()["base_iri"] == "https://ikg.example.org"
         assert kg.version()[0].startswith(f"remote.{default_location.current().name}")
+
+
+def test_a_load_that_is_not_atomic_answers_nothing_until_it_ends_and_goes_on_when_run_again(
+        tiny_location, default_location, default_kg):
+    with oxigraph_server() as engine:
+        env = dict(engine.settings, IKG_STORE_BATCH_BYTES="1000000")
+        assert _push(tiny_location.root, engine.location, env).returncode == 0
+        kg = RemoteGraph(engine.location, remote_options(engine))
+        assert _projects(kg) == 2
+
+        proc = subprocess.Popen([IKG, "push", "--non-atomic", "--store", str(default_location.root),
+                                 "--to", engine.location], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                text=True, env=dict(os.environ, **env))
+        sent = 0
+        for line in proc.stdout:
+            sent += " sent" in line
+            if sent == 5:
+                proc.send_signal(signal.SIGKILL)
+                break
+        proc.wait(timeout=60)
+        assert sent == 5 and proc.returncode == -signal.SIGKILL
+
+        # the old graphs are gone, the new ones half there: ikg answers nothing from them, and
+        # says why (503 through the service)
+        kg.state(fresh=True)
+        with pytest.raises(StoreLoading):
+            _projects(kg)
+        client = _client(engine)
+        r = client.get("/sparql", query_string={"query": PROJECTS}, headers={"Accept": "application/sparql-results+json"})
+        assert_error(r, 503, "store_loading")
+
+        # run again: it goes on from the batches recorded done, straight into the graphs
+        again = subprocess.run([IKG, "push", "--non-atomic", "--store", str(default_location.root), "--to",
+                                engine.location], capture_output=True, text=True, env=dict(os.environ, **env),
+                               timeout=900)
+        assert again.returncode == 0, again.stderr
+        resumed = re.search(r"(\d+) batches sent, (\d+) already there from a load cut short", again.stdout)
+        assert resumed and int(resumed.group(2)) == 5, again.stdout
+        assert "not atomic" in again.stdout
+        kg.state(fresh=True)
+        assert len(kg) == len(default_kg) and _projects(kg) == 258
+        assert kg.graph_names() == sorted(
+            str(r[0]) for r in default_kg.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").rows)
 
 
 # ----------------------------------------------------------------------------- the service

@@ -1,0 +1,242 @@
+"""Scale benchmark: what each cost becomes from scale 1 to 100, on the embedded store, Oxigraph
+server and Virtuoso, in one run.
+
+For each scale (default 1, 10, 100):
+
+- ``ikg build`` into a new store, as its own process: wall time, peak resident memory (wait4),
+  the store's size on disk; then ``ikg export`` of it: wall time.
+- For each store: the embedded build itself; Oxigraph server and Virtuoso 7, each started on a
+  new database (``tests/engines.py``, as the tests start them) and loaded with ``ikg push``
+  from that build (its wall time is the store's load time; with the build's, what ``ikg build
+  --to URL`` costs), then ``ikg export`` from the server. Peak memory is the server process's
+  (VmHWM) and the size on disk its database folder's.
+- On each store, in process, through ikg's store interface (what the service calls):
+  the named-query mix (every query of ``queries/`` with its default or example parameters,
+  ``--repeats`` times each: median and p95 of all runs); lineage (downstream of ``--samples``
+  practices that inspired a change, upstream of as many changes, drawn with a seed: median and
+  p95); the region network views (``regions`` and ``transfers``, each view and each of its
+  analyses once: the slowest is reported, every one is in the JSON).
+
+Goals of issue #14 on the 2-core machine, embedded: scale 100 builds in under 20 minutes under
+12 GiB; lineage p95 under 300 ms and every region-level network view and analysis under 10 s at
+scale 100.
+
+Usage: python bench/scale_bench.py [--scales 1 10 100] [--stores embedded oxigraph-server virtuoso]
+       [--store-dir DIR] [--repeats 5] [--samples 40] [--json bench/results/scale.json]
+
+With --store-dir DIR the embedded builds are kept in DIR/s1, DIR/s10, ... and reused by a later
+run (their build figures are then those recorded in the build's build.json, its peak memory the
+build's own measure). Oxigraph server and Virtuoso need `make engines` (`make bench` runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from contextlib import ExitStack
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.common import BIN  # noqa: E402
+from graph.errors import StoreError, StoreNotFound  # noqa: E402
+from graph.lineage import downstream, upstream  # noqa: E402
+from graph.namespaces import DEFAULT_BASE_IRI  # noqa: E402
+from graph.network import VIEW_METRICS, view_export, view_metrics  # noqa: E402
+from graph.queries import load_catalogue  # noqa: E402
+from graph.remote import RemoteOptions  # noqa: E402
+from graph.store import KnowledgeGraph, open_store, store_path  # noqa: E402
+from tests.engines import SERVERS, Engine  # noqa: E402
+
+STORES = ("embedded", *SERVERS)
+PRACTICES = ("SELECT DISTINCT ?e WHERE { ?c <https://ikg.example.org/ontology#inspiredBy> ?e }")
+CHANGES = "SELECT ?e WHERE { ?e a <https://ikg.example.org/ontology#PolicyChange> }"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def spread(values: list[float]) -> dict[str, float]:
+    """Median and p95 of ``values`` (seconds), in milliseconds."""
+    return {"median_ms": round(statistics.median(values) * 1000, 1),
+            "p95_ms": round(percentile(values, 0.95) * 1000, 1)}
+
+
+def du(path: Path) -> int:
+    """Bytes on disk under ``path``."""
+    return sum(p.stat().st_blocks * 512 for p in Path(path).rglob("*") if p.is_file())
+
+
+def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, int]:
+    """Run ``cmd``; its wall seconds and peak resident memory (MiB). A failure stops the run."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            env={**os.environ, **(env or {})})
+    output = proc.stdout.read().decode(errors="replace") if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{' '.join(cmd)} failed:\n{output[-3000:]}")
+    return time.perf_counter() - start, round(usage.ru_maxrss / 1024)
+
+
+def build(scale: float, store: Path) -> dict[str, Any]:
+    """``ikg build`` at ``scale`` into ``store`` (reused when it holds a build)."""
+    try:
+        folder = store_path(store).parent
+        meta = json.loads((folder / "build.json").read_text())
+        print(f"scale {scale:g}: reusing {store} (figures from its build.json)", flush=True)
+        seconds, peak = sum(meta["seconds"].values()), meta.get("peak_rss_mib")
+    except (StoreNotFound, StoreError, OSError, ValueError, KeyError):
+        print(f"scale {scale:g}: building ...", flush=True)
+        seconds, peak = run([str(BIN / "ikg"), "build", "--scale", f"{scale:g}", "--store", str(store)])
+        folder = store_path(store).parent
+        meta = json.loads((folder / "build.json").read_text())
+    return {"seconds": round(seconds, 1), "peak_mib": peak, "quads": meta["quads"],
+            "disk_mib": round(du(folder / "oxigraph") / 2**20), "steps": meta["seconds"]}
+
+
+def named_query_mix(kg: KnowledgeGraph, repeats: int) -> dict[str, Any]:
+    times: list[float] = []
+    each: dict[str, float] = {}
+    for q in load_catalogue():
+        values = {p.name: p.default or p.example or "" for p in q.params}
+        mine = []
+        for _ in range(repeats):
+            start = time.perf_counter()
+            q.run(kg, values)
+            mine.append(time.perf_counter() - start)
+        times += mine
+        each[q.name] = round(statistics.median(mine) * 1000, 1)
+    return {**spread(times), "queries": len(each), "median_ms_each": each}
+
+
+def lineage(kg: KnowledgeGraph, samples: int, seed: int) -> dict[str, Any]:
+    rng = random.Random(seed)
+    out = {}
+    for name, pick, fn in (("downstream", PRACTICES, downstream), ("upstream", CHANGES, upstream)):
+        entities = sorted(str(r[0]) for r in kg.query(pick).rows)
+        times = []
+        for iri in rng.sample(entities, min(samples, len(entities))):
+            start = time.perf_counter()
+            fn(kg, iri, DEFAULT_BASE_IRI)
+            times.append(time.perf_counter() - start)
+        out[name] = spread(times)
+    out["p95_ms"] = max(v["p95_ms"] for v in out.values() if isinstance(v, dict))
+    return out
+
+
+def networks(kg: KnowledgeGraph) -> dict[str, Any]:
+    each: dict[str, float] = {}
+
+    def timed(name: str, fn: Callable[[], Any]) -> None:
+        start = time.perf_counter()
+        fn()
+        each[name] = round(time.perf_counter() - start, 2)
+
+    for view in ("regions", "transfers"):
+        timed(f"{view} view", lambda view=view: view_export(kg, view, "json"))
+        for metric in VIEW_METRICS[view]:
+            timed(f"{view} {metric}", lambda view=view, metric=metric: view_metrics(kg, view, metric, seed=1))
+    slowest = max(each, key=each.__getitem__)
+    return {"slowest": slowest, "slowest_s": each[slowest], "seconds_each": each}
+
+
+def measure(kg: KnowledgeGraph, args: argparse.Namespace) -> dict[str, Any]:
+    return {"named_queries": named_query_mix(kg, args.repeats),
+            "lineage": lineage(kg, args.samples, args.seed),
+            "networks": networks(kg)}
+
+
+def vm_hwm_mib(pid: int) -> int | None:
+    """The peak resident memory of a running process (VmHWM), MiB."""
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return round(int(line.split()[1]) / 1024)
+    except OSError:
+        pass
+    return None
+
+
+def server_run(name: str, store: Path, built: dict[str, Any], folder: Path,
+               args: argparse.Namespace) -> dict[str, Any]:
+    with ExitStack() as stack:
+        engine: Engine = stack.enter_context(SERVERS[name](folder))
+        env = engine.settings
+        print(f"  {name}: ikg push ...", flush=True)
+        push_s, push_peak = run([str(BIN / "ikg"), "push", "--store", str(store), "--to", engine.location], env)
+        options = RemoteOptions(engine=env["IKG_STORE_ENGINE"], user=env.get("IKG_STORE_USER", ""),
+                                password=env.get("IKG_STORE_PASSWORD", ""), timeout=600)
+        kg = open_store(engine.location, remote=options)
+        print(f"  {name}: queries, lineage, networks ...", flush=True)
+        measured = measure(kg, args)
+        kg.close()
+        with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
+            export_s, _ = run([str(BIN / "ikg"), "export", "--store", engine.location, "--out", out], env)
+        return {"load_s": round(push_s, 1), "build_s": round(built["seconds"] + push_s, 1),
+                "peak_mib": vm_hwm_mib(engine.proc.pid), "push_peak_mib": push_peak,
+                "disk_mib": round(du(folder) / 2**20), "export_s": round(export_s, 1), **measured}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--scales", nargs="+", type=float, default=[1.0, 10.0, 100.0])
+    ap.add_argument("--stores", nargs="+", choices=STORES, default=list(STORES))
+    ap.add_argument("--store-dir", type=Path, default=None)
+    ap.add_argument("--repeats", type=int, default=5)
+    ap.add_argument("--samples", type=int, default=40)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--json", type=Path, default=Path("bench/results/scale.json"))
+    args = ap.parse_args()
+    rows: list[dict[str, Any]] = []
+    with tempfile.TemporaryDirectory(prefix="ikg-scale-bench-") as tmp:
+        for scale in args.scales:
+            store = (args.store_dir or Path(tmp)) / f"s{scale:g}"
+            built = build(scale, store)
+            with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
+                export_s, _ = run([str(BIN / "ikg"), "export", "--store", str(store), "--out", out])
+            print(f"scale {scale:g}: built in {built['seconds']} s, peak {built['peak_mib']} MiB, "
+                  f"{built['disk_mib']} MiB on disk; exported in {export_s:.1f} s", flush=True)
+            for name in args.stores:
+                if name == "embedded":
+                    kg = open_store(store)
+                    row = {"build_s": built["seconds"], "load_s": None, "peak_mib": built["peak_mib"],
+                           "disk_mib": built["disk_mib"], "export_s": round(export_s, 1), **measure(kg, args)}
+                    kg.close()
+                else:
+                    folder = Path(tmp) / f"{name}-{scale:g}"
+                    folder.mkdir()
+                    row = server_run(name, store, built, folder, args)
+                rows.append({"scale": scale, "store": name, "quads": built["quads"], **row})
+                r = rows[-1]
+                print(f"  {name}: build {r['build_s']} s, peak {r['peak_mib']} MiB, disk {r['disk_mib']} MiB, "
+                      f"export {r['export_s']} s, named queries {r['named_queries']['median_ms']} / "
+                      f"{r['named_queries']['p95_ms']} ms, lineage p95 {r['lineage']['p95_ms']} ms, "
+                      f"slowest network {r['networks']['slowest']} {r['networks']['slowest_s']} s", flush=True)
+            args.json.parent.mkdir(parents=True, exist_ok=True)
+            args.json.write_text(json.dumps({"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
+                                             "runs": rows}, indent=1))
+    print("\n| scale | store | build (s) | load (s) | peak memory (MiB) | on disk (MiB) | export (s) "
+          "| named queries median / p95 (ms) | lineage p95 (ms) | slowest region network view (s) |")
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in rows:
+        print(f"| {r['scale']:g} | {r['store']} | {r['build_s']} | {r['load_s'] or ''} | {r['peak_mib']} "
+              f"| {r['disk_mib']} | {r['export_s']} | {r['named_queries']['median_ms']} / "
+              f"{r['named_queries']['p95_ms']} | {r['lineage']['p95_ms']} | {r['networks']['slowest_s']} "
+              f"({r['networks']['slowest']}) |")
+
+
+if __name__ == "__main__":
+    main()
