@@ -150,9 +150,14 @@ def _incidences(kg: KnowledgeGraph, f: Filters, node: str, member: str,
     where, bindings, bound = f.clauses("?project", "?start", ("?project", "?part", "?org"))
     if by_call:
         where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
+    # each pattern in a sub-query of its own: the engine scans each once and joins them by
+    # hashing, where it would otherwise look up each partner's organisation and region one
+    # by one (at scale 100 the lookups miss the disk store's cache: 5.9 s against 3.4 s)
     q = P + f"""SELECT DISTINCT {' '.join(bound)} ?project {node} WHERE {{
-        ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?part .
-        ?part ikg:participant ?org . {member}
+        {{ SELECT ?project ?start ?part WHERE {{
+            ?project a ikg:Project ; ikg:startDate ?start ; ikg:hasParticipation ?part }} }}
+        {{ SELECT ?part ?org WHERE {{ ?part ikg:participant ?org }} }}
+        {member}
         {where} }}"""
     return kg.query(q, bindings).records()
 
@@ -210,8 +215,8 @@ def _mark_generated(G: nx.Graph, what: str) -> nx.Graph:
 
 def _region_incidences(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> list[dict[str, Any]]:
     """(project, ``rNode``) incidences of the regions view, regions lifted to ``f.level``."""
-    return _incidences(kg, f, "?rNode", f"?org ikg:region ?r . {_region_expr('?r', f.level)}",
-                       by_call)
+    return _incidences(kg, f, "?rNode", "{ SELECT ?org ?r WHERE { ?org a ikg:Organisation ; ikg:region ?r } } "
+                       + _region_expr("?r", f.level), by_call)
 
 
 def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:

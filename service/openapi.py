@@ -261,8 +261,9 @@ SCHEMAS: dict[str, dict[str, Any]] = {
         "properties": {"view": {"enum": list(VIEWS)}, "metric": {"enum": list(METRICS)},
                        "nodes": {"type": "object", "additionalProperties": {"type": "object"}},
                        "betweenness_sources": {**_nullable(INT), "description": (
-                           "centrality: null when betweenness is exact; else how many sources "
-                           f"(drawn with `seed`) it is estimated from, on a view of over {EXACT_BETWEENNESS_NODES:,} nodes")}},
+                           "centrality: null when betweenness is exact; else how many sources (drawn "
+                           f"with `seed`) it is estimated from, on a view of over {EXACT_BETWEENNESS_NODES:,} "
+                           "nodes")}},
         "oneOf": [
             {"properties": {"metric": {"const": "summary"}, "result": _ref("Summary")}},
             {"properties": {"metric": {"const": "centrality"}, "result": {

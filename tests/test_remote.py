@@ -136,7 +136,8 @@ def test_a_load_that_is_not_atomic_answers_nothing_until_it_ends_and_goes_on_whe
         with pytest.raises(StoreLoading):
             _projects(kg)
         client = _client(engine)
-        r = client.get("/sparql", query_string={"query": PROJECTS}, headers={"Accept": "application/sparql-results+json"})
+        r = client.get("/sparql", query_string={"query": PROJECTS},
+                       headers={"Accept": "application/sparql-results+json"})
         assert_error(r, 503, "store_loading")
 
         # run again: it goes on from the batches recorded done, straight into the graphs
