@@ -453,11 +453,11 @@ def view_metrics(kg: KnowledgeGraph, view: str, metric: str = "summary", k: int 
     else:
         result = analysis.reach(G, k)
     nodes = {n: dict(d) for n, d in G.nodes(data=True)}
-    out = {"view": view, "metric": metric, "result": result,
-           "nodes": nodes if metric not in ("summary", "small-world", "category-mixing") else {}}
+    answer = {"view": view, "metric": metric, "result": result,
+              "nodes": nodes if metric not in ("summary", "small-world", "category-mixing") else {}}
     if metric == "centrality":  # how exact its betweenness is
-        out["betweenness_sources"] = analysis.betweenness_sources(G)
-    return out
+        answer["betweenness_sources"] = analysis.betweenness_sources(G)
+    return answer
 
 
 def view_overview(kg: KnowledgeGraph, view: str, top: int = 15, **filters: Any) -> dict[str, Any]:
