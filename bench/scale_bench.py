@@ -6,10 +6,11 @@ For each scale (default 1, 10, 100):
 - ``ikg build`` into a new store, as its own process: wall time, peak resident memory (wait4),
   the store's size on disk; then ``ikg export`` of it: wall time.
 - For each store: the embedded build itself; Oxigraph server and Virtuoso 7, each started on a
-  new database (``tests/engines.py``, as the tests start them) and loaded with ``ikg push``
-  from that build (its wall time is the store's load time; with the build's, what ``ikg build
-  --to URL`` costs), then ``ikg export`` from the server. Peak memory is the server process's
-  (VmHWM) and the size on disk its database folder's.
+  new database (``tests/engines.py``, as the tests start them) and loaded with ``ikg push
+  --non-atomic`` from that build (``--atomic``: the atomic switch, whose one-transaction copy
+  on Oxigraph server grows faster than the data); its wall time is the store's load time, and
+  with the build's, what ``ikg build --to URL`` costs. Then ``ikg export`` from the server.
+  Peak memory is the server process's (VmHWM) and the size on disk its database folder's.
 - On each store, in process, through ikg's store interface (what the service calls):
   the named-query mix (every query of ``queries/`` with its default or example parameters,
   ``--repeats`` times each: median and p95 of all runs); lineage (downstream of ``--samples``
@@ -22,7 +23,7 @@ Goals of issue #14 on the 2-core machine, embedded: scale 100 builds in under 20
 scale 100.
 
 Usage: python bench/scale_bench.py [--scales 1 10 100] [--stores embedded oxigraph-server virtuoso]
-       [--store-dir DIR] [--repeats 5] [--samples 40] [--json bench/results/scale.json]
+       [--store-dir DIR] [--repeats 5] [--samples 40] [--atomic] [--json bench/results/scale.json]
 
 With --store-dir DIR the embedded builds are kept in DIR/s1, DIR/s10, ... and reused by a later
 run (their build figures are then those recorded in the build's build.json, its peak memory the
@@ -176,7 +177,8 @@ def server_run(name: str, store: Path, built: dict[str, Any], folder: Path,
         engine: Engine = stack.enter_context(SERVERS[name](folder))
         env = engine.settings
         print(f"  {name}: ikg push ...", flush=True)
-        push_s, push_peak = run([str(BIN / "ikg"), "push", "--store", str(store), "--to", engine.location], env)
+        push_s, push_peak = run([str(BIN / "ikg"), "push", *([] if args.atomic else ["--non-atomic"]),
+                                 "--store", str(store), "--to", engine.location], env)
         options = RemoteOptions(engine=env["IKG_STORE_ENGINE"], user=env.get("IKG_STORE_USER", ""),
                                 password=env.get("IKG_STORE_PASSWORD", ""), timeout=600)
         kg = open_store(engine.location, remote=options)
@@ -199,6 +201,7 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=40)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, default=Path("bench/results/scale.json"))
+    ap.add_argument("--atomic", action="store_true", help="load the servers atomically (staging graphs, then MOVE)")
     args = ap.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="ikg-scale-bench-") as tmp:

@@ -522,10 +522,13 @@ class RemoteGraph(KnowledgeGraph):
             offset += page
 
     def mirror(self, target: OxigraphGraph) -> None:
-        """Copy every served graph into the local store ``target`` (for exports)."""
+        """Copy every served graph into the local store ``target`` (for exports), with the bulk
+        loader: no transaction holds a whole graph in memory (keep.eu scale runs to tens of
+        millions of statements)."""
         for g in self._served():
-            target.raw.extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
-                              for t in self.graph_triples(g))
+            target.raw.bulk_extend(ox.Quad(t.subject, t.predicate, t.object, ox.NamedNode(g))
+                                   for t in self.graph_triples(g))
+        target.flush()
 
     # ------------------------------------------------------------------ loads
 

@@ -57,7 +57,7 @@ def test_every_error_status_documented_has_its_codes(client):
                     schema = schemas[ref.rsplit("/", 1)[-1]]
                     assert schema["properties"]["status"] == {"const": int(status)}, (path, method)
     assert schemas["Error503"]["properties"]["code"]["enum"] == ["query_timeout", "server_busy",
-                                                                "store_not_found"]
+                                                                "store_loading", "store_not_found"]
 
 
 @pytest.fixture(scope="module")
