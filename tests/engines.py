@@ -115,9 +115,10 @@ CheckpointInterval = 60
 CaseMode = 2
 DirsAllowed = ., /usr/share/virtuoso-opensource-7/vad
 VADInstallDir = /usr/share/virtuoso-opensource-7/vad/
-NumberOfBuffers = 170000
-MaxDirtyBuffers = 130000
+NumberOfBuffers = {buffers}
+MaxDirtyBuffers = {dirty}
 MaxQueryMem = 1G
+MaxSortedTopRows = 1000000
 [HTTPServer]
 ServerPort = 127.0.0.1:{http_port}
 ServerRoot = {share}
@@ -136,15 +137,18 @@ LoadPath = {plugins}
 
 
 @contextmanager
-def virtuoso_server(folder: Path | None = None) -> Iterator[Engine]:
-    """Debian's Virtuoso 7 on a new database and free ports; ikg writes as `dba` (Digest)."""
+def virtuoso_server(folder: Path | None = None, buffers: int = 170000) -> Iterator[Engine]:
+    """Debian's Virtuoso 7 on a new database and free ports; ikg writes as `dba` (Digest).
+    ``buffers`` is its page cache, 8 KiB pages (Virtuoso's guide: about two thirds of the
+    memory it may use); MaxSortedTopRows lets an export read a graph in pages of 500,000."""
     if not Path(VIRTUOSO).exists():
         raise RuntimeError("virtuoso-t is missing: install Debian's virtuoso-opensource (make test does)")
     with tempfile.TemporaryDirectory(prefix="ikg-virtuoso-") as tmp:
         root = Path(folder or tmp)
         http_port, sql_port = free_port(), free_port()
         (root / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
-            root=root, http_port=http_port, sql_port=sql_port, share=VIRTUOSO_SHARE, plugins=VIRTUOSO_PLUGINS))
+            root=root, http_port=http_port, sql_port=sql_port, share=VIRTUOSO_SHARE, plugins=VIRTUOSO_PLUGINS,
+            buffers=buffers, dirty=buffers * 3 // 4))
         log = root / "out.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(root / "virtuoso.ini")],

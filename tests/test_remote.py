@@ -59,9 +59,23 @@ def test_a_value_never_becomes_query_text():
 # ----------------------------------------------------------------------------- loads
 
 
-def _push(store: Path, url: str, env: dict[str, str]) -> subprocess.CompletedProcess:
-    return subprocess.run([IKG, "push", "--store", str(store), "--to", url], capture_output=True, text=True,
-                          env=dict(os.environ, **env), timeout=900)
+def _push(store: Path, url: str, env: dict[str, str], *flags: str) -> subprocess.CompletedProcess:
+    return subprocess.run([IKG, "push", *flags, "--store", str(store), "--to", url], capture_output=True,
+                          text=True, env=dict(os.environ, **env), timeout=900)
+
+
+def _push_killed(store: Path, url: str, env: dict[str, str], batches: int, *flags: str) -> None:
+    """`ikg push`, killed with SIGKILL once it says ``batches`` batches are sent."""
+    proc = subprocess.Popen([IKG, "push", *flags, "--store", str(store), "--to", url], stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, env=dict(os.environ, **env))
+    sent = 0
+    for line in proc.stdout:
+        sent += " sent" in line
+        if sent == batches:
+            proc.send_signal(signal.SIGKILL)
+            break
+    proc.wait(timeout=60)
+    assert sent == batches and proc.returncode == -signal.SIGKILL
 
 
 def test_a_load_killed_halfway_leaves_what_was_served_and_goes_on_when_run_again(tiny_location, default_location,
@@ -75,17 +89,7 @@ def test_a_load_killed_halfway_leaves_what_was_served_and_goes_on_when_run_again
         assert served_before[2] == 2
 
         # the default graph, in batches of 1 MB: killed once five batches are in
-        proc = subprocess.Popen([IKG, "push", "--store", str(default_location.root), "--to", engine.location],
-                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-                                env=dict(os.environ, **env))
-        sent = 0
-        for line in proc.stdout:
-            sent += " sent" in line
-            if sent == 5:
-                proc.send_signal(signal.SIGKILL)
-                break
-        proc.wait(timeout=60)
-        assert sent == 5 and proc.returncode == -signal.SIGKILL
+        _push_killed(default_location.root, engine.location, env, 5)
 
         # what was served is served, whole, and the batches sent wait in staging graphs
         assert (len(kg), kg.graph_names(), _projects(kg)) == served_before
@@ -118,17 +122,7 @@ def test_a_load_that_is_not_atomic_answers_nothing_until_it_ends_and_goes_on_whe
         kg = RemoteGraph(engine.location, remote_options(engine))
         assert _projects(kg) == 2
 
-        proc = subprocess.Popen([IKG, "push", "--non-atomic", "--store", str(default_location.root),
-                                 "--to", engine.location], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
-                                text=True, env=dict(os.environ, **env))
-        sent = 0
-        for line in proc.stdout:
-            sent += " sent" in line
-            if sent == 5:
-                proc.send_signal(signal.SIGKILL)
-                break
-        proc.wait(timeout=60)
-        assert sent == 5 and proc.returncode == -signal.SIGKILL
+        _push_killed(default_location.root, engine.location, env, 5, "--non-atomic")
 
         # the old graphs are gone, the new ones half there: ikg answers nothing from them, and
         # says why (503 through the service)
@@ -141,9 +135,7 @@ def test_a_load_that_is_not_atomic_answers_nothing_until_it_ends_and_goes_on_whe
         assert_error(r, 503, "store_loading")
 
         # run again: it goes on from the batches recorded done, straight into the graphs
-        again = subprocess.run([IKG, "push", "--non-atomic", "--store", str(default_location.root), "--to",
-                                engine.location], capture_output=True, text=True, env=dict(os.environ, **env),
-                               timeout=900)
+        again = _push(default_location.root, engine.location, env, "--non-atomic")
         assert again.returncode == 0, again.stderr
         resumed = re.search(r"(\d+) batches sent, (\d+) already there from a load cut short", again.stdout)
         assert resumed and int(resumed.group(2)) == 5, again.stdout
@@ -247,12 +239,13 @@ def test_an_update_through_ikg_changes_the_remote_store_and_its_version(tiny_loc
         assert _projects(kg) == 3
 
 
-def test_export_writes_the_dumps_of_a_remote_store(oxigraph_served, default_kg, tmp_path):
-    engine, _ = oxigraph_served
+def test_export_writes_the_dumps_of_a_remote_store(remote, default_kg, tmp_path):
+    engine, _ = remote
     out = tmp_path / "dumps"
     done = subprocess.run([IKG, "export", "--store", engine.location, "--out", str(out)], capture_output=True,
                           text=True, env=dict(os.environ, **engine.settings), timeout=900)
     assert done.returncode == 0, done.stderr
     manifest = json.loads((out / "manifest.json").read_text())
     assert manifest["triples"] > 0 and manifest["conforms"]
+    assert manifest["quads"] == len(default_kg)  # every page of every graph
     assert manifest["version"].startswith("remote.")
