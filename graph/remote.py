@@ -512,7 +512,8 @@ class RemoteGraph(KnowledgeGraph):
         while True:
             q = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> "
                  f"{{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT {page} OFFSET {offset} }} }}")
-            _, _, answer = self._run(q, None, (), (), None, None, None)
+            # a copy, not a request: as long as a load's batches may take (a page sorts the graph)
+            _, _, answer = self._run(q, None, (), (), None, None, max(self.timeout, 600))
             n = 0
             for t in cast(Iterator[ox.Triple], answer):
                 n += 1
