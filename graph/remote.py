@@ -79,6 +79,9 @@ STAGING = "urn:ikg:staging:"
 #: Seconds the list of served graphs and the version are read again after (each request
 #: would otherwise cost one more round trip).
 STATE_TTL = 1.0
+#: Seconds ikg waits for one request of a load or a copy (a batch, the switch, a page of an
+#: export), whatever the query timeout: they are work ikg asked for, not a visitor's query.
+LOAD_WAIT = 600.0
 
 _JSON = "application/sparql-results+json"
 _NT = "application/n-triples"
@@ -233,6 +236,10 @@ class RemoteGraph(KnowledgeGraph):
     engine = "remote"
     path = None  # not a folder
 
+    @property
+    def _load_wait(self) -> float:
+        return max(self.timeout, LOAD_WAIT)
+
     # ------------------------------------------------------------------ HTTP
 
     @property
@@ -293,7 +300,7 @@ class RemoteGraph(KnowledgeGraph):
     def _get(self, url: str, params: dict[str, str], accept: str) -> requests.Response:
         try:
             r = self._session.get(url, params=params, headers={"Accept": accept}, stream=True,
-                                  timeout=(10, max(self.timeout, 600)))
+                                  timeout=(10, self._load_wait))
         except requests.RequestException as e:
             raise StoreUnavailable(f"the SPARQL server at {self.root} cannot be reached: {e}",
                                    {"store": self.location}) from None
@@ -512,8 +519,8 @@ class RemoteGraph(KnowledgeGraph):
         while True:
             q = (f"CONSTRUCT {{ ?s ?p ?o }} WHERE {{ {{ SELECT ?s ?p ?o WHERE {{ GRAPH <{graph}> "
                  f"{{ ?s ?p ?o }} }} ORDER BY ?s ?p ?o LIMIT {page} OFFSET {offset} }} }}")
-            # a copy, not a request: as long as a load's batches may take (a page sorts the graph)
-            _, _, answer = self._run(q, None, (), (), None, None, max(self.timeout, 600))
+            # a page sorts the graph: it may take as long as a load's batch
+            _, _, answer = self._run(q, None, (), (), None, None, self._load_wait)
             n = 0
             for t in cast(Iterator[ox.Triple], answer):
                 n += 1
@@ -633,12 +640,12 @@ class RemoteGraph(KnowledgeGraph):
         if self.graphs_url:
             params = {self.dialect.graph_param: graph, **(self.dialect.bulk_params if bulk else {})}
             self._post(self.graphs_url, chunk, {"Content-Type": _NT}, params=params,
-                       timeout=max(self.timeout, 600))
+                       timeout=self._load_wait)
         else:
             self._update_text(f"INSERT DATA {{ GRAPH <{graph}> {{\n{chunk.decode('utf8')}\n}} }}")
 
     def _update_text(self, text: str) -> None:
-        self._post(self.update_url, {"update": text}, {"Accept": "*/*"}, timeout=max(self.timeout, 600))
+        self._post(self.update_url, {"update": text}, {"Accept": "*/*"}, timeout=self._load_wait)
 
     def drop_all(self) -> None:
         """Remove every graph ikg loaded here, and its record (for tests and ``ikg push --replace``)."""
