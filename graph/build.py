@@ -18,6 +18,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import cast
 
+from graph.derived import refresh_timed
 from graph.entailment import alignments
 from graph.errors import BuildError, IkgError, ValidationFailed
 from graph.generate import GENERATOR_VERSION, generate
@@ -192,11 +193,14 @@ def build(
         kg.flush()
         if len(kg) != total:
             raise BuildError(f"the store on disk has {len(kg)} quads, not {total}")
-        kg.close()
-        kg = None
         data.unlink()
         seconds["write"] = time.perf_counter() - t
         say(f"  {total:,} quads on disk ({seconds['write']:.1f} s more)")
+        refresh_timed(kg, graphs, say, seconds)
+        kg.flush()
+        total = len(kg)
+        kg.close()
+        kg = None
         result = BuildResult(
             path=str(folder), seed=options.seed, scale=options.scale,
             base_iri=options.base_iri, quads=total, generated_quads=gen_quads, records=records,

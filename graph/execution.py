@@ -45,7 +45,7 @@ from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import Any, Literal, cast
 
-from graph import dataset, errors, guard
+from graph import dataset, derived, errors, guard
 from graph.errors import IkgError, QueryTimeout, StoreError
 from graph.leases import lease
 from graph.store import (
@@ -156,6 +156,7 @@ def _update(kg: KnowledgeGraph, request: UpdateRequest, allow_network: bool) -> 
     if not allow_network:
         guard.refuse_network(request.update, update=True)
     kg.update(request)
+    derived.after_update(kg)
 
 
 class InlineExecutor(Executor):
@@ -230,6 +231,7 @@ class RemoteExecutor(Executor):
             guard.refuse_network(req.update, update=True)
         with self._slot():
             self.kg.update(req, timeout=self._limit(timeout))
+            derived.after_update(self.kg)
 
     def call(self, function: GraphFunction, call_timeout: float | None = None, **kwargs: Any) -> Any:
         with self._slot():
@@ -358,7 +360,8 @@ def _update_main(conn: Connection, lifeline: Connection, store_path: str, reques
             conn.send(_error_message(e))
             return
         conn.send(("applied",))
-        try:
+        try:  # queries wait for the flush: they read the derived facts of the new data
+            derived.after_update(kg)
             kg.flush(compact=False)
             kg.close()
             conn.send(("flushed",))

@@ -95,6 +95,16 @@ class Graphs:
     def inferred(self) -> str:
         return self._g("inferred")
 
+    @property
+    def derived_real(self) -> str:
+        """Facts derived from real records alone (graph.derived)."""
+        return self._g("derived/real")
+
+    @property
+    def derived_generated(self) -> str:
+        """Facts derived with a generated record among their premises (graph.derived)."""
+        return self._g("derived/generated")
+
     def source(self, name: str) -> str:
         """The graph ``{base}/graph/source/{name}`` of an imported source."""
         return self._g(f"source/{name}")

@@ -36,6 +36,7 @@ import networkx as nx
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
 
+from graph import derived
 from graph.errors import BadParameter
 from graph.namespaces import IKGC, prefix_block
 from graph.store import KnowledgeGraph
@@ -107,14 +108,31 @@ class Filters:
             bindings["asOf"] = Literal(self.as_of.isoformat(), datatype=XSD.date)
         return "\n".join(lines), bindings, [f"?{k}" for k in bindings]
 
+    def of_projects(self, kg: KnowledgeGraph, day: str, always: str = "",
+                    by_call: bool = False) -> tuple[str, str, dict[str, Node], list[str]]:
+        """The filters as a sub-select of projects (with ``always`` among its patterns, the
+        call number when ``by_call``) and a filter on ``day``; their bindings and bound
+        variables. The sub-select is scanned once and joined by hashing, where the same
+        patterns among the facts' would look each project up once per fact."""
+        where, bindings, bound = self.clauses("?project", day)
+        if by_call:
+            where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
+        inside = day in always  # a project's own day (its start) is filtered with the project
+        day_filter = "\n".join(line for line in where.splitlines() if day in line and not inside)
+        of_project = "\n".join(line for line in where.splitlines() if inside or day not in line)
+        in_select = [v for v in bound if inside or v != "?asOf"]
+        projects = (kg.join_part(f"?project {' '.join(in_select)}", f"{always} {of_project}", distinct=True)
+                    if always or of_project else "")
+        return projects, day_filter, bindings, bound
 
-def _region_expr(var: str, level: int) -> str:
-    """A pattern that lifts NUTS 2 region ``var`` to ``var``Node at ``level``."""
+
+def _lift(kg: KnowledgeGraph, var: str, level: int) -> str:
+    """A pattern that lifts NUTS 2 region ``var`` to ``var``Node at ``level`` (in Oxigraph, a
+    sub-select of the regions' links, joined by hashing)."""
     if level == 2:
         return f"BIND ({var} AS {var}Node)"
-    if level == 1:
-        return f"{var} skos:broader {var}Node ."
-    return f"{var} ikg:country {var}Node ."
+    link = "skos:broader" if level == 1 else "ikg:country"
+    return kg.join_part(f"{var} {var}Node", f"{var} {link} {var}Node")
 
 
 def _region_attributes(kg: KnowledgeGraph, G: nx.Graph, level: int) -> None:
@@ -214,58 +232,66 @@ def _mark_generated(G: nx.Graph, what: str) -> nx.Graph:
 
 
 def _region_incidences(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> list[dict[str, Any]]:
-    """(project, ``rNode``) incidences of the regions view, regions lifted to ``f.level``."""
-    return _incidences(kg, f, "?rNode", "{ SELECT ?org ?r WHERE { ?org a ikg:Organisation ; ikg:region ?r } } "
-                       + _region_expr("?r", f.level), by_call)
+    """The regions each project has partners in, at ``f.level``: one row per project, with
+    ``regions`` and ``real`` (those reached through real records alone, :mod:`graph.derived`),
+    and the project's ``callNumber`` when ``by_call``.
+
+    Regions are concatenated in the store, which groups by project without writing the
+    projects' IRIs out (reading an IRI back from the disk store costs as much as a lookup)."""
+    projects, day_filter, bindings, bound = f.of_projects(
+        kg, "?start", "?project a ikg:Project ; ikg:startDate ?start .", by_call)
+    rows = kg.records(P + f"""SELECT {' '.join(bound)}
+            (GROUP_CONCAT(DISTINCT STR(?regionNode); separator=" ") AS ?regions)
+            (GROUP_CONCAT(DISTINCT IF(?genFact, "", STR(?regionNode)); separator=" ") AS ?real) WHERE {{
+        {projects}
+        {derived.facts(kg, "partner-region", f.real_only)}
+        {_lift(kg, '?region', f.level)}
+        {day_filter}
+    }} GROUP BY ?project {' '.join(bound)}""", bindings)
+    for r in rows:
+        r["regions"], r["real"] = r["regions"].split(), r["real"].split()
+    return rows
 
 
 def _regions(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
     rows = _region_incidences(kg, f)
     G = nx.Graph(view="regions", level=f.level)
-    gen = _generated_projects(kg)
+    weights = pair_weights((i, n) for i, r in enumerate(rows) for n in r["regions"])
+    real = pair_weights((i, n) for i, r in enumerate(rows) for n in r["real"])
     # regions whose partners are all in single-region projects still count as nodes
-    _co_membership(G, {r["rNode"] for r in rows},
-                   pair_weights((r["project"], r["rNode"]) for r in rows),
-                   pair_weights((r["project"], r["rNode"]) for r in rows if r["project"] in gen))
+    _co_membership(G, {n for r in rows for n in r["regions"]}, weights, weights - real)
     _region_attributes(kg, G, f.level)
-    return _mark_generated(G, "projects")
+    return _mark_generated(G, "records")
 
 
 def _transfer_rows(kg: KnowledgeGraph, f: Filters, by_call: bool = False) -> list:
-    """Edge rows of the transfers view; with ``by_call`` each row has the call of the project
-    that identified the practice."""
-    where, bindings, bound = f.clauses("?project", "?day", ("?change", "?practice"))
-    if by_call:
-        where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
-    # Oxigraph 0.5 joins in the order written: start from the rarest pattern (one financial
-    # impact per change) and count the practices of a change last. A change has exactly one
-    # date and a practice exactly one project (shapes.ttl), so those are joined only when a
-    # filter reads them. About 3.2 s -> 1.8 s at scale 10.
-    day = "; ikg:date ?day" if "?day" in where else ""
-    project = "; ikg:identifiedIn ?project" if "?project" in where else ""
-    q = P + f"""SELECT {' '.join(bound)} ?aNode ?bNode (COUNT(*) AS ?weight) (SUM(?share) AS ?eur)
-               (SUM(IF(EXISTS {{ ?change prov:wasGeneratedBy ?run }}, 1, 0)) AS ?generated) WHERE {{
-        ?change ikg:financialImpact ?changeEur ; ikg:inspiredBy ?practice ; ikg:region ?b {day} .
-        ?practice ikg:region ?a {project} .
-        {where}
-        {_region_expr('?a', f.level)} {_region_expr('?b', f.level)}
-        FILTER (?aNode != ?bNode)
-        {{ SELECT ?change (COUNT(DISTINCT ?other) AS ?n) WHERE {{
-            ?change ikg:financialImpact ?anyEur ; ikg:inspiredBy ?other }} GROUP BY ?change }}
-        BIND (?changeEur / ?n AS ?share)
-    }} GROUP BY {' '.join(bound)} ?aNode ?bNode"""
-    return kg.query(q, bindings).records()
+    """Edge rows of the transfers view, from the transfer facts (:mod:`graph.derived`): one
+    per pair of lifted regions, with the number of (practice, change) pairs, the EUR
+    attributed and how many of the pairs are real; with ``by_call`` each row has the call of
+    the project that identified the practice."""
+    projects, day_filter, bindings, bound = f.of_projects(kg, "?day", by_call=by_call)
+    # a transfer's change and practice are not read; its day and project only to filter by
+    needed = ("?from", "?to", "?eurShare", *(["?day"] if day_filter else []), *(["?project"] if projects else []))
+    q = P + f"""SELECT {' '.join(bound)} ?fromNode ?toNode (COUNT(*) AS ?weight) (SUM(?eurShare) AS ?eur)
+               (SUM(IF(?genFact, 0, 1)) AS ?real) WHERE {{
+        {derived.facts(kg, "transfer", f.real_only, needed)}
+        {projects}
+        {day_filter}
+        {_lift(kg, '?from', f.level)} {_lift(kg, '?to', f.level)}
+        FILTER (?fromNode != ?toNode)
+    }} GROUP BY {' '.join(bound)} ?fromNode ?toNode"""
+    return kg.records(q, bindings)
 
 
 def _transfers(kg: KnowledgeGraph, f: Filters) -> nx.DiGraph:
-    rows = sorted(_transfer_rows(kg, f), key=lambda r: _pair_key((r["aNode"], r["bNode"])))
+    rows = sorted(_transfer_rows(kg, f), key=lambda r: _pair_key((r["fromNode"], r["toNode"])))
     G = nx.DiGraph(view="transfers", level=f.level)
-    G.add_nodes_from(sorted({r[k] for r in rows for k in ("aNode", "bNode")}, key=str))
+    G.add_nodes_from(sorted({r[k] for r in rows for k in ("fromNode", "toNode")}, key=str))
     for r in rows:
-        G.add_edge(r["aNode"], r["bNode"], weight=r["weight"], eur=float(Decimal(str(r["eur"]))),
-                   real_weight=r["weight"] - r["generated"], generated=r["generated"] == r["weight"])
+        G.add_edge(r["fromNode"], r["toNode"], weight=r["weight"], eur=float(Decimal(str(r["eur"]))),
+                   real_weight=r["real"], generated=r["real"] == 0)
     _region_attributes(kg, G, f.level)
-    return _mark_generated(G, "policy changes")
+    return _mark_generated(G, "records")
 
 
 def _organisations(kg: KnowledgeGraph, f: Filters) -> nx.Graph:
@@ -483,8 +509,8 @@ def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Gra
         for call in (1, 2, 3, 4):
             # a project belongs to one call: its pairs are counted in that call
             of_call = [r for r in rows if r["callNumber"] == call]
-            weights = pair_weights((r["project"], r["rNode"]) for r in of_call)
-            G.add_nodes_from(sorted({r["rNode"] for r in of_call}, key=str))
+            weights = pair_weights((i, n) for i, r in enumerate(of_call) for n in r["regions"])
+            G.add_nodes_from(sorted({n for r in of_call for n in r["regions"]}, key=str))
             for a, b in sorted(weights, key=_pair_key):
                 if G.has_edge(a, b):
                     G[a][b]["weight"] += weights[a, b]
@@ -499,7 +525,7 @@ def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Gra
         for r in edges:
             if r["callNumber"] != call:
                 continue
-            a, b = r["aNode"], r["bNode"]
+            a, b = r["fromNode"], r["toNode"]
             if D.has_edge(a, b):
                 D[a][b]["weight"] += r["weight"]
             else:

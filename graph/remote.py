@@ -121,6 +121,8 @@ class Engine:
     #: Query parameters of a Graph Store POST that loads without a transaction (a load that
     #: is not atomic: ``ikg push --non-atomic``).
     bulk_params: Mapping[str, str] = field(default_factory=dict)
+    #: :attr:`graph.store.KnowledgeGraph.subselect_joins` of the engine.
+    subselect_joins: bool = False
 
 
 #: The engines ikg knows, by the name their ``Server`` header starts with (lower case);
@@ -129,7 +131,7 @@ class Engine:
 ENGINES: dict[str, Engine] = {
     # Oxigraph server: its bulk loader, without a transaction, for a load that is not atomic
     "oxigraph": Engine("oxigraph", "/query", "/update", "/update", "/store", "/store", "graph",
-                       bulk_params={"no_transaction": "true", "lenient": "true"}),
+                       bulk_params={"no_transaction": "true", "lenient": "true"}, subselect_joins=True),
     # Debian's Virtuoso 7.2.5: answers HTML without an Accept and hangs on a direct
     # application/sparql-query POST body (form POSTs and an explicit Accept are always sent);
     # turns geo:wktLiteral into its own virtrdf:Geometry; caps answers at ResultSetMaxRows;
@@ -223,6 +225,7 @@ class RemoteGraph(KnowledgeGraph):
         self.timeout = options.timeout
         self.dialect: Engine = ENGINES[options.engine] if options.engine != "auto" else self._detect()
         self.engine = f"remote {self.dialect.name}"
+        self.subselect_joins = self.dialect.subselect_joins
         creds = bool(options.user)
         self.query_url = self.root + parts.path if parts.path not in ("", "/") else self.root + self.dialect.query_path
         self.update_url = options.update_url or (

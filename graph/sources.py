@@ -29,6 +29,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from graph import derived
 from graph.build import load_into
 from graph.entailment import alignments
 from graph.errors import BadParameter, BuildError, IkgError, InputDataError, ValidationFailed
@@ -258,6 +259,7 @@ def _finish(kg: OxigraphGraph, held: Lease, location: StoreLocation, info: dict[
     if not report.conforms:
         raise ValidationFailed("the graph with this source does not conform to the shapes; the store in use "
                                "is unchanged", {"report": report.text()})
+    derived.refresh_timed(kg, Graphs(info["base_iri"]), say, seconds)
     kg.flush()
     info["quads"] = len(kg)
     kg.close()

@@ -26,7 +26,7 @@ def test_default_build_records_itself(default_location):
     meta = default_location.metadata()
     assert meta["seed"] == 42 and meta["scale"] == 1.0
     assert meta["records"]["projects"] == 258
-    assert set(meta["seconds"]) == {"generate", "load", "validate", "write"}
+    assert set(meta["seconds"]) == {"generate", "load", "validate", "write", "derive"}
     assert meta["quads"] > 400_000
 
 

@@ -243,13 +243,16 @@ def test_csv_exports(regions):
     assert edges[0] == "source,target,generated,real_weight,weight" and len(edges) == regions.number_of_edges() + 1
 
 
-def test_exports_say_what_rests_on_generated_records(regions):
-    """The default graph's projects are generated but for the nine real ones: the edges say so,
-    one by one and as a whole, in every format."""
+def test_exports_say_what_rests_on_generated_records(regions, backend_kg):
+    """The default graph's projects are generated but for the nine real ones, whose partners
+    are generated: every co-partnership rests on a generated record, and the edges say so, one
+    by one and as a whole, in every format. One transfer rests on real records alone."""
     edges = list(regions.edges(data=True))
-    assert all(d["real_weight"] + (d["weight"] - d["real_weight"]) == d["weight"] for *_, d in edges)
-    assert sum(1 for *_, d in edges if d["generated"]) > 0.9 * len(edges)
-    assert any(d["real_weight"] > 0 for *_, d in edges)  # the real projects' regions
+    assert all(d["real_weight"] == 0 and d["generated"] for *_, d in edges)
+    assert regions.graph["generated_edges"] == len(edges) > 0
+    transfers = list(network(backend_kg, "transfers").edges(data=True))
+    real = [d for *_, d in transfers if d["real_weight"] > 0]
+    assert len(real) == 1 and not real[0]["generated"] and real[0]["real_weight"] <= real[0]["weight"]
     assert all(d["generated"] is False for _, d in regions.nodes(data=True))  # the regions are Eurostat's
     note = regions.graph["note"]
     assert note.startswith(f"{regions.graph['generated_edges']} of {regions.number_of_edges()} edges rest on generated")
