@@ -155,7 +155,7 @@ def refresh(kg: KnowledgeGraph, graphs: Graphs | DerivedGraphs) -> None:
             kg.insert_where(P, graph, STATEMENTS[kind], f"""
                 SELECT DISTINCT {' '.join(FACTS[kind])} {'?fact' if mint else ''} WHERE {{
                     {rule(kg, kind)} FILTER ({keep}) {mint} }}""")
-    now = datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    now = datetime.now(UTC).isoformat(timespec="seconds")  # "+00:00", as rdflib writes it back
     kg.update(P + " ;\n".join(f"""INSERT DATA {{ GRAPH <{g}> {{ <{g}> a ikg:DerivedGraph ;
         ikg:rulesVersion {RULES_VERSION} ; ikg:fromGeneratedRecords {generated} ;
         dcterms:modified "{now}"^^xsd:dateTime }} }}""" for g, generated in ((d.real, "false"), (d.generated, "true"))))

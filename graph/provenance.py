@@ -157,8 +157,9 @@ def generated_statements(kg: KnowledgeGraph, graphs: Graphs, iris: Iterable[str]
 
 def real_graphs(kg: KnowledgeGraph, base: str) -> tuple[str, ...]:
     """The named graphs of what is real: every graph of the store but the generated one,
-    those of sources whose records are invented (a graph describing an ``ikg:GenerationRun``)
-    and the inferred alignments (which hold the generated records' too). A query whose
+    those of sources whose records are invented (a graph describing an ``ikg:GenerationRun``),
+    the inferred alignments (which hold the generated records' too) and the facts derived
+    with a generated premise (:mod:`graph.derived`). A query whose
     dataset is these sees only real records and what their sources state.
 
     Raises
@@ -169,4 +170,4 @@ def real_graphs(kg: KnowledgeGraph, base: str) -> tuple[str, ...]:
     graphs = Graphs(base)
     made = {r["g"] for r in kg.query(P + "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?r a ikg:GenerationRun } }").records()}
     every = {r["g"] for r in kg.query("SELECT DISTINCT ?g WHERE { GRAPH ?g { } }").records()}
-    return tuple(sorted(every - made - {graphs.generated, graphs.inferred}))
+    return tuple(sorted(every - made - {graphs.generated, graphs.inferred, graphs.derived_generated}))

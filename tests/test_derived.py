@@ -22,7 +22,8 @@ P = """PREFIX ikg: <https://ikg.example.org/ontology#>
 PREFIX prov: <http://www.w3.org/ns/prov#>
 """
 FILTERS = [Filters(), Filters(level=1), Filters(level=0), Filters(call=2), Filters(topic="so-3-1"),
-           Filters(as_of=date(2018, 6, 30)), Filters(real_only=True), Filters(call=3, level=1, as_of=date(2021, 12, 31))]
+           Filters(as_of=date(2018, 6, 30)), Filters(real_only=True),
+           Filters(call=3, level=1, as_of=date(2021, 12, 31))]
 
 
 def _edges(G) -> list[tuple]:
@@ -62,7 +63,8 @@ def test_real_and_generated_facts_are_kept_apart(default_kg):
     leaning = default_kg.query(P + f"""ASK {{ GRAPH <{d.real}> {{ ?t ikg:ofChange ?c ; ikg:ofPractice ?p }}
         {{ ?c prov:wasGeneratedBy ?run }} UNION {{ ?p prov:wasGeneratedBy ?run }} }}""").boolean
     unmarked = default_kg.query(P + f"""ASK {{ GRAPH <{d.generated}> {{ ?t ikg:ofChange ?c ; ikg:ofPractice ?p }}
-        FILTER NOT EXISTS {{ ?c prov:wasGeneratedBy ?r1 }} FILTER NOT EXISTS {{ ?p prov:wasGeneratedBy ?r2 }} }}""").boolean
+        FILTER NOT EXISTS {{ ?c prov:wasGeneratedBy ?r1 }}
+        FILTER NOT EXISTS {{ ?p prov:wasGeneratedBy ?r2 }} }}""").boolean
     assert leaning is False and unmarked is False
     counts = dict(default_kg.query(P + """SELECT ?g (COUNT(*) AS ?n) WHERE { GRAPH ?g { ?t a ikg:Transfer } }
         GROUP BY ?g""").rows)
@@ -117,8 +119,8 @@ def test_a_failed_rewrite_drops_the_derived_facts_and_the_views_still_answer(wri
 
 def test_facts_of_other_rules_are_not_read(writable):
     stored = _edges(network(writable, "transfers"))
-    writable.update(P + f"""DELETE {{ GRAPH ?g {{ ?g ikg:rulesVersion ?v }} }}
-        INSERT {{ GRAPH ?g {{ ?g ikg:rulesVersion 0 }} }} WHERE {{ GRAPH ?g {{ ?g ikg:rulesVersion ?v }} }}""")
+    writable.update(P + """DELETE { GRAPH ?g { ?g ikg:rulesVersion ?v } }
+        INSERT { GRAPH ?g { ?g ikg:rulesVersion 0 } } WHERE { GRAPH ?g { ?g ikg:rulesVersion ?v } }""")
     assert derived.available(writable) is None
     assert _edges(network(writable, "transfers")) == stored
 

@@ -35,10 +35,10 @@ def count(kg, query: str) -> int:
 
 
 def test_the_dumps_parse_back_to_exactly_the_store(default_kg, default_dumps):
-    """No blank nodes, so isomorphic means the same set of triples."""
-    expected = {f"{ox.NamedNode(str(s)) if isinstance(s, URIRef) else s} {ox.NamedNode(str(p))} "
-                f"{_ox(o)}" for s, p, o in default_kg.query(
-                    "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }").rows}
+    """No blank nodes, so isomorphic means the same set of triples. The store's terms are read
+    as pyoxigraph gives them: rdflib would rewrite a date-time's "Z" as "+00:00"."""
+    expected = {f"{s} {p} {o}" for s, p, o in default_kg.raw.query(
+        "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)}
     assert dumped(default_dumps / "ikg.nt.gz", ox.RdfFormat.N_TRIPLES) == expected
     with gzip.open(default_dumps / "ikg.nt.gz", "rt", encoding="utf8") as lines:
         assert sum(1 for _ in lines) == len(expected)  # one line a triple, none twice

@@ -117,11 +117,16 @@ def test_changes_are_inspired_by_practices_of_other_regions_in_the_same_project(
 def test_every_generated_record_says_so_and_real_records_carry_their_source(default_kg):
     rows = _rows(default_kg, """
         SELECT ?cls (COUNT(?s) AS ?n) WHERE {
-          ?s a ?cls . FILTER (STRSTARTS(STR(?cls), STR(ikg:)) && ?cls != ikg:Region
-                              && ?cls != ikg:GenerationRun)
+          ?s a ?cls . FILTER (STRSTARTS(STR(?cls), STR(ikg:))
+                              && ?cls NOT IN (ikg:Region, ikg:GenerationRun, ikg:DerivedGraph, ikg:Transfer))
           FILTER NOT EXISTS { ?s prov:wasGeneratedBy ?run }
           FILTER NOT EXISTS { ?s dcterms:source ?src } } GROUP BY ?cls""")
     assert rows == []
+    # derived facts are not records: each says what it rests on, in a graph that says whether
+    # that includes generated records (tests/test_derived.py)
+    derived = _rows(default_kg, """SELECT (COUNT(?t) AS ?n) WHERE { ?t a ikg:Transfer
+        FILTER NOT EXISTS { ?t ikg:ofChange ?c ; ikg:ofPractice ?p } }""")
+    assert derived[0]["n"] == 0
     both = _rows(default_kg, """
         SELECT (COUNT(?s) AS ?n) WHERE { ?s prov:wasGeneratedBy ?run ; dcterms:source ?src }""")
     assert both[0]["n"] == 0
