@@ -82,21 +82,19 @@ def rule(kg: KnowledgeGraph, kind: str) -> str:
 FACTS = {"partner-region": ("?project", "?region"),
          "transfer": ("?change", "?practice", "?from", "?to", "?eurShare", "?day", "?project")}
 
-#: How each kind of fact is written in (and read back from) a derived graph; ``?fact`` is the
-#: transfer's IRI, minted from its change and practice.
-STATEMENTS = {
-    "partner-region": "?project ikg:partnerRegion ?region .",
-    "transfer": """?fact a ikg:Transfer ; ikg:ofChange ?change ; ikg:ofPractice ?practice ;
-        ikg:fromRegion ?from ; ikg:toRegion ?to ; ikg:attributedEur ?eurShare ;
-        ikg:changeDate ?day ; ikg:practiceProject ?project .""",
-}
-_MINT = 'BIND (IRI(CONCAT(STR(?change), "/transfer/", MD5(STR(?practice)))) AS ?fact)'
-
-#: Reading transfers back: each property in a sub-select of its own, joined by hashing
-#: (one pattern of five properties would look four of them up, one transfer at a time).
+#: The properties of a transfer, one per variable of its fact. Read back, each is a sub-select
+#: of its own, joined by hashing (one pattern of several properties would look them up one
+#: transfer at a time: 27 s against 7 s at scale 100), and only those a view needs.
 _TRANSFER_READ = ("ikg:ofChange ?change", "ikg:ofPractice ?practice", "ikg:fromRegion ?from",
                   "ikg:toRegion ?to", "ikg:attributedEur ?eurShare", "ikg:changeDate ?day",
                   "ikg:practiceProject ?project")
+#: How each kind of fact is written in a derived graph; ``?fact`` is the transfer's IRI,
+#: minted from its change and practice.
+STATEMENTS = {
+    "partner-region": "?project ikg:partnerRegion ?region .",
+    "transfer": f"?fact a ikg:Transfer ; {' ; '.join(_TRANSFER_READ)} .",
+}
+_MINT = 'BIND (IRI(CONCAT(STR(?change), "/transfer/", MD5(STR(?practice)))) AS ?fact)'
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,29 @@ def test_imported_real_records_give_real_facts(tmp_path):
         assert _edges(network(kg, "regions", Filters(real_only=True))) == _edges(regions)
     finally:
         kg.close()
+
+
+def _move_organisations(kg, source: str, target: str) -> None:
+    InlineExecutor(kg).update(P + f"""DELETE {{ GRAPH ?g {{ ?o ikg:region <{source}> }} }}
+        INSERT {{ GRAPH ?g {{ ?o ikg:region <{target}> }} }}
+        WHERE {{ GRAPH ?g {{ ?o a ikg:Organisation ; ikg:region <{source}> }} }}""")
+
+
+@pytest.mark.parametrize("server", ["oxigraph_served", "virtuoso_served"])
+def test_an_update_through_ikg_rewrites_the_derived_facts_on_a_server(request, server, monkeypatch):
+    """On a SPARQL server the rewrite is a series of updates: move one region's organisations
+    to a region of no one, see the views follow (as the rules read them), and move them back."""
+    _, kg = request.getfixturevalue(server)
+    moved, nowhere = "http://data.europa.eu/nuts/code/ITC4", "https://ikg.example.org/test/region/nowhere"
+    before = _edges(network(kg, "transfers"))
+    _move_organisations(kg, moved, nowhere)
+    try:
+        assert derived.available(kg) is not None
+        regions = network(kg, "regions")
+        assert nowhere in regions and moved not in regions
+        with monkeypatch.context() as m:
+            _as_they_read(m)
+            assert _edges(network(kg, "regions")) == _edges(regions)
+    finally:
+        _move_organisations(kg, nowhere, moved)
+    assert derived.available(kg) is not None and _edges(network(kg, "transfers")) == before
