@@ -24,7 +24,8 @@ Goals of issue #14 on the 2-core machine, embedded: scale 100 builds in under 20
 scale 100.
 
 Usage: python bench/scale_bench.py [--scales 1 10 100] [--stores embedded oxigraph-server virtuoso]
-       [--store-dir DIR] [--repeats 5] [--samples 40] [--atomic] [--json bench/results/scale.json]
+       [--store-dir DIR] [--repeats 5] [--samples 40] [--atomic] [--no-export]
+       [--json bench/results/scale.json]
 
 With --store-dir DIR the embedded builds are kept in DIR/s1, DIR/s10, ... and reused by a later
 run (their build figures are then those recorded in the build's build.json, its peak memory the
@@ -161,9 +162,15 @@ def networks(kg: KnowledgeGraph) -> dict[str, Any]:
 
 
 def measure(kg: KnowledgeGraph, args: argparse.Namespace) -> dict[str, Any]:
-    return {"named_queries": named_query_mix(kg, args.repeats),
-            "lineage": lineage(kg, args.samples, args.seed),
-            "networks": networks(kg)}
+    """The networks, lineage and the named-query mix, each said as it ends."""
+    nets = networks(kg)
+    print(f"    networks: slowest region-level {nets['slowest']} {nets['slowest_s']} s, organisations "
+          f"{nets['organisations_slowest']} {nets['organisations_slowest_s']} s", flush=True)
+    lin = lineage(kg, args.samples, args.seed)
+    print(f"    lineage p95 {lin['p95_ms']} ms", flush=True)
+    mix = named_query_mix(kg, args.repeats)
+    print(f"    named queries {mix['median_ms']} / {mix['p95_ms']} ms", flush=True)
+    return {"named_queries": mix, "lineage": lin, "networks": nets}
 
 
 def vm_hwm_mib(pid: int) -> int | None:
@@ -214,21 +221,25 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, default=Path("bench/results/scale.json"))
     ap.add_argument("--atomic", action="store_true", help="load the servers atomically (staging graphs, then MOVE)")
+    ap.add_argument("--no-export", action="store_true", help="leave the export out (measured by an earlier run)")
     args = ap.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="ikg-scale-bench-") as tmp:
         for scale in args.scales:
             store = (args.store_dir or Path(tmp)) / f"s{scale:g}"
             built = build(scale, store)
-            with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
-                export_s, _ = run([str(BIN / "ikg"), "export", "--store", str(store), "--out", out])
+            export_s = None
+            if not args.no_export:
+                with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
+                    export_s, _ = run([str(BIN / "ikg"), "export", "--store", str(store), "--out", out])
             print(f"scale {scale:g}: built in {built['seconds']} s, peak {built['peak_mib']} MiB, "
-                  f"{built['disk_mib']} MiB on disk; exported in {export_s:.1f} s", flush=True)
+                  f"{built['disk_mib']} MiB on disk; exported in {export_s or 0:.1f} s", flush=True)
             for name in args.stores:
                 if name == "embedded":
                     kg = open_store(store)
                     row = {"build_s": built["seconds"], "load_s": None, "peak_mib": built["peak_mib"],
-                           "disk_mib": built["disk_mib"], "export_s": round(export_s, 1), **measure(kg, args)}
+                           "disk_mib": built["disk_mib"], "export_s": export_s and round(export_s, 1),
+                           **measure(kg, args)}
                     kg.close()
                 else:
                     folder = Path(tmp) / f"{name}-{scale:g}"
