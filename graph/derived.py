@@ -108,6 +108,14 @@ class DerivedGraphs:
     def of(cls, graphs: Graphs) -> DerivedGraphs:
         return cls(graphs.derived_real, graphs.derived_generated)
 
+    def marked(self) -> tuple[tuple[str, bool], tuple[str, bool]]:
+        """Each graph with whether its facts rest on generated records."""
+        return (self.real, False), (self.generated, True)
+
+    def drop(self, kg: KnowledgeGraph) -> None:
+        """Drop both graphs from ``kg`` (the views then derive as they read)."""
+        kg.update(" ; ".join(f"DROP SILENT GRAPH <{g}>" for g, _ in self.marked()))
+
 
 def available(kg: KnowledgeGraph) -> DerivedGraphs | None:
     """The derived graphs of ``kg`` when both hold facts of the current :data:`RULES_VERSION`."""
@@ -125,12 +133,13 @@ def facts(kg: KnowledgeGraph, kind: str, real_only: bool = False, needed: tuple[
     ``needed`` ones, when given) and ``?genFact``: read from the derived graphs of ``kg`` when
     they are :func:`available`, else derived from the records as the query runs; with
     ``real_only``, facts from real records alone. Each fact is bound once."""
-    derived = available(kg)
-    if derived is None:
+    d = available(kg)
+    if d is None:
         keep = "FILTER (!?genFact)" if real_only else ""
         return f"{{ SELECT DISTINCT {' '.join(FACTS[kind])} ?genFact WHERE {{ {rule(kg, kind)} {keep} }} }}"
     read = [p for p in _TRANSFER_READ if needed is None or p.split()[-1] in needed]
-    values = f"(<{derived.real}> false)" + ("" if real_only else f" (<{derived.generated}> true)")
+    values = " ".join(f"(<{g}> {str(generated).lower()})" for g, generated in d.marked()
+                      if not (real_only and generated))
     if kind == "partner-region":
         parts = ["{ SELECT ?project ?region ?g WHERE { GRAPH ?g { ?project ikg:partnerRegion ?region } } }"]
     elif kg.subselect_joins:
@@ -145,7 +154,7 @@ def refresh(kg: KnowledgeGraph, graphs: Graphs | DerivedGraphs) -> None:
     and each graph's description, written last (until then :func:`available` is None and
     the views derive as they read: they never read half the facts)."""
     d = graphs if isinstance(graphs, DerivedGraphs) else DerivedGraphs.of(graphs)
-    kg.update(f"DROP SILENT GRAPH <{d.real}> ; DROP SILENT GRAPH <{d.generated}>")
+    d.drop(kg)
     for kind in FACTS:
         mint = _MINT if kind == "transfer" else ""
         for graph, keep in ((d.real, "!?genFact"), (d.generated, "?genFact")):
@@ -155,8 +164,8 @@ def refresh(kg: KnowledgeGraph, graphs: Graphs | DerivedGraphs) -> None:
                     {rule(kg, kind)} FILTER ({keep}) {mint} }}""")
     now = datetime.now(UTC).isoformat(timespec="seconds")  # "+00:00", as rdflib writes it back
     kg.update(P + " ;\n".join(f"""INSERT DATA {{ GRAPH <{g}> {{ <{g}> a ikg:DerivedGraph ;
-        ikg:rulesVersion {RULES_VERSION} ; ikg:fromGeneratedRecords {generated} ;
-        dcterms:modified "{now}"^^xsd:dateTime }} }}""" for g, generated in ((d.real, "false"), (d.generated, "true"))))
+        ikg:rulesVersion {RULES_VERSION} ; ikg:fromGeneratedRecords {str(generated).lower()} ;
+        dcterms:modified "{now}"^^xsd:dateTime }} }}""" for g, generated in d.marked()))
 
 
 def refresh_timed(kg: KnowledgeGraph, graphs: Graphs, say: Callable[[str], None],
@@ -173,10 +182,10 @@ def after_update(kg: KnowledgeGraph) -> None:
     """Bring the derived graphs of ``kg`` up to date after an update of its records: rewrite
     them when it has them (a store without them stays so: its views derive as they read).
 
-    Until this returns, the views read the facts of the data before the update. When the
-    rewrite fails (the update itself is done: it is not undone), the failure is logged and
-    the derived graphs are dropped, so that no view reads stale facts: the views derive as
-    they read until the next import, build or update rewrites them.
+    While it runs the derived graphs are absent (:func:`refresh` describes them last), so the
+    views derive as they read: never from stale facts. When the rewrite fails (the update
+    itself is done: it is not undone), the failure is logged and the derived graphs are
+    dropped; the views derive as they read until the next import, build or update.
     """
     d = available(kg)
     if d is None:
@@ -185,4 +194,4 @@ def after_update(kg: KnowledgeGraph) -> None:
         refresh(kg, d)
     except Exception as e:
         log.error("rewriting the derived graphs after an update failed (%s): dropping them", e)
-        kg.update(f"DROP SILENT GRAPH <{d.real}> ; DROP SILENT GRAPH <{d.generated}>")
+        d.drop(kg)
