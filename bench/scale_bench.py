@@ -39,6 +39,7 @@ import json
 import os
 import platform
 import random
+import shutil
 import statistics
 import subprocess
 import sys
@@ -52,7 +53,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.common import BIN  # noqa: E402
-from graph.errors import StoreError, StoreNotFound  # noqa: E402
+from graph.errors import IkgError, StoreError, StoreNotFound  # noqa: E402
 from graph.lineage import downstream, upstream  # noqa: E402
 from graph.namespaces import DEFAULT_BASE_IRI  # noqa: E402
 from graph.network import VIEW_METRICS, VIEWS, view_export, view_metrics  # noqa: E402
@@ -113,16 +114,24 @@ def build(scale: float, store: Path) -> dict[str, Any]:
 def named_query_mix(kg: KnowledgeGraph, repeats: int) -> dict[str, Any]:
     times: list[float] = []
     each: dict[str, float] = {}
+    failed: dict[str, str] = {}
     for q in load_catalogue():
         values = {p.name: p.default or p.example or "" for p in q.params}
         mine = []
         for _ in range(repeats):
             start = time.perf_counter()
-            q.run(kg, values)
+            try:
+                q.run(kg, values)
+            except IkgError as e:  # a timeout or an engine's refusal is part of the store's cost
+                failed[q.name] = f"{type(e).__name__}: {str(e)[:300]}"
+                print(f"    named query {q.name} failed after {time.perf_counter() - start:.1f} s: "
+                      f"{failed[q.name]}", flush=True)
+                break
             mine.append(time.perf_counter() - start)
         times += mine
-        each[q.name] = round(statistics.median(mine) * 1000, 1)
-    return {**spread(times), "queries": len(each), "median_ms_each": each}
+        if mine:
+            each[q.name] = round(statistics.median(mine) * 1000, 1)
+    return {**spread(times), "queries": len(each), "median_ms_each": each, "failed": failed}
 
 
 def lineage(kg: KnowledgeGraph, samples: int, seed: int) -> dict[str, Any]:
@@ -198,17 +207,25 @@ def server_run(name: str, store: Path, built: dict[str, Any], folder: Path,
         print(f"  {name}: queries, lineage, networks ...", flush=True)
         measured = measure(kg, args)
         kg.close()
-        export: dict[str, Any] = {}
-        with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
+        export: dict[str, Any] = {"export_s": None}
+        if not args.no_export:
+            export = server_export(engine, env)
+        return {"load_s": round(push_s, 1), "build_s": round(built["seconds"] + push_s, 1),
+                "peak_mib": vm_hwm_mib(engine.proc.pid), "push_peak_mib": push_peak,
+                "disk_mib": round(du(folder) / 2**20), **export, **measured}
+
+
+def server_export(engine: Engine, env: dict[str, str]) -> dict[str, Any]:
+    """``ikg export`` from the server: its wall time, or its error."""
+    export: dict[str, Any] = {}
+    with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
             try:
                 export["export_s"] = round(run([str(BIN / "ikg"), "export", "--store", engine.location,
                                                 "--out", out], env)[0], 1)
             except SystemExit as e:  # reported, not fatal: the server's limits are part of its cost
                 export = {"export_s": None, "export_error": str(e)[-600:]}
-                print(f"  {name}: the export failed: {export['export_error']}", flush=True)
-        return {"load_s": round(push_s, 1), "build_s": round(built["seconds"] + push_s, 1),
-                "peak_mib": vm_hwm_mib(engine.proc.pid), "push_peak_mib": push_peak,
-                "disk_mib": round(du(folder) / 2**20), **export, **measured}
+                print(f"  export failed: {export['export_error']}", flush=True)
+    return export
 
 
 def main() -> None:
@@ -221,7 +238,7 @@ def main() -> None:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--json", type=Path, default=Path("bench/results/scale.json"))
     ap.add_argument("--atomic", action="store_true", help="load the servers atomically (staging graphs, then MOVE)")
-    ap.add_argument("--no-export", action="store_true", help="leave the export out (measured by an earlier run)")
+    ap.add_argument("--no-export", action="store_true", help="leave the exports out (measured by an earlier run)")
     args = ap.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="ikg-scale-bench-") as tmp:
@@ -245,6 +262,7 @@ def main() -> None:
                     folder = Path(tmp) / f"{name}-{scale:g}"
                     folder.mkdir()
                     row = server_run(name, store, built, folder, args)
+                    shutil.rmtree(folder)  # a server's database at scale 100 is 10 GB or more
                 rows.append({"scale": scale, "store": name, "quads": built["quads"], **row})
                 r = rows[-1]
                 print(f"  {name}: build {r['build_s']} s, peak {r['peak_mib']} MiB, disk {r['disk_mib']} MiB, "
@@ -253,9 +271,10 @@ def main() -> None:
                       f"slowest region network {r['networks']['slowest']} {r['networks']['slowest_s']} s, "
                       f"organisations {r['networks']['organisations_slowest']} "
                       f"{r['networks']['organisations_slowest_s']} s", flush=True)
-            args.json.parent.mkdir(parents=True, exist_ok=True)
-            args.json.write_text(json.dumps({"machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
-                                             "runs": rows}, indent=1))
+                args.json.parent.mkdir(parents=True, exist_ok=True)  # each row kept as it ends
+                args.json.write_text(json.dumps({"machine": {"cpus": os.cpu_count(),
+                                                             "python": platform.python_version()},
+                                                 "runs": rows}, indent=1))
     print("\n| scale | store | build (s) | load (s) | peak memory (MiB) | on disk (MiB) | export (s) "
           "| named queries median / p95 (ms) | lineage p95 (ms) | slowest region network view (s) "
           "| slowest organisation network view (s) |")
