@@ -74,6 +74,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     from service.api import bp as api_bp
     from service.api import register_openapi
     from service.dumps import bp as dumps_bp
+    from service.home import bp as home_bp
     from service.linked import bp as linked_bp
     from service.networks import bp as networks_bp
     from service.queries import bp as queries_bp
@@ -82,6 +83,7 @@ def create_app(test_config: Mapping[str, Any] | None = None) -> Flask:
     app.register_blueprint(api_bp)
     app.register_blueprint(networks_bp)
     app.register_blueprint(queries_bp)
+    app.register_blueprint(home_bp)
     app.register_blueprint(ui_bp)
     app.register_blueprint(linked_bp)
     app.register_blueprint(dumps_bp)

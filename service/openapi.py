@@ -474,7 +474,21 @@ def _pages() -> dict[str, Any]:
                                 "the file (a source map is application/octet-stream)")
             | _errors(404)}}
     return {
-        "/": page("The query editor (YASGUI) with example queries", "home"),
+        "/": {"get": {
+            "operationId": "home", "tags": ["pages"],
+            "summary": "The front page: the headline figures as of a day (everything recorded when "
+                       "none), their course over time, the regions by involvement on a map, the "
+                       "practices that travelled furthest; its figures as JSON for a client that asks",
+            "parameters": [_query("as_of", {"type": "string", "format": "date"},
+                                  "count what is dated on or before this day (2015-01-01 to 2030-12-31)",
+                                  example="2022-06-30")],
+            "responses": _media(["text/html", "application/json"], "the page, or its figures")
+            | _errors(400, 503)}},
+        "/sparql-editor": page("The query editor (YASGUI) with example queries", "sparqlEditor"),
+        "/maps/europe-land.svg": {"get": {
+            "operationId": "mapBackground", "tags": ["pages"],
+            "summary": "The countries every map is drawn on (Natural Earth via npm world-atlas)",
+            "responses": _media(["image/svg+xml"], "the picture") | _errors(503)}},
         "/search": page("Search by name, as a page", "searchPage", *SEARCH, statuses=(400, 503)),
         "/networks": page("The exchange networks: a picture, the size, the brokers, the exports", "networksPage",
                           _query("view", {"enum": list(PAGE_VIEWS), "default": "regions"}),

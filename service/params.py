@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import date
 
 from flask import request
 from werkzeug.datastructures import MultiDict
 
 from graph.errors import BadParameter
 
-__all__ = ["arg", "int_arg", "bool_arg", "boolean", "single_values", "TRUE", "FALSE"]
+__all__ = ["arg", "int_arg", "date_arg", "bool_arg", "boolean", "single_values", "TRUE", "FALSE"]
 
 #: The spellings of a boolean parameter (absent or empty is false).
 TRUE, FALSE = ("true", "1", "yes"), ("false", "0", "no", "")
@@ -38,6 +39,18 @@ def int_arg(name: str, default: int | None) -> int | None:
         return int(raw)
     except ValueError:
         raise BadParameter(f"'{name}' must be an integer, not {raw!r}", {"param": name}) from None
+
+
+def date_arg(name: str) -> date | None:
+    """A day (``YYYY-MM-DD``) given as a query parameter, or None when it is absent or empty;
+    a 400 when malformed."""
+    raw = arg(name).strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise BadParameter(f"'{name}' must be a day written YYYY-MM-DD, not {raw!r}", {"param": name}) from None
 
 
 def bool_arg(name: str) -> bool:

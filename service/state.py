@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import atexit
 import threading
+from collections import OrderedDict
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, cast
@@ -22,7 +24,7 @@ from graph.remote import RemoteGraph, is_remote
 from graph.store import store_path
 from service.settings import remote_options
 
-__all__ = ["init_state", "executor_of", "catalogue", "data_version", "dumps_folder", "data_base"]
+__all__ = ["init_state", "executor_of", "catalogue", "data_version", "dumps_folder", "data_base", "remembered"]
 
 
 def init_state(app: Flask) -> None:
@@ -35,7 +37,8 @@ def init_state(app: Flask) -> None:
         When a file of ``queries/`` is malformed.
     """
     app.extensions["ikg"] = {"kg": app.config.get("IKG_KG"), "executor": None,
-                             "catalogue": load_catalogue(), "lock": threading.Lock()}
+                             "catalogue": load_catalogue(), "lock": threading.Lock(),
+                             "remembered": OrderedDict()}
 
 
 def executor_of(app: Flask | None = None) -> Executor:
@@ -105,3 +108,27 @@ def data_base() -> str:
         info = executor_of(current_app).build_info()
         g.ikg_base = str(info.get("base_iri") or current_app.config["IKG_BASE_IRI"])
     return str(g.ikg_base)
+
+
+#: Answers of graph functions kept by :func:`remembered`, per app.
+REMEMBERED = 128
+
+
+def remembered(function: Callable[..., Any], **kwargs: Any) -> Any:
+    """``function(kg, **kwargs)`` run by the executor, its answer kept for the version of the
+    data served (each build and update moves it): for the pages every visitor asks the same
+    of (the front page's figures take seconds to count; the query workers each have their
+    own memory, this one is the service's)."""
+    state: dict[str, Any] = current_app.extensions["ikg"]
+    key = (data_version()[0], function.__module__, function.__qualname__, tuple(sorted(kwargs.items())))
+    kept: OrderedDict[tuple, Any] = state["remembered"]
+    with state["lock"]:
+        if key in kept:
+            kept.move_to_end(key)
+            return kept[key]
+    value = executor_of().call(function, **kwargs)
+    with state["lock"]:
+        kept[key] = value
+        while len(kept) > REMEMBERED:
+            kept.popitem(last=False)
+    return value

@@ -1,4 +1,5 @@
-"""The web UI blueprint: the YASGUI query editor at / on this server's /sparql."""
+"""The web UI blueprint: the YASGUI query editor at /sparql-editor on this server's /sparql,
+the networks page, search, what the data are; front-end packages from npm."""
 
 from __future__ import annotations
 
@@ -41,7 +42,7 @@ def _examples() -> list[dict[str, str]]:
             for q in catalogue() if not q.params]
 
 
-@bp.get("/")
+@bp.get("/sparql-editor")
 def index() -> str:
     """The query editor, with our prefixes and example queries in tabs."""
     prefix_lines = "".join(f"PREFIX {p}: <{PREFIXES[p]}>\n" for p in UI_PREFIXES)

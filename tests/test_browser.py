@@ -43,7 +43,7 @@ def _watched_page(browser, server: str, **options):
 
 def test_yasgui_runs_a_query_and_an_example_without_leaving_the_server(browser, server):
     page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
-    page.goto(server + "/")
+    page.goto(server + "/sparql-editor")
     assert "ikg" in page.title()
     page.click(".yasqe_queryButton")
     page.wait_for_selector(".yasr table tbody tr", timeout=20_000)

@@ -1,4 +1,4 @@
-"""The query UI at /: YASGUI from npm, opened on this server's /sparql, with example queries."""
+"""The query UI at /sparql-editor: YASGUI from npm, opened on this server's /sparql, with example queries."""
 
 from __future__ import annotations
 
@@ -8,11 +8,12 @@ import re
 from tests.conftest import assert_error
 
 
-def test_index_opens_yasgui_on_this_endpoint_with_examples(client):
-    resp = client.get("/")
+def test_the_editor_opens_yasgui_on_this_endpoint_with_examples(client):
+    resp = client.get("/sparql-editor")
     assert resp.status_code == 200 and resp.mimetype == "text/html"
     html = resp.get_data(as_text=True)
     assert '<script src="/ui/yasgui/yasgui.min.js">' in html
+    assert '<a href="/" class="home">' in html  # the pages' navigation, as on every page
     config = json.loads(re.search(r'<script id="ikg-config" type="application/json">(.*?)</script>',
                                   html, re.S).group(1))
     assert config["endpoint"] == "http://localhost/sparql"
