@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+from datetime import date
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -174,5 +176,72 @@ def test_search_box_finds_a_project_and_opens_its_page(browser, server):
     page.locator("#results a").first.click()
     page.wait_for_load_state()
     assert page.url.endswith("/doc/project/ERUDITE") and page.locator("h1#label").inner_text() == "ERUDITE"
+    assert problems == []
+    page.close()
+
+
+# ----------------------------------------------------------------------------- the evaluator's pages
+
+#: Where the UI tests leave their screenshots (test artefacts, not kept in git).
+ARTEFACTS = Path(os.environ.get("IKG_TEST_ARTEFACTS") or Path(__file__).resolve().parent.parent / "var" / "artefacts")
+
+
+def _screenshot(page, name: str) -> None:
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / f"{name}.png"), full_page=True)
+
+
+def _card(page, measure: str) -> str:
+    return page.locator(f".card[data-measure='{measure}'] .value").inner_text()
+
+
+def test_front_page_reads_the_figures_of_another_day(browser, server, default_kg):
+    from graph.stats import headline_figures
+    from service.charts import number
+
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
+    page.goto(server + "/")
+    everything = headline_figures(default_kg)
+    assert _card(page, "projects") == number(everything["projects"])
+    assert page.locator("#series figure").count() == 4
+    page.fill("#as-of input[name=as_of]", "2018-12-31")
+    page.click("#as-of button[type=submit]")
+    page.wait_for_url("**/?as_of=2018-12-31")
+    then = headline_figures(default_kg, date(2018, 12, 31))
+    assert _card(page, "projects") == number(then["projects"]) != number(everything["projects"])
+    assert _card(page, "practices") == number(then["practices"])
+    assert "as of 31 December 2018" in page.locator("#figures-title").inner_text()
+    page.click("a.snapshot >> text=31 March 2023")  # a published snapshot: compared with the published
+    page.wait_for_url("**/?as_of=2023-03-31")
+    assert page.locator(".card .published").count() >= 5
+    assert "✓" in page.locator(".card[data-measure='projects'] .published").inner_text()
+    _screenshot(page, "front-page-2023-03-31")
+    assert problems == []
+    page.close()
+
+
+def test_a_region_profile_opens_from_the_front_pages_map(browser, server):
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
+    page.goto(server + "/")
+    page.wait_for_function("document.querySelector('#involvement image') !== null")
+    circle = page.locator("#involvement a[href='/doc/nuts/ITC4'] circle")
+    title = circle.locator("title").text_content()
+    assert title.startswith("Lombardia (ITC4): ") and "partners" in title
+    circle.click()
+    page.wait_for_url("**/doc/nuts/ITC4")
+    assert page.locator("h1#label").inner_text() == "Lombardia"
+    assert problems == []
+    page.close()
+
+
+def test_front_page_fits_a_phone_and_works_from_the_keyboard(browser, server):
+    page, problems = _watched_page(browser, server, viewport={"width": 390, "height": 800}, locale="en-US")
+    page.goto(server + "/?as_of=2022-06-30")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 390  # nothing wider than the screen
+    page.focus("#as-of input[name=as_of]")
+    page.keyboard.type("12312017")  # the date control takes the day typed in its own order
+    page.keyboard.press("Enter")
+    page.wait_for_url("**/?as_of=2017-12-31")
+    _screenshot(page, "front-page-phone")
     assert problems == []
     page.close()
