@@ -1,0 +1,105 @@
+"""A NUTS region's story, for its page: its projects and partners, what it learned (the
+practices from elsewhere behind its policy changes, with EUR) and what it taught, the regions
+it worked with, its place in the network of co-partnership, EUR by year. No HTTP.
+
+Everything comes from the named queries ``region-projects``, ``region-learned`` and
+``region-taught`` and from the ``regions`` network view (:mod:`graph.network`), so the page
+says what the API and the SPARQL endpoint say. EUR learned is the whole financial impact of
+the region's changes inspired by practices from elsewhere; the attribution rule (1/n per
+practice) applies where a change is credited to practices (lineage, travelling practices).
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from decimal import Decimal
+from typing import Any
+
+from rdflib import URIRef
+
+from graph import analysis
+from graph.network import _filters, network
+from graph.queries import Catalogue, load_catalogue
+from graph.store import KnowledgeGraph
+
+__all__ = ["network_places", "region_profile"]
+
+
+def network_places(kg: KnowledgeGraph, level: int = 2, seed: int = 1) -> dict[str, dict[str, Any]]:
+    """Each region's place in the co-partnership network of ``level``: degree, betweenness,
+    its rank by betweenness (1 = the strongest broker), its Louvain community (1 = the
+    largest) and the community's size; the network's size once under ``""``."""
+    G = network(kg, "regions", _filters(level=level))
+    central = analysis.centrality(G, seed=seed)
+    ranked = sorted(central, key=lambda n: (-central[n]["betweenness"], str(n)))
+    rank = {n: i + 1 for i, n in enumerate(ranked)}
+    parts = analysis.communities(G, seed=seed)
+    community = {n: (i + 1, len(part)) for i, part in enumerate(parts) for n in part}
+    out: dict[str, dict[str, Any]] = {
+        str(n): {"degree": central[n]["degree"], "betweenness": central[n]["betweenness"], "rank": rank[n],
+                 "community": community[n][0], "community_size": community[n][1]} for n in G}
+    out[""] = {"regions": G.number_of_nodes(), "links": G.number_of_edges(), "communities": len(parts)}
+    return out
+
+
+def _by_year(rows: list[dict[str, Any]]) -> list[tuple[str, float]]:
+    totals: defaultdict[int, Decimal] = defaultdict(Decimal)
+    for r in rows:
+        totals[r["date"].year] += Decimal(str(r["eur"]))
+    if not totals:
+        return []
+    return [(str(y), float(totals[y])) for y in range(min(totals), max(totals) + 1)]
+
+
+def _exchanges(rows: list[dict[str, Any]], other: str, label: str) -> list[dict[str, Any]]:
+    """Rows of region-learned or -taught grouped by practice and other region: the changes,
+    EUR, whether any record is generated."""
+    practices: dict[tuple[str, str], dict[str, Any]] = {}
+    for r in rows:
+        p = practices.setdefault((r["practice"], r[other]), {
+            "practice": r["practice"], "title": r["title"], "project": r["acronym"], "region": r[other],
+            "region_label": r[label], "changes": [], "eur": Decimal(0), "generated": False})
+        p["changes"].append({"change": r["change"], "date": r["date"].isoformat(), "eur": r["eur"],
+                             **({"type": r["type"]} if "type" in r else {})})
+        p["eur"] += Decimal(str(r["eur"]))
+        p["generated"] = p["generated"] or bool(r["generated"])
+    return sorted(practices.values(), key=lambda p: (-p["eur"], p["title"]))
+
+
+def region_profile(kg: KnowledgeGraph, iri: str, catalogue: Catalogue | None = None) -> dict[str, Any]:
+    """What the page of the region ``iri`` tells: projects (with partners there), learned and
+    taught practices (grouped, with EUR), the regions it learned from, taught and shared
+    projects with, and EUR learned and taught by year."""
+    cat = catalogue or load_catalogue()
+    projects = cat.get("region-projects").run(kg, {"region": iri}).records()
+    learned = cat.get("region-learned").run(kg, {"region": iri}).records()
+    taught = cat.get("region-taught").run(kg, {"region": iri}).records()
+    partners = kg.records("""PREFIX ikg: <https://ikg.example.org/ontology#>
+        PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+        SELECT ?region ?other ?code ?label (COUNT(DISTINCT ?project) AS ?projects) WHERE {
+          ?here ikg:participant/ikg:region ?region ; ikg:inProject ?project .
+          ?there ikg:inProject ?project ; ikg:participant/ikg:region ?other .
+          FILTER (?other != ?region)
+          ?other skos:notation ?code ; skos:prefLabel ?label .
+        } GROUP BY ?region ?other ?code ?label ORDER BY DESC(?projects) STR(?code)""", {"region": URIRef(iri)})
+    learned_from = Counter(r["fromRegion"] for r in learned)
+    taught_to = Counter(r["toRegion"] for r in taught)
+    # a change inspired by two practices is one change: its EUR counts once
+    changed_here = list({r["change"]: r for r in learned}.values())
+    changed_there = list({r["change"]: r for r in taught}.values())
+    return {
+        "iri": iri,
+        "projects": [{"project": r["project"], "acronym": r["acronym"], "partners": r["partners"],
+                      "generated": bool(r["generated"])} for r in projects],
+        "partners": sum(r["partners"] for r in projects),
+        "learned": _exchanges(learned, "fromRegion", "fromLabel"),
+        "taught": _exchanges(taught, "toRegion", "toLabel"),
+        "learned_eur": sum((Decimal(str(r["eur"])) for r in changed_here), Decimal(0)),
+        "taught_eur": sum((Decimal(str(r["eur"])) for r in changed_there), Decimal(0)),
+        "learned_from": dict(learned_from), "taught_to": dict(taught_to),
+        "partner_regions": partners,
+        "learned_by_year": _by_year(changed_here),
+        "taught_by_year": _by_year(changed_there),
+        "generated": any(r["generated"] for r in (*learned, *taught)) or any(r["generated"] for r in projects),
+    }
+
