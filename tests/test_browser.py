@@ -230,6 +230,35 @@ def test_a_region_profile_opens_from_the_front_pages_map(browser, server):
     circle.click()
     page.wait_for_url("**/doc/nuts/ITC4")
     assert page.locator("h1#label").inner_text() == "Lombardia"
+    assert page.locator("#profile").is_visible()  # its story, above the raw links
+    assert int(page.locator("#profile-projects").inner_text()) > 0
+    assert page.locator("#region-map circle.here").count() == 1
+    _screenshot(page, "region-profile-ITC4")
+    assert problems == []
+    page.close()
+
+
+def test_a_practice_leads_to_the_change_it_inspired_and_back(browser, server):
+    """From a region's profile: a practice it learned, the policy change that practice
+    inspired (its page names the practice upstream), and back to the practice."""
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
+    page.goto(server + "/doc/nuts/ITC4")
+    row = page.locator("#profile h3#learned + div table tr:has(td)").first
+    practice_title = row.locator("td").nth(0).locator("a").inner_text()
+    row.locator("td").nth(0).locator("a").click()
+    page.wait_for_url("**/doc/practice/**")
+    practice_url = page.url
+    assert page.locator("h1#label").inner_text() == practice_title
+    lineage = page.locator("#lineage")
+    assert lineage.is_visible() and "policy change(s)" in lineage.inner_text()
+    lineage.locator("a[href^='/doc/change/']").first.click()
+    page.wait_for_url("**/doc/change/**")
+    upstream = page.locator("#lineage")
+    assert practice_title in upstream.inner_text()  # the change names the practice behind it
+    upstream.locator("a", has_text=practice_title).first.click()
+    page.wait_for_url(practice_url)
+    assert page.locator("h1#label").inner_text() == practice_title
+    _screenshot(page, "practice-and-back")
     assert problems == []
     page.close()
 
