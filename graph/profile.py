@@ -1,4 +1,6 @@
-"""A NUTS region's story, for its page: its projects and partners, what it learned (the
+"""The stories the pages of regions, practices and projects tell beyond their statements.
+
+A NUTS region's story, for its page: its projects and partners, what it learned (the
 practices from elsewhere behind its policy changes, with EUR) and what it taught, the regions
 it worked with, its place in the network of co-partnership, EUR by year. No HTTP.
 
@@ -22,7 +24,7 @@ from graph.network import _filters, network
 from graph.queries import Catalogue, load_catalogue
 from graph.store import KnowledgeGraph
 
-__all__ = ["network_places", "region_profile"]
+__all__ = ["network_places", "region_profile", "practice_travels", "project_places"]
 
 
 def network_places(kg: KnowledgeGraph, level: int = 2, seed: int = 1) -> dict[str, dict[str, Any]]:
@@ -103,3 +105,40 @@ def region_profile(kg: KnowledgeGraph, iri: str, catalogue: Catalogue | None = N
         "generated": any(r["generated"] for r in (*learned, *taught)) or any(r["generated"] for r in projects),
     }
 
+
+
+_P = """PREFIX ikg: <https://ikg.example.org/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
+
+def practice_travels(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:
+    """Where the practice ``iri`` came from and the regions whose policy changes it inspired:
+    each with its changes, their EUR and whether any is generated."""
+    origin = kg.records(_P + """SELECT ?practice ?region ?code ?label WHERE {
+        ?practice ikg:region ?region . ?region skos:notation ?code ; skos:prefLabel ?label }""",
+                        {"practice": URIRef(iri)})
+    rows = kg.records(_P + """SELECT ?practice ?region ?code ?label (COUNT(DISTINCT ?change) AS ?changes)
+            (SUM(?eur) AS ?total) (MAX(?isGenerated) AS ?generated) WHERE {
+          ?change ikg:inspiredBy ?practice ; ikg:region ?region ; ikg:financialImpact ?eur .
+          ?region skos:notation ?code ; skos:prefLabel ?label .
+          OPTIONAL { ?change prov:wasGeneratedBy ?run }
+          BIND (IF(BOUND(?run), 1, 0) AS ?isGenerated)
+        } GROUP BY ?practice ?region ?code ?label ORDER BY DESC(?changes) STR(?code)""", {"practice": URIRef(iri)})
+    return {"origin": origin[0] if origin else None,
+            "regions": [{"region": r["region"], "code": r["code"], "label": r["label"], "changes": r["changes"],
+                         "eur": r["total"], "generated": bool(r["generated"])} for r in rows]}
+
+
+def project_places(kg: KnowledgeGraph, iri: str, catalogue: Catalogue | None = None) -> list[dict[str, Any]]:
+    """The NUTS 2 regions of the project ``iri``'s partners (``project-partners``), each with
+    its partners' names; partners without a region are left out."""
+    rows = (catalogue or load_catalogue()).get("project-partners").run(kg, {"project": iri}).records()
+    places: dict[str, dict[str, Any]] = {}
+    for r in rows:
+        if r.get("region"):
+            place = places.setdefault(r["region"], {"region": r["region"], "code": r["region"].rsplit("/", 1)[-1],
+                                                     "label": r["regionLabel"], "partners": []})
+            place["partners"].append(r["name"])
+    return list(places.values())

@@ -26,7 +26,7 @@ from graph.void import Statistics, StatisticsCache, dataset_description, read_sa
 from service.caching import not_modified, stamp
 from service.negotiation import best_offer
 from service.params import int_arg
-from service.profiles import region_story
+from service.profiles import story
 from service.state import data_base, data_version, dumps_folder, executor_of
 
 __all__ = ["bp", "FORMATS", "negotiate", "link_target"]
@@ -165,7 +165,7 @@ def document(rest: str) -> Response:
                                    page_size=INCOMING_PAGE,
                                    alternates=_alternates(path, "html"),
                                    lineage=executor.call(lineage.summary, iri=d.iri, base=base),
-                                   jsonld=schema_org(d, host + path), **region_story(d.iri, base))
+                                   jsonld=schema_org(d, host + path), **story(d.iri, base))
         return _serialised(to_rdf(d, host + path, host + more if more else None), fmt)
 
     return _negotiated(path, extension, version, modified, make)

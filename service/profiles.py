@@ -1,5 +1,6 @@
-"""What a record's page adds to its statements when it has a story to tell: for a NUTS 2
-region, its profile (:mod:`graph.profile`) with its charts and map."""
+"""What a record's page adds to its statements when it has a story to tell (:mod:`graph.profile`):
+a NUTS 2 region's profile with its charts and map; a practice's travels and a project's
+partners, on a map."""
 
 from __future__ import annotations
 
@@ -12,7 +13,47 @@ from service.charts import bar_chart
 from service.maps import Arrow, Marker, europe_svg
 from service.state import remembered
 
-__all__ = ["region_story"]
+__all__ = ["story"]
+
+
+def story(iri: str, base: str) -> dict[str, Any]:
+    """The template values of the page of ``iri`` beyond its statements (none for most)."""
+    ids = base.rstrip("/") + "/id/"
+    if iri.startswith(NUTS):
+        return region_story(iri, base)
+    if iri.startswith(ids + "practice/"):
+        return practice_story(iri, base)
+    if iri.startswith(ids + "project/"):
+        return project_story(iri, base)
+    return {}
+
+
+def practice_story(iri: str, base: str) -> dict[str, Any]:
+    """A practice's travels: an arrow from its region to each region whose change it inspired."""
+    travels = remembered(profile.practice_travels, iri=iri)
+    origin = travels["origin"]
+    if origin is None or not travels["regions"]:
+        return {}
+    markers = [Marker(r["code"], f"{r['label']} ({r['code']}): {r['changes']} change(s)"
+                      + (" (generated records)" if r["generated"] else ""),
+                      size=60, href=doc_path(r["region"], base) or "") for r in travels["regions"]]
+    markers.append(Marker(origin["code"], f"{origin['label']} ({origin['code']}): where the practice comes from",
+                          size=120, href=doc_path(origin["region"], base) or "", css="origin"))
+    arrows = [Arrow(origin["code"], r["code"], f"to {r['label']}: {r['changes']} change(s)")
+              for r in travels["regions"]]
+    return {"travels": travels, "practice_map": europe_svg(markers, arrows, label="Where the practice travelled",
+                                                           element_id="practice-map")}
+
+
+def project_story(iri: str, base: str) -> dict[str, Any]:
+    """A project's partners on the map, by region."""
+    places = remembered(profile.project_places, iri=iri)
+    if not places:
+        return {}
+    markers = [Marker(p["code"], f"{p['label']} ({p['code']}): " + "; ".join(p["partners"]),
+                      size=40 + 40 * len(p["partners"]), href=doc_path(p["region"], base) or "") for p in places]
+    return {"project_places": places, "project_map": europe_svg(markers, label="Where the project's partners are",
+                                                                element_id="project-map")}
 
 
 def region_story(iri: str, base: str) -> dict[str, Any]:

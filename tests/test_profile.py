@@ -71,3 +71,33 @@ def test_a_region_page_tells_its_story_above_its_links(client, default_kg):
 def test_only_nuts_2_regions_have_a_story(client):
     assert 'id="profile"' not in client.get("/doc/nuts/ITC", headers=HTML).get_data(as_text=True)  # NUTS 1
     assert 'id="profile"' not in client.get("/doc/project/ERUDITE", headers=HTML).get_data(as_text=True)
+
+
+def test_a_practice_page_maps_where_it_travelled(client, default_kg):
+    from graph import lineage
+    from graph.profile import practice_travels
+
+    practice = str(default_kg.query("""PREFIX ikg: <https://ikg.example.org/ontology#>
+        SELECT ?p WHERE { ?c ikg:inspiredBy ?p ; ikg:region ?r } GROUP BY ?p
+        HAVING (COUNT(DISTINCT ?r) > 1) ORDER BY ?p LIMIT 1""").rows[0][0])
+    travels = practice_travels(default_kg, practice)
+    summary = lineage.summary(default_kg, iri=practice, base="https://ikg.example.org")
+    assert len(travels["regions"]) == summary["totals"]["regions"] > 0
+    assert sum(r["changes"] for r in travels["regions"]) == summary["totals"]["changes"]
+    html = client.get(practice.replace("https://ikg.example.org/id/", "/doc/"), headers=HTML).get_data(as_text=True)
+    section = re.search(r'<section id="travels".*?</section>', html, re.S).group(0)
+    elsewhere = [r for r in travels["regions"] if r["code"] != travels["origin"]["code"]]
+    assert section.count("<line") == len(elsewhere) > 0 and "EuroGeographics" in section  # an arrow each
+    assert 'class="origin"' in section and f'/doc/nuts/{travels["origin"]["code"]}' in section
+
+
+def test_a_project_page_maps_its_partners(client, default_kg):
+    from graph.profile import project_places
+
+    places = project_places(default_kg, "https://ikg.example.org/id/project/ERUDITE")
+    assert places and all(p["partners"] for p in places)
+    html = client.get("/doc/project/ERUDITE", headers=HTML).get_data(as_text=True)
+    section = re.search(r'<section id="partners-map".*?</section>', html, re.S).group(0)
+    assert section.count("<circle") + section.count("Not on the map") >= len(places) > 0
+    for p in places:
+        assert f'/doc/nuts/{p["code"]}' in section
