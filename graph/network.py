@@ -535,7 +535,7 @@ def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Gra
 
 
 def view_picture(kg: KnowledgeGraph, view: str, fmt: str = "png", colour: str = "category",
-                 seed: int = 0, **filters: Any) -> bytes:
+                 seed: int = 0, layout: str = "spring", **filters: Any) -> bytes:
     """A picture (PNG or SVG) of a view; see :func:`graph.picture.picture`.
 
     Raises
@@ -546,4 +546,4 @@ def view_picture(kg: KnowledgeGraph, view: str, fmt: str = "png", colour: str = 
     from graph.picture import picture
 
     check_seed(seed)
-    return picture(network(kg, view, _filters(**filters)), fmt, colour, seed)
+    return picture(network(kg, view, _filters(**filters)), fmt, colour, seed, layout=layout)

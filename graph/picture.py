@@ -15,10 +15,12 @@ import networkx as nx
 
 from graph.errors import BadParameter
 
-__all__ = ["picture", "PICTURE_FORMATS", "COLOURINGS"]
+__all__ = ["picture", "PICTURE_FORMATS", "COLOURINGS", "LAYOUTS"]
 
 PICTURE_FORMATS = {"png": "image/png", "svg": "image/svg+xml"}
 COLOURINGS = ("category", "community")
+#: ``spring``: a force layout (seeded); ``map``: each region at its NUTS label point (:mod:`graph.geo`).
+LAYOUTS = ("spring", "map")
 CATEGORY_COLOURS = {"more-developed": "#1f77b4", "transition": "#ff7f0e",
                     "less-developed": "#2ca02c", "n/a": "#999999"}
 PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e377c2",
@@ -26,7 +28,7 @@ PALETTE = ["#1f77b4", "#ff7f0e", "#2ca02c", "#d62728", "#9467bd", "#8c564b", "#e
 
 
 def picture(G: nx.Graph, fmt: str = "png", colour: str = "category", seed: int = 0,
-            title: str | None = None, labels: int = 15) -> bytes:
+            title: str | None = None, labels: int = 15, layout: str = "spring") -> bytes:
     """Draw ``G``.
 
     Parameters
@@ -42,6 +44,9 @@ def picture(G: nx.Graph, fmt: str = "png", colour: str = "category", seed: int =
     title : str, optional
     labels : int
         How many of the strongest nodes are labelled with their code.
+    layout : str
+        ``spring`` (force-directed, seeded) or ``map`` (regions at their label points; those
+        without one, or outside the frame, are left out and counted in the title).
 
     Returns
     -------
@@ -56,6 +61,8 @@ def picture(G: nx.Graph, fmt: str = "png", colour: str = "category", seed: int =
         raise BadParameter(f"pictures are png or svg, not {fmt!r}", {"param": "format"})
     if colour not in COLOURINGS:
         raise BadParameter(f"colour by category or community, not {colour!r}", {"param": "colour"})
+    if layout not in LAYOUTS:
+        raise BadParameter(f"layout is spring or map, not {layout!r}", {"param": "layout"})
     import matplotlib
 
     matplotlib.use("Agg")  # no display: render to memory
@@ -65,7 +72,16 @@ def picture(G: nx.Graph, fmt: str = "png", colour: str = "category", seed: int =
     from graph.analysis import communities
 
     U = G.to_undirected() if G.is_directed() else G
-    pos = nx.spring_layout(U, weight="weight", seed=seed, k=1.5 / max(1, len(U)) ** 0.5)
+    left_out = 0
+    if layout == "map":
+        from graph.geo import position
+
+        placed = {n: position(U.nodes[n].get("code", "")) for n in U}
+        left_out = sum(1 for p in placed.values() if p is None)
+        U = U.subgraph([n for n, p in placed.items() if p is not None])
+        pos = {n: (placed[n][0], -placed[n][1]) for n in U}  # type: ignore[index]
+    else:
+        pos = nx.spring_layout(U, weight="weight", seed=seed, k=1.5 / max(1, len(U)) ** 0.5)
     strength = dict(U.degree(weight="weight"))
     top = max(strength.values(), default=1) or 1
     sizes = [20 + 400 * strength[n] / top for n in U]
@@ -91,7 +107,12 @@ def picture(G: nx.Graph, fmt: str = "png", colour: str = "category", seed: int =
                                     for n in strongest})
     ax.legend(handles=legend, loc="lower left", fontsize=8, frameon=False)
     ax.set_title(title or f"{G.graph.get('view', 'network')}: {U.number_of_nodes()} nodes, "
-                 f"{U.number_of_edges()} edges (generated data)", fontsize=11)
+                 f"{U.number_of_edges()} edges (generated data)"
+                 + (f"; {left_out} not on the map" if left_out else ""), fontsize=11)
+    if layout == "map":
+        ax.set_aspect("equal")
+        ax.annotate("regions at their NUTS label points: © EuroGeographics for the administrative boundaries",
+                    (0.99, 0.01), xycoords="axes fraction", ha="right", fontsize=7, color="#444444")
     ax.axis("off")
     buf = io.BytesIO()
     fig.savefig(buf, format=fmt, bbox_inches="tight",

@@ -17,7 +17,7 @@ from service.charts import line_chart, number
 from service.maps import LAND_PATH, Marker, europe_svg, land_svg
 from service.negotiation import best_offer
 from service.params import date_arg
-from service.state import data_base, remembered
+from service.state import catalogue, data_base, remembered
 
 __all__ = ["bp"]
 
@@ -53,7 +53,7 @@ def index() -> Response:
     day = date_arg("as_of")
     if day is not None and not EARLIEST <= day <= LATEST:
         raise BadParameter(f"as_of must be a day from {EARLIEST} to {LATEST}", {"param": "as_of"})
-    line = remembered(overview.timeline)
+    line = remembered(overview.timeline, catalogue=catalogue())
     figures = overview.figures_as_of(line, day)
     best = best_offer(["text/html", "application/json"])
     if best == "application/json":
@@ -62,8 +62,8 @@ def index() -> Response:
         resp.vary.add("Accept")
         return resp
     series = overview.series(line)
-    regions = remembered(overview.involvement, day=day)
-    travelled = remembered(overview.travelled, limit=10)
+    regions = remembered(overview.involvement, day=day, catalogue=catalogue())
+    travelled = remembered(overview.travelled, limit=10, catalogue=catalogue())
     marks = [(s.day, f"published snapshot: {SNAPSHOT_LABELS[s.name]}") for s in SNAPSHOTS]
     if day is not None:
         marks.append((day, f"the day shown: {day.isoformat()}"))
@@ -76,7 +76,8 @@ def index() -> Response:
         europe=europe_svg(_region_markers(regions, base), label="NUTS 2 regions by their partners",
                           element_id="involvement"),
         regions=regions[:10], travelled=travelled, published=published,
-        region_names={r["region"]: f"{r['label']} ({r['code']})" for r in remembered(overview.involvement)}),
+        region_names={r["region"]: f"{r['label']} ({r['code']})"
+                      for r in remembered(overview.involvement, catalogue=catalogue())}),
         mimetype="text/html")
     resp.vary.add("Accept")
     return resp

@@ -43,11 +43,12 @@ def metrics(view: str) -> Response:
 
 @bp.get("/<view>/picture")
 def picture(view: str) -> Response:
-    """A picture of a view: PNG or SVG, coloured by category or community."""
+    """A picture of a view: PNG or SVG, coloured by category or community, laid out by
+    force or on the map."""
     from graph.picture import PICTURE_FORMATS
 
     fmt = arg("format", "png")
     body = executor_of(current_app).call(
         network.view_picture, view=view, fmt=fmt, colour=arg("colour", "category"),
-        seed=int_arg("seed", 0), **_filters())
+        seed=int_arg("seed", 0), layout=arg("layout", "spring"), **_filters())
     return Response(body, content_type=PICTURE_FORMATS[fmt])

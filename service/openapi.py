@@ -15,7 +15,7 @@ from graph.formats import FORMAT_PARAMS, GRAPH_FORMATS, RESULT_FORMATS
 from graph.lineage import ACTION_FIELDS, CHANGE_FIELDS, PRACTICE_FIELDS
 from graph.linked import INCOMING_PAGE, MAX_OFFSET, RECORD_KINDS
 from graph.network import CALLS, EXPORT_FORMATS, LEVELS, METRICS, SEEDS, TOPIC_KEY, VIEW_METRICS, VIEWS
-from graph.picture import COLOURINGS, PICTURE_FORMATS
+from graph.picture import COLOURINGS, LAYOUTS, PICTURE_FORMATS
 from graph.queries import PARAM_TYPES, NamedQuery, Param
 from service.errors import codes_of
 from service.linked import FORMATS as DOC_FORMATS
@@ -395,9 +395,12 @@ def _networks() -> dict[str, Any]:
            for v in VIEWS},
         "/api/networks/{view}/picture": {"get": {
             "operationId": "networkPicture", "tags": ["networks"],
-            "summary": "A picture of a network view: a seeded layout, nodes coloured by category or community",
+            "summary": "A picture of a network view: a seeded force layout or the regions on the map, "
+                       "nodes coloured by category or community",
             "parameters": [view, _query("format", {"enum": list(PICTURE_FORMATS), "default": "png"}),
                            _query("colour", {"enum": list(COLOURINGS), "default": "category"}),
+                           _query("layout", {"enum": list(LAYOUTS), "default": "spring"},
+                                  "spring: force-directed (seeded); map: each region at its NUTS label point"),
                            SEED, *FILTERS],
             "responses": _media(list(PICTURE_FORMATS.values()), "the picture")
             | NOT_MODIFIED | _errors(400, 503)}},
@@ -479,9 +482,10 @@ def _pages() -> dict[str, Any]:
             "summary": "The front page: the headline figures as of a day (everything recorded when "
                        "none), their course over time, the regions by involvement on a map, the "
                        "practices that travelled furthest; its figures as JSON for a client that asks",
-            "parameters": [_query("as_of", {"type": "string", "format": "date"},
-                                  "count what is dated on or before this day (2015-01-01 to 2030-12-31)",
-                                  example="2022-06-30")],
+            "parameters": [_query("as_of", {"anyOf": [{"type": "string", "format": "date"},
+                                                      {"type": "string", "maxLength": 0}]},
+                                  "count what is dated on or before this day (2015-01-01 to 2030-12-31); "
+                                  "empty: everything", example="2022-06-30")],
             "responses": _media(["text/html", "application/json"], "the page, or its figures")
             | _errors(400, 503)}},
         "/sparql-editor": page("The query editor (YASGUI) with example queries", "sparqlEditor"),

@@ -11,7 +11,7 @@ from graph.linked import doc_path
 from graph.namespaces import NUTS
 from service.charts import bar_chart
 from service.maps import Arrow, Marker, europe_svg
-from service.state import remembered
+from service.state import catalogue, remembered
 
 __all__ = ["story"]
 
@@ -47,7 +47,7 @@ def practice_story(iri: str, base: str) -> dict[str, Any]:
 
 def project_story(iri: str, base: str) -> dict[str, Any]:
     """A project's partners on the map, by region."""
-    places = remembered(profile.project_places, iri=iri)
+    places = remembered(profile.project_places, iri=iri, catalogue=catalogue())
     if not places:
         return {}
     markers = [Marker(p["code"], f"{p['label']} ({p['code']}): " + "; ".join(p["partners"]),
@@ -62,7 +62,7 @@ def region_story(iri: str, base: str) -> dict[str, Any]:
     code = iri[len(NUTS):] if iri.startswith(NUTS) else ""
     if len(code) != 4:
         return {}
-    story = remembered(profile.region_profile, iri=iri)
+    story = remembered(profile.region_profile, iri=iri, catalogue=catalogue())
     if not (story["projects"] or story["learned"] or story["taught"]):
         return {}
     places = remembered(profile.network_places)

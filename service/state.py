@@ -11,7 +11,7 @@ import atexit
 import threading
 from collections import OrderedDict
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import Any, cast
 
@@ -120,7 +120,8 @@ def remembered(function: Callable[..., Any], **kwargs: Any) -> Any:
     of (the front page's figures take seconds to count; the query workers each have their
     own memory, this one is the service's)."""
     state: dict[str, Any] = current_app.extensions["ikg"]
-    key = (data_version()[0], function.__module__, function.__qualname__, tuple(sorted(kwargs.items())))
+    key = (data_version()[0], function.__module__, function.__qualname__,
+           tuple(sorted((k, _by_value(v)) for k, v in kwargs.items())))
     kept: OrderedDict[tuple, Any] = state["remembered"]
     with state["lock"]:
         if key in kept:
@@ -132,3 +133,9 @@ def remembered(function: Callable[..., Any], **kwargs: Any) -> Any:
         while len(kept) > REMEMBERED:
             kept.popitem(last=False)
     return value
+
+
+def _by_value(value: Any) -> Any:
+    """``value`` in a key: itself when it is a plain value, else the object's identity (the
+    catalogue: one per app)."""
+    return value if value is None or isinstance(value, str | int | float | date | tuple) else ("object", id(value))
