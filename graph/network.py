@@ -42,7 +42,8 @@ from graph.namespaces import IKGC, prefix_block
 from graph.store import KnowledgeGraph
 
 __all__ = ["VIEWS", "METRICS", "VIEW_METRICS", "Filters", "network", "export", "summary",
-           "view_export", "view_metrics", "view_picture", "pair_weights", "EXPORT_FORMATS", "LEVELS",
+           "view_export", "view_metrics", "view_picture", "view_table", "topic_options", "pair_weights",
+           "EXPORT_FORMATS", "LEVELS",
            "CALLS", "TOPIC_KEY", "SEEDS", "check_seed"]
 
 P = prefix_block(["ikg", "skos", "rdfs", "prov"])
@@ -532,6 +533,28 @@ def _growth(kg: KnowledgeGraph, view: str, f: Filters) -> list[tuple[int, nx.Gra
                 D.add_edge(a, b, weight=r["weight"])
         out.append((call, D.copy()))
     return out
+
+
+def view_table(kg: KnowledgeGraph, view: str, seed: int = 1, **filters: Any) -> dict[str, Any]:
+    """A view for the networks page: its size, and every node with its attributes, degree,
+    strength, betweenness, PageRank and Louvain community (1 = the largest), strongest first."""
+    from graph import analysis
+
+    G = network(kg, view, _filters(**filters))
+    central = analysis.centrality(G, seed=seed)
+    parts = analysis.communities(G, seed=seed)
+    member = {n: i + 1 for i, part in enumerate(parts) for n in part}
+    rows = [{"iri": str(n), **G.nodes[n], **central[n], "community": member.get(n, 0)} for n in G]
+    rows.sort(key=lambda r: (-r["strength"], r["iri"]))
+    return {"view": view, "summary": summary(G), "communities": len(parts), "nodes": rows}
+
+
+def topic_options(kg: KnowledgeGraph) -> list[tuple[str, str]]:
+    """(key, label) of the topics (specific objectives) projects have, for a filter's choices."""
+    rows = kg.query(P + """SELECT DISTINCT ?topic ?label WHERE { ?p ikg:topic ?topic .
+        OPTIONAL { ?topic skos:prefLabel ?label } } ORDER BY ?topic""").rows
+    return [(str(t).rsplit("/", 1)[-1], str(label) if label is not None else str(t).rsplit("/", 1)[-1])
+            for t, label in rows]
 
 
 def view_picture(kg: KnowledgeGraph, view: str, fmt: str = "png", colour: str = "category",

@@ -13,11 +13,14 @@ __all__ = ["CONTENT_SECURITY_POLICY", "SECURITY_HEADERS", "NEGOTIATED_HEADERS", 
 #: ...``) when it draws a table. Another YASGUI may change it: the browser tests fail on any
 #: CSP violation.
 YASGUI_TABLE_STYLE = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
+#: The other: Cytoscape.js 3.33 (the networks page) inserts this constant ``<style>``
+#: (``.__________cytoscape_container { position: relative; }``) once per page.
+CYTOSCAPE_CONTAINER_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8='"
 
 #: The pages load only the server's own scripts, styles, images and fonts: no inline script
-#: or style (the pages' own are files under /static/, pyLODE's stylesheet is linked; the one
-#: exception is :data:`YASGUI_TABLE_STYLE`), no eval (neither YASGUI nor Swagger UI needs it:
-#: their ``eval``/``Function`` calls are fallbacks for old browsers), no plugins, no framing.
+#: or style (the pages' own are files under /static/, pyLODE's stylesheet is linked; the
+#: exceptions are :data:`YASGUI_TABLE_STYLE` and :data:`CYTOSCAPE_CONTAINER_STYLE`), no
+#: eval (neither YASGUI nor Swagger UI needs it: their ``eval``/``Function`` calls are fallbacks for old browsers), no plugins, no framing.
 #: ``data:`` images and fonts are the icons inside YASGUI's, Swagger UI's and pyLODE's
 #: stylesheets. ``<script type="application/ld+json">`` and ``application/json`` blocks are
 #: data: browsers do not execute them, so they need no allowance. ``connect-src 'self'``:
@@ -25,7 +28,7 @@ YASGUI_TABLE_STYLE = "'sha256-zCK2EVMoPc04mRF/g5CotUvxbJPWS+8V0b+s9ptqQIk='"
 CONTENT_SECURITY_POLICY = "; ".join([
     "default-src 'self'",
     "script-src 'self'",
-    f"style-src 'self' {YASGUI_TABLE_STYLE}",
+    f"style-src 'self' {YASGUI_TABLE_STYLE} {CYTOSCAPE_CONTAINER_STYLE}",
     "img-src 'self' data:",
     "font-src 'self' data:",
     "connect-src 'self'",

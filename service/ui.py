@@ -9,12 +9,14 @@ from flask import Blueprint, Response, abort, current_app, jsonify, render_templ
 
 from graph import linked, network, provenance
 from graph.errors import BadParameter
+from graph.geo import WIDTH, height, position
 from graph.namespaces import PREFIXES, ROOT
 from graph.ontology import PYLODE_STYLESHEET
 from graph.picture import COLOURINGS
+from service.maps import LAND_PATH
 from service.negotiation import best_offer
 from service.params import arg, int_arg
-from service.state import catalogue, executor_of
+from service.state import catalogue, executor_of, remembered
 
 __all__ = ["bp", "ASSETS", "YASGUI_BUILD", "PAGE_VIEWS"]
 
@@ -29,6 +31,7 @@ ASSETS = {
     "swagger-ui-dist": (NODE_MODULES / "swagger-ui-dist",
                         {"swagger-ui-bundle.js", "swagger-ui.css", "swagger-ui-bundle.js.map"}),
     "pylode": (PYLODE_STYLESHEET.parent, {PYLODE_STYLESHEET.name}),
+    "cytoscape": (NODE_MODULES / "cytoscape" / "dist", {"cytoscape.min.js"}),
 }
 YASGUI_BUILD = ASSETS["yasgui"][0]
 UI_PREFIXES = ("ikg", "ikgc", "nuts", "prov", "skos", "dcterms", "rdfs", "xsd")
@@ -63,21 +66,43 @@ def asset(package: str, name: str) -> Response:
     return send_from_directory(folder, name, max_age=86400)
 
 
+#: The development categories a networks page can keep, as the views name them.
+CATEGORIES = {"more-developed": "more developed", "transition": "transition", "less-developed": "less developed"}
+
+
 @bp.get("/networks")
 def networks() -> str:
-    """The exchange networks for people: a picture of a view, its size, its brokers (the
-    regions with the highest betweenness), and links to the exports and analyses."""
+    """The exchange networks, to explore: the view drawn with Cytoscape.js on the map or by
+    force, filtered (call, topic, category, minimum weight), coloured by category or
+    community, each region a link to its profile; every node's metrics as a sortable table;
+    the exports. Every choice is in the URL."""
     view = arg("view", "regions")
     if view not in PAGE_VIEWS:
         raise BadParameter("view must be regions or transfers", {"param": "view"})
     colour = arg("colour", "category")
     if colour not in COLOURINGS:
         raise BadParameter("colour must be category or community", {"param": "colour"})
-    filters = {"level": int_arg("level", 2), "call": int_arg("call", None)}
-    overview = executor_of(current_app).call(network.view_overview, view=view, **filters)
+    layout = arg("layout", "map")
+    if layout not in ("map", "force"):
+        raise BadParameter("layout must be map or force", {"param": "layout"})
+    category = arg("category")
+    if category and category not in CATEGORIES:
+        raise BadParameter(f"category must be one of {', '.join(CATEGORIES)}", {"param": "category"})
+    min_weight = int_arg("min_weight", 2 if view == "regions" else 1)
+    if min_weight is None or not 1 <= min_weight <= 1000:
+        raise BadParameter("min_weight must be from 1 to 1000", {"param": "min_weight"})
+    filters = {"level": int_arg("level", 2), "call": int_arg("call", None), "topic": arg("topic") or None}
+    table = remembered(network.view_table, view=view, **filters)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
-    return render_template("networks.html", view=view, colour=colour, summary=overview["summary"],
-                           rows=overview["brokers"], query=query, filters=filters)
+    positions = {r["iri"]: position(r.get("code", "")) for r in table["nodes"]}
+    config = {"data": f"/api/networks/{view}?{query}", "view": view, "colour": colour, "layout": layout,
+              "category": category, "minWeight": min_weight, "mapWidth": WIDTH, "mapHeight": round(height(), 1),
+              "land": LAND_PATH, "positions": {k: v for k, v in positions.items() if v is not None},
+              "communities": {r["iri"]: r["community"] for r in table["nodes"]}}
+    return render_template("networks.html", view=view, colour=colour, layout=layout, category=category,
+                           categories=CATEGORIES, min_weight=min_weight, table=table, query=query,
+                           filters=filters, topics=remembered(network.topic_options), config=config,
+                           off_map=[r for r in table["nodes"] if positions[r["iri"]] is None])
 
 
 @bp.get("/search")

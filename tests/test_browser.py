@@ -145,23 +145,48 @@ def test_ontology_dataset_and_dumps_pages_work_in_a_browser(browser, server, def
     page.close()
 
 
-def test_networks_page_draws_a_view_and_lists_its_brokers(browser, server):
-    page, problems = _watched_page(browser, server, viewport={"width": 1200, "height": 900})
+def _drawn(page) -> int:
+    page.wait_for_selector("body[data-network-ready=true]", timeout=60_000)
+    return page.evaluate("window.ikgNetwork.nodes().length")
+
+
+def test_networks_page_filters_the_drawing_and_opens_a_clicked_region(browser, server):
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 1000})
     page.goto(server + "/networks")
-    page.wait_for_function("document.getElementById('picture').complete", timeout=30_000)
-    assert page.evaluate("document.getElementById('picture').naturalWidth") > 0
-    assert page.locator("#central tr").count() == 16  # a header and the 15 most central regions
-    assert "regions" in page.locator("#summary").inner_text()
-    page.select_option("select[name=view]", "transfers")
-    page.select_option("select[name=level]", "0")
-    page.click("main form button[type=submit]")
-    page.wait_for_load_state()
-    assert "view=transfers" in page.url and "Practice transfers" in page.locator("h1#label").inner_text()
-    page.wait_for_function("document.getElementById('picture').complete", timeout=30_000)
-    assert page.evaluate("document.getElementById('picture').naturalWidth") > 0
-    page.locator("#central a").first.click()
-    page.wait_for_load_state()
-    assert "/doc/nuts/" in page.url and page.locator("h1#label").is_visible()
+    everyone = _drawn(page)
+    assert everyone > 150 and "Drawn:" in page.locator("#shown").inner_text()
+    page.select_option("select[name=category]", "less-developed")
+    page.fill("input[name=min_weight]", "3")
+    page.select_option("select[name=colour]", "community")
+    page.click("#network-filters button[type=submit]")
+    page.wait_for_url("**/networks?*category=less-developed*")
+    assert "min_weight=3" in page.url and "colour=community" in page.url  # a view one can share
+    fewer = _drawn(page)
+    assert 0 < fewer < everyone
+    assert page.evaluate("window.ikgNetwork.nodes().every(n => n.data('category') === 'less-developed')")
+    assert page.evaluate("window.ikgNetwork.edges().every(e => e.data('weight') >= 3)")
+    _screenshot(page, "networks-filtered")
+    # the metrics table sorts by a column
+    page.click("#metrics th button:text('Degree')")
+    degrees = [int(v) for v in page.locator("#metrics tbody tr td:nth-child(4)").all_inner_texts()[:20]]
+    assert degrees == sorted(degrees, reverse=True)
+    # a click on a region opens its profile
+    page.locator("#cy").scroll_into_view_if_needed()
+    code, x, y = page.evaluate("""() => { const n = window.ikgNetwork.nodes().max(n => n.degree()).ele;
+        const p = n.renderedPosition(); return [n.data('code'), p.x, p.y]; }""")
+    box = page.locator("#cy").bounding_box()
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(f"**/doc/nuts/{code}")
+    assert page.locator("h1#label").is_visible() and page.locator("#profile").is_visible()
+    assert problems == []
+    page.close()
+
+
+def test_networks_page_draws_by_force_too(browser, server):
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 1000})
+    page.goto(server + "/networks?view=transfers&layout=force&level=1")
+    assert _drawn(page) > 20
+    assert page.locator("#legend .key").count() == 3
     assert problems == []
     page.close()
 

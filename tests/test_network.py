@@ -369,6 +369,38 @@ def test_networks_page_refuses_an_unknown_view(client):
     assert_error(client.get("/networks?view=organisations"), 400, "bad_parameter")
     assert_error(client.get("/networks?level=x"), 400, "bad_parameter")
     assert_error(client.get("/networks?colour=purple"), 400, "bad_parameter")
+    assert_error(client.get("/networks?layout=circle"), 400, "bad_parameter")
+    assert_error(client.get("/networks?category=rich"), 400, "bad_parameter")
+    assert_error(client.get("/networks?min_weight=0"), 400, "bad_parameter")
+    assert_error(client.get("/networks?topic=<b>"), 400, "bad_parameter")
+
+
+def test_networks_page_lists_every_region_with_its_metrics_and_hands_the_drawing_its_settings(api, default_kg):
+    import re
+
+    from graph.network import view_table
+
+    html = api.get("/networks?view=transfers&colour=community&layout=force&min_weight=2&category=transition"
+                   ).get_data(as_text=True)
+    table = view_table(default_kg, "transfers")
+    rows = re.findall(r"<tr><td data-value=", html)
+    assert len(rows) == len(table["nodes"]) == table["summary"]["nodes"]
+    config = json.loads(re.search(r'<script id="network-config" type="application/json">(.*?)</script>',
+                                  html, re.S).group(1))
+    assert (config["view"], config["colour"], config["layout"], config["minWeight"], config["category"]) == (
+        "transfers", "community", "force", 2, "transition")
+    assert config["data"] == "/api/networks/transfers?level=2"
+    assert set(config["communities"].values()) == set(range(1, table["communities"] + 1))
+    assert 'src="/ui/cytoscape/cytoscape.min.js"' in html and 'value="2"' in html
+
+
+def test_a_map_picture_puts_regions_at_their_label_points(api):
+    from xml.etree import ElementTree
+
+    svg = api.get("/api/networks/regions/picture", query_string={"format": "svg", "layout": "map"})
+    assert svg.status_code == 200 and ElementTree.fromstring(svg.get_data()).tag.endswith("svg")
+    assert b"EuroGeographics" in svg.get_data()
+    assert_error(api.get("/api/networks/regions/picture", query_string={"layout": "globe"}), 400, "bad_parameter")
 
 
 def test_overview_is_the_summary_and_the_top_brokers_of_one_extraction(backend_kg):
