@@ -558,7 +558,7 @@ def topic_options(kg: KnowledgeGraph) -> list[tuple[str, str]]:
 
 
 def view_picture(kg: KnowledgeGraph, view: str, fmt: str = "png", colour: str = "category",
-                 seed: int = 0, layout: str = "spring", **filters: Any) -> bytes:
+                 seed: int = 0, *, layout: str = "spring", **filters: Any) -> bytes:
     """A picture (PNG or SVG) of a view; see :func:`graph.picture.picture`.
 
     Raises

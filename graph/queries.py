@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
-from typing import cast
+from typing import Any, cast
 
 from rdflib import XSD, Literal, URIRef
 from rdflib.term import Node
@@ -27,7 +27,7 @@ from graph.errors import BadParameter, IkgError, UnknownQuery
 from graph.namespaces import QUERIES_DIR, is_iri
 from graph.store import KnowledgeGraph, QueryResult
 
-__all__ = ["CatalogueError", "Param", "NamedQuery", "Catalogue", "load_catalogue", "PARAM_TYPES"]
+__all__ = ["CatalogueError", "Param", "NamedQuery", "Catalogue", "load_catalogue", "PARAM_TYPES", "table"]
 
 PARAM_TYPES = ("iri", "date", "integer", "decimal", "string", "boolean")
 _NAME = re.compile(r"^[a-z][a-z0-9-]*$")
@@ -243,3 +243,22 @@ def load_catalogue(folder: Path | str = QUERIES_DIR) -> Catalogue:
         q = parse_query_file(path)
         queries[q.name] = q
     return Catalogue(queries)
+
+
+def table(kg: KnowledgeGraph, query: NamedQuery, values: Mapping[str, str],
+          dataset: tuple[str, ...] | None = None, limit: int = 500) -> dict[str, Any]:
+    """A named query's answer as a table for a page: its variables, at most ``limit`` rows of
+    cells ``{"iri": ...}`` or ``{"text": ...}`` (None when unbound), and whether rows were
+    left out.
+
+    Raises
+    ------
+    BadParameter
+        What :meth:`NamedQuery.bindings` raises.
+    """
+    result = query.run(kg, values, dataset)
+    rows = []
+    for row in result.rows[: limit + 1]:
+        rows.append([None if v is None else {"iri": str(v)} if isinstance(v, URIRef) else {"text": str(v)}
+                     for v in row])
+    return {"variables": list(result.variables), "rows": rows[:limit], "truncated": len(rows) > limit}

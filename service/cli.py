@@ -689,10 +689,12 @@ def _upstream_tree(r: dict) -> str:
               help="Draw the view into this .png or .svg file.")
 @click.option("--colour", type=click.Choice(["category", "community"]), default="category",
               help="Node colours of --picture.")
+@click.option("--layout", type=click.Choice(["spring", "map"]), default="spring",
+              help="Layout of --picture: force-directed, or the regions at their NUTS label points.")
 @click.option("--store", type=str, default=None)
 def network(view: str, metric: str | None, fmt: str, level: int, call: int | None,
             topic: str | None, as_of: str | None, real_only: bool, k: int, seed: int, output: Path | None,
-            picture: Path | None, colour: str, store: str | None) -> None:
+            picture: Path | None, colour: str, layout: str, store: str | None) -> None:
     """Exchange-of-experience networks: export a view, draw it, or print one analysis of it."""
     from graph.network import view_export, view_metrics, view_picture
 
@@ -701,7 +703,7 @@ def network(view: str, metric: str | None, fmt: str, level: int, call: int | Non
         kg = _open(store or _settings()["IKG_STORE"])
         if picture:
             output, data = picture, view_picture(kg, view, picture.suffix.lstrip(".").lower(),
-                                                 colour, seed, **filters)
+                                                 colour, seed, layout=layout, **filters)
         elif metric:
             data = json.dumps(view_metrics(kg, view, metric, k=k, seed=seed, **filters),
                               indent=2, ensure_ascii=False, default=str).encode()

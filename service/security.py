@@ -20,7 +20,8 @@ CYTOSCAPE_CONTAINER_STYLE = "'sha256-pgvDUBa4IjFA2yuSJ2cqcyxmNYJMborsd0ORcRv9vw8
 #: The pages load only the server's own scripts, styles, images and fonts: no inline script
 #: or style (the pages' own are files under /static/, pyLODE's stylesheet is linked; the
 #: exceptions are :data:`YASGUI_TABLE_STYLE` and :data:`CYTOSCAPE_CONTAINER_STYLE`), no
-#: eval (neither YASGUI nor Swagger UI needs it: their ``eval``/``Function`` calls are fallbacks for old browsers), no plugins, no framing.
+#: eval (neither YASGUI nor Swagger UI needs it: their ``eval``/``Function`` calls are
+#: fallbacks for old browsers), no plugins, no framing.
 #: ``data:`` images and fonts are the icons inside YASGUI's, Swagger UI's and pyLODE's
 #: stylesheets. ``<script type="application/ld+json">`` and ``application/json`` blocks are
 #: data: browsers do not execute them, so they need no allowance. ``connect-src 'self'``:

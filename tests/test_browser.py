@@ -299,3 +299,26 @@ def test_front_page_fits_a_phone_and_works_from_the_keyboard(browser, server):
     _screenshot(page, "front-page-phone")
     assert problems == []
     page.close()
+
+
+def test_a_named_query_runs_from_its_form_and_a_result_opens(browser, server):
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
+    page.goto(server + "/")
+    page.click("nav a:text('Named queries')")
+    page.wait_for_url("**/queries")
+    page.click("#q-region-taught a")
+    page.wait_for_url("**/queries/region-taught")
+    page.fill("input[name=region]", "http://data.europa.eu/nuts/code/ITC4")
+    page.click("#query-form button[type=submit]")
+    page.wait_for_url("**/queries/region-taught?region=*")
+    rows = page.locator("#results tbody tr")
+    assert rows.count() > 0
+    assert page.locator("#answer a", has_text="CSV").get_attribute("href").endswith("format=csv")
+    practice = rows.first.locator("a[href^='/doc/practice/']").first
+    target = practice.get_attribute("href")
+    practice.click()
+    page.wait_for_url(f"**{target}")
+    assert page.locator("h1#label").is_visible() and page.locator("#lineage").is_visible()
+    _screenshot(page, "named-query-result")
+    assert problems == []
+    page.close()

@@ -90,3 +90,46 @@ def test_the_catalogue_is_read_once_at_start_up(tiny_kg, monkeypatch):
     for url in ("/", "/queries", "/openapi.json", "/queries/changes-by-type"):
         assert client.get(url).status_code == 200, url
     assert client.get("/queries").get_json()["queries"]
+
+
+BROWSER = {"Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"}
+
+
+def test_a_browser_gets_the_catalogue_as_a_page_and_an_api_client_json(dclient):
+    page = dclient.get("/queries", headers=BROWSER)
+    assert page.status_code == 200 and page.mimetype == "text/html" and "Accept" in page.headers["Vary"]
+    html = page.get_data(as_text=True)
+    assert html.count('<li id="q-') == len(dclient.get("/queries").get_json()["queries"])
+    assert dclient.get("/queries", headers={"Accept": "*/*"}).mimetype == "application/json"
+    assert dclient.get("/queries", headers={"Accept": "application/json"}).mimetype == "application/json"
+    # a format named in the URL wins over a browser's Accept
+    assert dclient.get("/queries/projects-by-call?format=csv", headers=BROWSER).mimetype == "text/csv"
+
+
+def test_a_query_page_runs_its_form_and_links_the_records(dclient, default_kg):
+    import re
+
+    url = "/queries/region-learned?region=http://data.europa.eu/nuts/code/SI04&run="
+    html = dclient.get(url, headers=BROWSER).get_data(as_text=True)
+    rows = default_kg.query(
+        "SELECT * WHERE { ?c <https://ikg.example.org/ontology#region> <http://data.europa.eu/nuts/code/SI04> ; "
+        "<https://ikg.example.org/ontology#inspiredBy> ?p . ?p <https://ikg.example.org/ontology#region> ?r "
+        "FILTER (?r != <http://data.europa.eu/nuts/code/SI04>) }").rows
+    body = re.search(r'<table id="results">.*?</table>', html, re.S).group(0)
+    assert body.count("<tr>") - 1 == len(rows) > 0  # a header and a row each
+    assert 'href="/doc/practice/' in body and 'href="/doc/nuts/SI04"' in body
+    assert 'type="url"' in html and 'value="http://data.europa.eu/nuts/code/SI04"' in html
+    assert f'href="/queries/region-learned?region=http://data.europa.eu/nuts/code/SI04&amp;run=&amp;format=csv"' in html
+    # a query that needs a parameter shows its form, filled with the example, and runs nothing
+    form = dclient.get("/queries/region-learned", headers=BROWSER).get_data(as_text=True)
+    assert 'id="results"' not in form and 'value="http://data.europa.eu/nuts/code/SI04"' in form
+    # one without runs at once; a date parameter is a date control
+    headline = dclient.get("/queries/headline-figures", headers=BROWSER).get_data(as_text=True)
+    assert 'id="results"' in headline and 'type="date"' in headline
+
+
+def test_a_query_page_says_what_is_wrong_with_a_parameter(dclient):
+    resp = dclient.get("/queries/region-learned?region=not-an-iri&run=", headers=BROWSER)
+    assert resp.status_code == 400 and resp.mimetype == "text/html"
+    assert 'role="alert"' in resp.get_data(as_text=True) and "region" in resp.get_data(as_text=True)
+    assert_error(dclient.get("/queries/region-learned?region=not-an-iri"), 400, "bad_parameter")  # the API's
