@@ -6,6 +6,7 @@ from flask import Blueprint, Response, current_app, jsonify, render_template, re
 
 from graph import lineage, linked
 from graph.errors import BadParameter
+from graph.linked import doc_path
 from service.caching import revalidate_by_version
 from service.openapi import openapi_document
 from service.params import arg, bool_arg, int_arg
@@ -56,8 +57,10 @@ def neighbourhood() -> Response:
 @bp.get("/search")
 def search() -> Response:
     """Things whose label contains q: projects, regions, organisations, practices, changes, instruments."""
-    return jsonify(executor_of(current_app).call(
-        linked.search, text=arg("q"), limit=int_arg("limit", 50), real_only=bool_arg("real_only")))
+    found = executor_of(current_app).call(
+        linked.search, text=arg("q"), limit=int_arg("limit", 50), real_only=bool_arg("real_only"))
+    base = data_base()
+    return jsonify([{**r, "page": doc_path(r["iri"], base)} for r in found])
 
 
 @bp.get("/docs")

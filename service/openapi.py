@@ -244,7 +244,8 @@ SCHEMAS: dict[str, dict[str, Any]] = {
                               "calibratedTo": STR, "modelled": STR})),
         "realRecords": _array(_obj({"iri": STR, "label": STR, "kind": STR, "source": STR})),
         "sources": _array(_obj({"iri": STR, "label": STR}))}),
-    "SearchResults": _array(_obj({"iri": STR, "label": STR, "class": STR, "generated": BOOL})),
+    "SearchResults": _array(_obj({"iri": STR, "label": STR, "class": STR, "generated": BOOL,
+                                  "page": _nullable(STR)})),
     "NodeLink": {
         "description": "NetworkX node-link data: nodes with their attributes (code, label, country, "
                        "category for regions; label, region, country for organisations), edges with "
@@ -555,11 +556,12 @@ def openapi_document(server: str) -> dict[str, Any]:
                 | _errors(400, 404, 503)}},
             "/api/search": {"get": {
                 "operationId": "search", "tags": ["lineage"],
-                "summary": "Things whose label contains q (case-insensitive): projects, regions, "
+                "summary": "Things whose label, other name, code (NUTS, CCI, project index) or acronym "
+                           "contains q (case, accents and Greek or Cyrillic letters aside): projects, regions, "
                            "organisations, practices, changes, instruments, action plans, programmes, calls",
                 "parameters": [*SEARCH, REAL_ONLY],
-                "responses": _json(_ref("SearchResults"), "iri, label, class and whether generated of each "
-                                   "match, best first")
+                "responses": _json(_ref("SearchResults"), "iri, label, class, whether generated and the "
+                                   "path of the page on this server of each match, best first")
                 | NOT_MODIFIED | _errors(400, 503)}},
             **_networks(),
             **_linked(),

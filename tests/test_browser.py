@@ -322,3 +322,23 @@ def test_a_named_query_runs_from_its_form_and_a_result_opens(browser, server):
     _screenshot(page, "named-query-result")
     assert problems == []
     page.close()
+
+
+@pytest.mark.parametrize("typed", ["EL30", "attiki"])
+def test_search_as_you_type_finds_a_region_by_code_and_by_its_latin_name(browser, server, typed):
+    page, problems = _watched_page(browser, server, viewport={"width": 1300, "height": 900})
+    page.goto(server + "/")
+    box = page.locator("nav input[name=q]")
+    box.click()
+    page.keyboard.type(typed, delay=30)  # as a person types: the suggestions follow
+    option = page.locator("nav .suggestions a", has_text="Aττική")
+    option.wait_for(timeout=20_000)
+    assert "EL30" in option.inner_text()
+    box.press("ArrowDown")  # the keyboard reaches the suggestions
+    assert page.evaluate("document.activeElement.closest('.suggestions') !== null")
+    option.click()
+    page.wait_for_url("**/doc/nuts/EL30")
+    assert page.locator("h1#label").inner_text() == "Aττική"
+    _screenshot(page, f"search-{typed}")
+    assert problems == []
+    page.close()

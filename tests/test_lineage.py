@@ -243,3 +243,19 @@ def test_search_finds_any_real_programme_by_its_cci_code_and_its_title(api):
         ("https://ikg.example.org/id/instrument/2014DE16RFOP002", "Bayern - ERDF", False)]
     by_title = api.get("/api/search", query_string={"q": "Bayern - ERDF", "real_only": "true"}).get_json()
     assert "https://ikg.example.org/id/instrument/2014DE16RFOP002" in [h["iri"] for h in by_title]
+
+
+@pytest.mark.parametrize("typed", ["attiki", "Attiki", "ATTIKI", "Αττική", "αττικη", "Aττική", "EL30", "el30"])
+def test_search_finds_a_region_by_its_latin_name_its_greek_one_and_its_code(api, typed):
+    """EL30's label begins with a Latin A (Eurostat's workbook): it is found by the Greek
+    name typed with a Greek Alpha, without accents, by its Latin name and by its code."""
+    hits = api.get("/api/search", query_string={"q": typed}).get_json()
+    assert "http://data.europa.eu/nuts/code/EL30" in [h["iri"] for h in hits[:3]], typed
+    assert next(h for h in hits if h["iri"].endswith("/EL30"))["page"] == "/doc/nuts/EL30"
+
+
+def test_search_sees_no_accents_and_cyrillic_in_latin(api):
+    assert "http://data.europa.eu/nuts/code/BG31" in [h["iri"] for h in api.get("/api/search?q=severozapaden").get_json()]
+    assert "http://data.europa.eu/nuts/code/FR10" in [h["iri"] for h in api.get("/api/search?q=ile de france").get_json()]
+    projects = api.get("/api/search?q=erudite").get_json()
+    assert projects[0]["page"] == "/doc/project/ERUDITE"

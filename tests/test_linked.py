@@ -413,7 +413,7 @@ def test_concept_iris_redirect_to_their_documents(default_client):
 def test_search_finds_things_by_name_best_first(default_client):
     hits = default_client.get("/api/search?q=erudite").get_json()
     assert hits[0] == {"iri": f"{BASE}/id/project/ERUDITE", "label": "ERUDITE", "class": IKG + "Project",
-                       "generated": False}  # a real record
+                       "generated": False, "page": "/doc/project/ERUDITE"}  # a real record, and its page
     assert all("erudite" in h["label"].lower() for h in hits)
     regions = default_client.get("/api/search?q=Lombardia").get_json()
     assert regions[0]["iri"] == NUTS + "ITC4"  # the exact name first
