@@ -119,7 +119,7 @@ def test_a_query_page_runs_its_form_and_links_the_records(dclient, default_kg):
     assert body.count("<tr>") - 1 == len(rows) > 0  # a header and a row each
     assert 'href="/doc/practice/' in body and 'href="/doc/nuts/SI04"' in body
     assert 'type="url"' in html and 'value="http://data.europa.eu/nuts/code/SI04"' in html
-    assert f'href="/queries/region-learned?region=http://data.europa.eu/nuts/code/SI04&amp;run=&amp;format=csv"' in html
+    assert 'href="/queries/region-learned?region=http://data.europa.eu/nuts/code/SI04&amp;run=&amp;format=csv"' in html
     # a query that needs a parameter shows its form, filled with the example, and runs nothing
     form = dclient.get("/queries/region-learned", headers=BROWSER).get_data(as_text=True)
     assert 'id="results"' not in form and 'value="http://data.europa.eu/nuts/code/SI04"' in form
