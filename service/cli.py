@@ -755,6 +755,10 @@ def serve(store: str | None, host: str | None, port: int | None, threads: int | 
         click.echo(f"warning: this process may open only {open_files} files, fewer than "
                    f"IKG_CONNECTION_LIMIT={connections} connections need (raise `ulimit -Hn`)",
                    err=True)
+    if s["IKG_WARM_UP"]:
+        from service.warmup import start_warm_up
+
+        start_warm_up(host, port)
     if s["IKG_SERVER"] == "granian":
         from service.server import granian_server
         from service.wsgi import SERVER_PID

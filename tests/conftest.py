@@ -17,6 +17,10 @@ from pathlib import Path
 
 import pytest
 
+# the servers the tests start do not warm themselves up (a warm-up query would hold a query
+# worker while a test counts them); the test of the warm-up turns it on
+os.environ["IKG_WARM_UP"] = "false"
+
 from graph.build import BuildOptions, build
 from graph.linked import RECORD_KINDS
 from graph.remote import RemoteGraph, RemoteOptions
@@ -161,7 +165,7 @@ def running_server(store: Path, env: dict[str, str] | None = None,
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         try:
-            urllib.request.urlopen(url + "/", timeout=5).read()
+            urllib.request.urlopen(url + "/sparql-editor", timeout=5).read()  # no query: answers at once
             break
         except OSError as e:
             if proc.poll() is not None:

@@ -160,7 +160,7 @@ def _wait_until_answering(base: str, server: Command) -> None:
     deadline = time.monotonic() + LIMIT
     while True:
         try:
-            urllib.request.urlopen(base + "/", timeout=LIMIT).read()
+            urllib.request.urlopen(base + "/sparql-editor", timeout=LIMIT).read()  # no query: answers at once
             return
         except OSError:
             assert server.proc.poll() is None, "".join(server.output)

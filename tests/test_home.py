@@ -137,3 +137,21 @@ def test_charts_draw_what_they_are_given():
     assert "no data" in str(line_chart([(date(2016, 1, 1), None)], "x"))
     bars = str(bar_chart([("2019", 5.0), ("2020", 10.0)], "EUR by year"))
     assert bars.count('class="bar"') == 2 and "2020: 10" in bars
+
+
+def test_ikg_serve_warms_the_front_page_up_before_the_first_visitor(default_location, tmp_path):
+    """Once it answers, `ikg serve` asks itself for the front page (IKG_WARM_UP, on by default;
+    off for the other tests' servers): its log says so, and the page is then kept."""
+    import time
+    import urllib.request
+
+    from tests.conftest import running_server
+
+    log = tmp_path / "serve.log"
+    with running_server(default_location.root, {"IKG_WARM_UP": "true"}, log=log) as served:
+        deadline = time.monotonic() + 600
+        while "warmed up /: 200" not in log.read_text(errors="replace"):
+            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
+            time.sleep(0.2)  # polling the log for the event
+        page = urllib.request.urlopen(urllib.request.Request(served.url + "/", headers={"Accept": "text/html"}))
+        assert page.status == 200 and b'id="figures"' in page.read()
