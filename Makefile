@@ -57,6 +57,7 @@ bench: $(STAMP) engines
 	$(BIN)/python bench/linked_bench.py
 	$(BIN)/python bench/import_bench.py
 	$(BIN)/python bench/proxy_bench.py
+	$(BIN)/python bench/pages_bench.py
 
 lint: $(STAMP)
 	$(BIN)/ruff check graph service tests bench
