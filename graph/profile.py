@@ -5,7 +5,8 @@ practices from elsewhere behind its policy changes, with EUR) and what it taught
 it worked with, its place in the network of co-partnership, EUR by year. No HTTP.
 
 Everything comes from the named queries ``region-projects``, ``region-learned`` and
-``region-taught`` and from the ``regions`` network view (:mod:`graph.network`), so the page
+``region-taught`` and from the ``regions`` network view (:func:`graph.network.view_table`,
+the networks page's table), so the page
 says what the API and the SPARQL endpoint say. EUR learned is the whole financial impact of
 the region's changes inspired by practices from elsewhere; the attribution rule (1/n per
 practice) applies where a change is credited to practices (lineage, travelling practices).
@@ -19,28 +20,24 @@ from typing import Any
 
 from rdflib import URIRef
 
-from graph import analysis
-from graph.network import _filters, network
 from graph.queries import Catalogue, load_catalogue
 from graph.store import KnowledgeGraph
 
 __all__ = ["network_places", "region_profile", "practice_travels", "project_places"]
 
 
-def network_places(kg: KnowledgeGraph, level: int = 2, seed: int = 1) -> dict[str, dict[str, Any]]:
-    """Each region's place in the co-partnership network of ``level``: degree, betweenness,
-    its rank by betweenness (1 = the strongest broker), its Louvain community (1 = the
-    largest) and the community's size; the network's size once under ``""``."""
-    G = network(kg, "regions", _filters(level=level))
-    central = analysis.centrality(G, seed=seed)
-    ranked = sorted(central, key=lambda n: (-central[n]["betweenness"], str(n)))
-    rank = {n: i + 1 for i, n in enumerate(ranked)}
-    parts = analysis.communities(G, seed=seed)
-    community = {n: (i + 1, len(part)) for i, part in enumerate(parts) for n in part}
+def network_places(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
+    """Each region's place in a network view, from its :func:`graph.network.view_table`:
+    degree, betweenness, its rank by betweenness (1 = the strongest broker), its Louvain
+    community (1 = the largest) and the community's size; the view's size once under ``""``."""
+    nodes = table["nodes"]
+    ranked = sorted(nodes, key=lambda r: (-r["betweenness"], r["iri"]))
+    rank = {r["iri"]: i + 1 for i, r in enumerate(ranked)}
+    sizes = Counter(r["community"] for r in nodes)
     out: dict[str, dict[str, Any]] = {
-        str(n): {"degree": central[n]["degree"], "betweenness": central[n]["betweenness"], "rank": rank[n],
-                 "community": community[n][0], "community_size": community[n][1]} for n in G}
-    out[""] = {"regions": G.number_of_nodes(), "links": G.number_of_edges(), "communities": len(parts)}
+        r["iri"]: {"degree": r["degree"], "betweenness": r["betweenness"], "rank": rank[r["iri"]],
+                   "community": r["community"], "community_size": sizes[r["community"]]} for r in nodes}
+    out[""] = {"regions": len(nodes), "links": table["summary"]["edges"], "communities": table["communities"]}
     return out
 
 

@@ -6,14 +6,18 @@ from __future__ import annotations
 
 from typing import Any
 
-from graph import profile
+from graph import network, profile
 from graph.linked import doc_path
 from graph.namespaces import NUTS
 from service.charts import bar_chart
 from service.maps import Arrow, Marker, europe_svg
 from service.state import catalogue, remembered
 
-__all__ = ["story"]
+__all__ = ["story", "NETWORK_DEFAULTS"]
+
+#: The filters of the networks page when it names none: a profile's network places are read
+#: from that page's table.
+NETWORK_DEFAULTS = {"level": 2, "call": None, "topic": None}
 
 
 def story(iri: str, base: str) -> dict[str, Any]:
@@ -65,7 +69,8 @@ def region_story(iri: str, base: str) -> dict[str, Any]:
     story = remembered(profile.region_profile, iri=iri, catalogue=catalogue())
     if not (story["projects"] or story["learned"] or story["taught"]):
         return {}
-    places = remembered(profile.network_places)
+    # the networks page's default table (the same key: kept once for both)
+    places = profile.network_places(remembered(network.view_table, view="regions", **NETWORK_DEFAULTS))
     most = max((r["projects"] for r in story["partner_regions"]), default=1)
     markers = [Marker(r["code"], f"{r['label']} ({r['code']}): {r['projects']} project(s) shared",
                       size=10 + 250 * r["projects"] / most, href=doc_path(r["other"], base) or "")

@@ -129,8 +129,9 @@ SETTINGS: tuple[Setting, ...] = (
             "Connections `ikg serve` holds open at once (idle and slow ones included); beyond "
             "it, new connections wait in the listen queue."),
     Setting("IKG_WARM_UP", True, _boolean,
-            "Whether `ikg serve`, once it answers, asks itself for the front page, so that the "
-            "first visitor does not wait for its figures to be counted (seconds at scale 10)."),
+            "Whether `ikg serve`, once it answers, asks itself for the front page and the networks "
+            "page, so that the first visitor does not wait for the figures to be counted (seconds "
+            "at scale 10) nor a region's profile for the network's metrics."),
     Setting("IKG_CHANNEL_TIMEOUT", 30, int,
             "Seconds `ikg serve` keeps a connection that sends nothing (an idle keep-alive "
             "connection, or a client stalled in the middle of a request)."),

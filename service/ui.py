@@ -16,6 +16,7 @@ from graph.picture import COLOURINGS
 from service.maps import LAND_PATH
 from service.negotiation import best_offer
 from service.params import arg, int_arg
+from service.profiles import NETWORK_DEFAULTS
 from service.state import catalogue, executor_of, remembered
 
 __all__ = ["bp", "ASSETS", "YASGUI_BUILD", "PAGE_VIEWS"]
@@ -91,7 +92,8 @@ def networks() -> str:
     min_weight = int_arg("min_weight", 2 if view == "regions" else 1)
     if min_weight is None or not 1 <= min_weight <= 1000:
         raise BadParameter("min_weight must be from 1 to 1000", {"param": "min_weight"})
-    filters = {"level": int_arg("level", 2), "call": int_arg("call", None), "topic": arg("topic") or None}
+    filters = {"level": int_arg("level", NETWORK_DEFAULTS["level"]), "call": int_arg("call", None),
+               "topic": arg("topic") or None}
     table = remembered(network.view_table, view=view, **filters)
     query = "&".join(f"{k}={v}" for k, v in filters.items() if v is not None)
     positions = {r["iri"]: position(r.get("code", "")) for r in table["nodes"]}

@@ -1,5 +1,5 @@
 """`ikg serve`'s warm-up: once the server answers, it asks itself for the pages every visitor
-asks first (the front page), so that their answers are kept before anyone comes
+asks first (the front page, the networks page), so that their answers are kept before anyone comes
 (:func:`service.state.remembered`). In a thread of the serving command; a failure is logged,
 never fatal."""
 
@@ -13,8 +13,9 @@ import time
 __all__ = ["PATHS", "start_warm_up"]
 
 log = logging.getLogger("ikg.warmup")
-#: What is asked for, as a browser asks.
-PATHS = ("/",)
+#: What is asked for, as a browser asks: the front page, and the networks page (whose table
+#: every region profile reads its network places from).
+PATHS = ("/", "/networks")
 READY_WITHIN = 300.0  # seconds for the server to answer at all
 ANSWER_WITHIN = 900.0  # seconds for a page (the figures at keep.eu scale)
 

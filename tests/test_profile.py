@@ -49,7 +49,9 @@ def test_partner_regions_are_the_regions_of_co_partners(default_kg):
 
 
 def test_network_places_rank_every_region(default_kg):
-    places = network_places(default_kg)
+    from graph.network import view_table
+
+    places = network_places(view_table(default_kg, "regions"))
     size = places.pop("")
     assert len(places) == size["regions"] > 200
     assert sorted(p["rank"] for p in places.values()) == list(range(1, size["regions"] + 1))
