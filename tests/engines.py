@@ -140,7 +140,8 @@ LoadPath = {plugins}
 def virtuoso_server(folder: Path | None = None, buffers: int = 170000) -> Iterator[Engine]:
     """Debian's Virtuoso 7 on a new database and free ports; ikg writes as `dba` (Digest).
     ``buffers`` is its page cache, 8 KiB pages (Virtuoso's guide: about two thirds of the
-    memory it may use); MaxSortedTopRows lets an export read a graph in pages of 500,000."""
+    memory it may use); ResultSetMaxRows lets an export read a predicate in parts of up to
+    500,000 statements (MaxSortedTopRows, for sorted pages, is no longer what exports need)."""
     if not Path(VIRTUOSO).exists():
         raise RuntimeError("virtuoso-t is missing: install Debian's virtuoso-opensource (make test does)")
     with tempfile.TemporaryDirectory(prefix="ikg-virtuoso-") as tmp:
