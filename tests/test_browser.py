@@ -297,6 +297,9 @@ def test_front_page_fits_a_phone_and_works_from_the_keyboard(browser, server):
     page.keyboard.press("Enter")
     page.wait_for_url("**/?as_of=2017-12-31")
     _screenshot(page, "front-page-phone")
+    for path in ("/doc/nuts/ITC4", "/networks", "/queries/headline-figures"):  # the other pages too
+        page.goto(server + path)
+        assert page.evaluate("document.documentElement.scrollWidth") <= 390, path
     assert problems == []
     page.close()
 
