@@ -25,6 +25,11 @@ from graph.store import KnowledgeGraph
 
 __all__ = ["network_places", "region_profile", "practice_travels", "project_places"]
 
+_P = """PREFIX ikg: <https://ikg.example.org/ontology#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+PREFIX prov: <http://www.w3.org/ns/prov#>
+"""
+
 
 def network_places(table: dict[str, Any]) -> dict[str, dict[str, Any]]:
     """Each region's place in a network view, from its :func:`graph.network.view_table`:
@@ -59,7 +64,7 @@ def _exchanges(rows: list[dict[str, Any]], other: str, label: str) -> list[dict[
             "practice": r["practice"], "title": r["title"], "project": r["acronym"], "region": r[other],
             "region_label": r[label], "changes": [], "eur": Decimal(0), "generated": False})
         p["changes"].append({"change": r["change"], "date": r["date"].isoformat(), "eur": r["eur"],
-                             **({"type": r["type"]} if "type" in r else {})})
+                             **{k: r[k] for k in ("type", "instrument", "instrumentTitle") if k in r}})
         p["eur"] += Decimal(str(r["eur"]))
         p["generated"] = p["generated"] or bool(r["generated"])
     return sorted(practices.values(), key=lambda p: (-p["eur"], p["title"]))
@@ -81,6 +86,21 @@ def region_profile(kg: KnowledgeGraph, iri: str, catalogue: Catalogue | None = N
           FILTER (?other != ?region)
           ?other skos:notation ?code ; skos:prefLabel ?label .
         } GROUP BY ?region ?other ?code ?label ORDER BY DESC(?projects) STR(?code)""", {"region": URIRef(iri)})
+    # the instrument each learned change improved, and the organisations located here
+    instruments = {r["change"]: r for r in kg.records(_P + """PREFIX dcterms: <http://purl.org/dc/terms/>
+        SELECT ?region ?change (SAMPLE(?i) AS ?instrument) (SAMPLE(?t) AS ?instrumentTitle) WHERE {
+          ?change ikg:region ?region ; ikg:inspiredBy ?practice ; ikg:improves ?i . ?i dcterms:title ?t
+        } GROUP BY ?region ?change""", {"region": URIRef(iri)})}
+    for r in learned:
+        r.update({k: instruments.get(r["change"], {}).get(k) for k in ("instrument", "instrumentTitle")})
+    organisations = kg.records(_P + """PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+        SELECT ?region ?organisation (SAMPLE(?label) AS ?name) (COUNT(DISTINCT ?project) AS ?projects)
+               (MAX(?isGenerated) AS ?generated) WHERE {
+          ?organisation ikg:region ?region ; rdfs:label ?label .
+          ?participation ikg:participant ?organisation ; ikg:inProject ?project .
+          OPTIONAL { ?organisation prov:wasGeneratedBy ?run }
+          BIND (IF(BOUND(?run), 1, 0) AS ?isGenerated)
+        } GROUP BY ?region ?organisation ORDER BY DESC(?projects) ?organisation""", {"region": URIRef(iri)})
     learned_from = Counter(r["fromRegion"] for r in learned)
     taught_to = Counter(r["toRegion"] for r in taught)
     # a change inspired by two practices is one change: its EUR counts once
@@ -91,6 +111,8 @@ def region_profile(kg: KnowledgeGraph, iri: str, catalogue: Catalogue | None = N
         "projects": [{"project": r["project"], "acronym": r["acronym"], "partners": r["partners"],
                       "generated": bool(r["generated"])} for r in projects],
         "partners": sum(r["partners"] for r in projects),
+        "organisations": [{"organisation": r["organisation"], "name": r["name"], "projects": r["projects"],
+                           "generated": bool(r["generated"])} for r in organisations],
         "learned": _exchanges(learned, "fromRegion", "fromLabel"),
         "taught": _exchanges(taught, "toRegion", "toLabel"),
         "learned_eur": sum((Decimal(str(r["eur"])) for r in changed_here), Decimal(0)),
@@ -102,12 +124,6 @@ def region_profile(kg: KnowledgeGraph, iri: str, catalogue: Catalogue | None = N
         "generated": any(r["generated"] for r in (*learned, *taught)) or any(r["generated"] for r in projects),
     }
 
-
-
-_P = """PREFIX ikg: <https://ikg.example.org/ontology#>
-PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
-PREFIX prov: <http://www.w3.org/ns/prov#>
-"""
 
 
 def practice_travels(kg: KnowledgeGraph, iri: str) -> dict[str, Any]:

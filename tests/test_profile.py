@@ -103,3 +103,12 @@ def test_a_project_page_maps_its_partners(client, default_kg):
     assert section.count("<circle") + section.count("Not on the map") >= len(places) > 0
     for p in places:
         assert f'/doc/nuts/{p["code"]}' in section
+
+
+def test_the_profile_names_its_partners_and_the_instruments_it_changed(default_kg, client):
+    story = region_profile(default_kg, LOMBARDIA)
+    assert story["organisations"] and sum(o["projects"] for o in story["organisations"]) >= len(story["projects"])
+    changes = [c for p in story["learned"] for c in p["changes"]]
+    assert all(c["instrument"] and c["instrumentTitle"] for c in changes)
+    html = client.get("/doc/nuts/ITC4", headers=HTML).get_data(as_text=True)
+    assert 'id="organisations"' in html and 'href="/doc/instrument/' in html
