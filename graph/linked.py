@@ -356,10 +356,12 @@ def search(kg: KnowledgeGraph, text: str, limit: int = 50, real_only: bool = Fal
         When ``text`` has fewer than 2 or more than 100 characters, or ``limit`` is not 1-200.
     """
     needle = fold(text)
-    if not 2 <= len(" ".join(text.split())) <= 100 or not needle:
+    if not 2 <= len(" ".join(text.split())) <= 100:
         raise BadParameter("search for 2 to 100 characters", {"param": "q"})
     if not 1 <= limit <= 200:
         raise BadParameter("limit must be 1-200", {"param": "limit"})
+    if not needle:  # only punctuation or symbols: no name has any of them once folded
+        return []
     rank = {IKG + c: i for i, c in enumerate(SEARCHED)}
     best: dict[str, tuple] = {}
     for iri, label, cls, low, generated in _searchable(kg):

@@ -262,3 +262,8 @@ def test_search_sees_no_accents_and_cyrillic_in_latin(api):
     assert "http://data.europa.eu/nuts/code/FR10" in found("ile de france")  # Île-de-France
     projects = api.get("/api/search?q=erudite").get_json()
     assert projects[0]["page"] == "/doc/project/ERUDITE"
+
+
+def test_a_search_of_symbols_alone_finds_nothing_rather_than_failing(api):
+    assert api.get("/api/search", query_string={"q": "\U000ec56c\x19"}).get_json() == []
+    assert api.get("/api/search", query_string={"q": "--"}).get_json() == []
