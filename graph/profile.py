@@ -64,8 +64,9 @@ def _exchanges(rows: list[dict[str, Any]], other: str, label: str) -> list[dict[
         p = practices.setdefault((r["practice"], r[other]), {
             "practice": r["practice"], "title": r["title"], "project": r["acronym"], "region": r[other],
             "region_label": r[label], "changes": [], "eur": Decimal(0), "generated": False})
-        p["changes"].append({"change": r["change"], "date": r["date"].isoformat(), "eur": r["eur"],
-                             **{k: r[k] for k in ("type", "instrument", "instrumentTitle") if k in r}})
+        change: dict[str, Any] = {"change": r["change"], "date": r["date"].isoformat(), "eur": r["eur"]}
+        change.update((k, r[k]) for k in ("type", "instrument", "instrumentTitle") if k in r)
+        p["changes"].append(change)
         p["eur"] += Decimal(str(r["eur"]))
         p["generated"] = p["generated"] or bool(r["generated"])
     return sorted(practices.values(), key=lambda p: (-p["eur"], p["title"]))
