@@ -335,7 +335,7 @@ def test_search_as_you_type_finds_a_region_by_code_and_by_its_latin_name(browser
     box.click()
     page.keyboard.type(typed, delay=30)  # as a person types: the suggestions follow
     option = page.locator("nav .suggestions a", has_text="Aττική")
-    option.wait_for(timeout=20_000)
+    option.wait_for(timeout=60_000)
     assert "EL30" in option.inner_text()
     box.press("ArrowDown")  # the keyboard reaches the suggestions
     assert page.evaluate("document.activeElement.closest('.suggestions') !== null")

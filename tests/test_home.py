@@ -139,19 +139,24 @@ def test_charts_draw_what_they_are_given():
     assert bars.count('class="bar"') == 2 and "2020: 10" in bars
 
 
-def test_ikg_serve_warms_the_front_page_up_before_the_first_visitor(default_location, tmp_path):
-    """Once it answers, `ikg serve` asks itself for the front page (IKG_WARM_UP, on by default;
-    off for the other tests' servers): its log says so, and the page is then kept."""
-    import time
+def test_the_warm_up_asks_a_server_for_its_front_and_networks_pages(default_location, tmp_path, caplog):
+    """The warm-up `ikg serve` starts (IKG_WARM_UP, on by default; off for the tests' servers)
+    asks the server for the front page and the networks page once it answers: run here
+    against a server started without it, and waited for by joining its thread."""
+    import logging
+    import urllib.parse
     import urllib.request
 
+    from service.warmup import PATHS, start_warm_up
     from tests.conftest import running_server
 
-    log = tmp_path / "serve.log"
-    with running_server(default_location.root, {"IKG_WARM_UP": "true"}, log=log) as served:
-        deadline = time.monotonic() + 600
-        while "warmed up /networks: 200" not in log.read_text(errors="replace"):  # the last
-            assert time.monotonic() < deadline, log.read_text(errors="replace")[-3000:]
-            time.sleep(0.2)  # polling the log for the event
+    assert PATHS == ("/", "/networks")
+    with running_server(default_location.root, log=tmp_path / "serve.log") as served:
+        caplog.set_level(logging.INFO, logger="ikg.warmup")
+        thread = start_warm_up("127.0.0.1", urllib.parse.urlsplit(served.url).port)
+        thread.join(timeout=900)  # the event itself: the thread ends once both pages answered
+        assert not thread.is_alive()
+        assert [m.split(":")[0] for m in caplog.messages] == ["warmed up /", "warmed up /networks"]
+        assert all(": 200 in " in m for m in caplog.messages), caplog.messages
         page = urllib.request.urlopen(urllib.request.Request(served.url + "/", headers={"Accept": "text/html"}))
         assert page.status == 200 and b'id="figures"' in page.read()
