@@ -46,7 +46,15 @@ import requests
 from rdflib.term import Node
 
 from graph import dataset
-from graph.errors import BadParameter, EngineRefused, QueryTimeout, StoreError, StoreLoading, StoreUnavailable
+from graph.errors import (
+    BadParameter,
+    EngineRefused,
+    QuerySyntaxError,
+    QueryTimeout,
+    StoreError,
+    StoreLoading,
+    StoreUnavailable,
+)
 from graph.formats import GRAPH_FORMATS
 from graph.lexer import tokens
 from graph.results import RESULT_MEDIA_TYPES, ask_chunk
@@ -437,6 +445,8 @@ class RemoteGraph(KnowledgeGraph):
         """Parse ``query`` here, send it with its dataset, and read the answer: (kind,
         variables, rows or triples or boolean), at most ``limit`` + 1 rows read."""
         kind = _query_kind(query, base_iri)
+        if not self.dialect.subselect_joins:
+            query = _plain_groups(query)
         text = _with_bindings(query, bindings or {}, kind, casts=self.dialect.cast_dates)
         if base_iri:
             text = f"BASE <{base_iri}>\n{text}"
@@ -811,6 +821,77 @@ def _with_bindings(query: str, bindings: Mapping[str, Node], kind: str, casts: b
 #: Datatypes whose constants Virtuoso 7 compares wrongly unless cast (measured: a FILTER
 #: ``?day <= "2023-03-31"^^xsd:date`` kept 2,396 of 3,130 practices, ``xsd:date("2023-03-31")`` all).
 _CAST_DATATYPES = frozenset({"http://www.w3.org/2001/XMLSchema#date", "http://www.w3.org/2001/XMLSchema#dateTime"})
+
+
+def _plain_groups(query: str) -> str:
+    """``query`` with each sub-select that only passes its pattern on (``{ SELECT ?a ?b WHERE
+    { P } }``: no modifier, no expression, every variable of ``P`` projected, no nested group,
+    no blank node) written as the plain group ``{ P }``, which has the same solutions.
+
+    ikg's queries over many records join their parts as sub-selects, which Oxigraph scans once
+    each and joins by hashing (several times faster than one pattern it looks up record by
+    record). An engine that plans joins by cost (Virtuoso) wants the plain pattern instead: it
+    estimates such sub-selects as unbounded and refuses the query (``MaxQueryCostEstimationTime``).
+
+    Examples
+    --------
+    >>> _plain_groups("SELECT * { { SELECT ?a ?b WHERE { ?a <urn:p> ?b } } "
+    ...               "OPTIONAL { SELECT ?b ?c { ?b <urn:q> ?c FILTER (?c > 1) } } }")
+    'SELECT * { { ?a <urn:p> ?b } OPTIONAL { ?b <urn:q> ?c FILTER (?c > 1) } }'
+    >>> _plain_groups("SELECT * { { SELECT ?a WHERE { ?a <urn:p> ?b } } }")  # ?b is not projected
+    'SELECT * { { SELECT ?a WHERE { ?a <urn:p> ?b } } }'
+    """
+    toks = [m for m in tokens(query) if m.lastgroup != "comment"]
+    out: list[str] = []
+    pos = i = 0
+    while i < len(toks):
+        end = _plain_subselect(toks, i)
+        if end is None:
+            i += 1
+            continue
+        inner_open, inner_close, outer_close = end
+        out += [query[pos:toks[i].start()], "{", query[toks[inner_open].end():toks[inner_close].start()], "}"]
+        pos = toks[outer_close].end()
+        i = outer_close + 1
+    out.append(query[pos:])
+    text = "".join(out)
+    if text == query:
+        return query
+    try:
+        _query_kind(text, None)
+    except QuerySyntaxError:  # never expected: the rewrite keeps the syntax; the query as written then
+        return query
+    return text
+
+
+def _plain_subselect(toks: list[re.Match[str]], i: int) -> tuple[int, int, int] | None:
+    """Where the sub-select opening at token ``i`` (a ``{``) has its pattern's ``{``, that
+    pattern's ``}`` and its own ``}``, if it is one :func:`_plain_groups` writes plainly."""
+    if toks[i].group() != "{" or i + 1 >= len(toks) or toks[i + 1].group().upper() != "SELECT":
+        return None
+    projected: set[str] = set()
+    j = i + 2
+    while j < len(toks) and toks[j].lastgroup == "word" and toks[j].group()[0] in "?$":
+        projected.add(toks[j].group()[1:])
+        j += 1
+    if not projected or j >= len(toks):
+        return None
+    if toks[j].group().upper() == "WHERE":
+        j += 1
+    if j >= len(toks) or toks[j].group() != "{":
+        return None
+    inner_open = j
+    for k in range(j + 1, len(toks)):
+        text, kind = toks[k].group(), toks[k].lastgroup
+        if text in "{[":
+            return None
+        if kind == "word" and (text == "_" or (text[0] in "?$" and text[1:] not in projected)):
+            return None  # a blank node label, or a variable the sub-select keeps to itself
+        if text == "}":
+            if k + 1 < len(toks) and toks[k + 1].group() == "}":
+                return inner_open, k, k + 1
+            return None  # a modifier (GROUP BY, ORDER BY, LIMIT, ...) follows
+    return None
 
 
 def _subquery_braces(query: str) -> list[int]:
