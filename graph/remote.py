@@ -55,9 +55,7 @@ from graph.errors import (
     StoreLoading,
     StoreUnavailable,
 )
-from graph.formats import GRAPH_FORMATS
 from graph.lexer import tokens
-from graph.results import RESULT_MEDIA_TYPES, ask_chunk
 from graph.store import (
     KnowledgeGraph,
     OxigraphGraph,
@@ -65,12 +63,10 @@ from graph.store import (
     QueryResult,
     Streamed,
     UpdateRequest,
-    _acceptable,
     _from_ox,
-    _serialise_triples,
     _syntax_error,
     _to_ox,
-    select_chunks,
+    streamed_answer,
 )
 
 __all__ = ["SCHEME", "META", "Engine", "ENGINES", "RemoteOptions", "RemoteGraph", "is_remote", "LoadReport"]
@@ -485,20 +481,9 @@ class RemoteGraph(KnowledgeGraph):
     def stream(self, request: QueryRequest, timeout: float | None = None) -> Streamed:
         """The answer to a protocol query, written by ikg's own writers (the server's
         formats differ), capped at the row limit; ``timeout`` seconds shortens the wait."""
-        limit = request.row_limit
         kind, names, answer = self._run(request.query, dict(request.bindings), request.default_graphs,
-                                        request.named_graphs, request.base_iri, limit, timeout)
-        if isinstance(answer, bool):
-            fmt = _acceptable(request.result_format, "ASK")
-            return Streamed("ask", RESULT_MEDIA_TYPES[fmt], False, iter([ask_chunk(answer, fmt)]))
-        rows = list(answer)
-        if kind == "select":
-            fmt = _acceptable(request.result_format, "SELECT")
-            return Streamed("select", RESULT_MEDIA_TYPES[fmt], len(rows) > limit,
-                            select_chunks(names, rows[:limit], fmt))
-        name = _acceptable(request.graph_format, "CONSTRUCT and DESCRIBE")
-        return Streamed("graph", GRAPH_FORMATS[name][2], len(rows) > limit,
-                        iter([_serialise_triples(rows[:limit], name)]))
+                                        request.named_graphs, request.base_iri, request.row_limit, timeout)
+        return streamed_answer(kind, names, answer, request)
 
     # ------------------------------------------------------------------ updates
 

@@ -52,6 +52,7 @@ __all__ = [
     "UpdateRequest",
     "SLOW_QUERY_HINT",
     "Streamed",
+    "streamed_answer",
     "QueryResult",
     "KnowledgeGraph",
     "OxigraphGraph",
@@ -412,22 +413,32 @@ def _dataset_options(request: QueryRequest) -> _DatasetOptions:
 
 
 def _streamed(res: object, request: QueryRequest) -> Streamed:
-    """Collect at most ``row_limit`` rows (one more, to know whether the cap cut the answer),
-    then serialise them in chunks."""
-    limit = request.row_limit
+    """Oxigraph's answer to ``request``, as :func:`streamed_answer` writes it."""
     if isinstance(res, ox.QueryBoolean):
+        return streamed_answer("ask", [], bool(res), request)
+    if isinstance(res, ox.QuerySolutions):  # values in the order of the names
+        return streamed_answer("select", [v.value for v in res.variables], (tuple(sol) for sol in res), request)
+    return streamed_answer("graph", [], cast(Iterator[ox.Triple], res), request)
+
+
+def streamed_answer(kind: str, names: list[str], answer: Iterator[tuple] | Iterator[ox.Triple] | bool,
+                    request: QueryRequest) -> Streamed:
+    """An answer of ``kind`` (``ask``: a boolean; ``select``: rows of Oxigraph terms in the
+    order of ``names``; ``graph``: Oxigraph triples) in the format ``request`` asks for: at
+    most ``row_limit`` rows collected (one more read, to know whether the cap cut the answer),
+    then written in chunks by ikg's own writers, whichever engine answered."""
+    limit = request.row_limit
+    if isinstance(answer, bool):
         fmt = _acceptable(request.result_format, "ASK")
-        return Streamed("ask", RESULT_MEDIA_TYPES[fmt], False, iter([ask_chunk(bool(res), fmt)]))
-    if isinstance(res, ox.QuerySolutions):
+        return Streamed("ask", RESULT_MEDIA_TYPES[fmt], False, iter([ask_chunk(answer, fmt)]))
+    rows = list(islice(answer, limit + 1))
+    if kind == "select":
         fmt = _acceptable(request.result_format, "SELECT")
-        names = [v.value for v in res.variables]
-        rows = [tuple(sol) for sol in islice(res, limit + 1)]  # values in the order of names
         return Streamed("select", RESULT_MEDIA_TYPES[fmt], len(rows) > limit,
-                        select_chunks(names, rows[:limit], fmt))
+                        select_chunks(names, cast("list[tuple]", rows[:limit]), fmt))
     name = _acceptable(request.graph_format, "CONSTRUCT and DESCRIBE")
-    triples = list(islice(res, limit + 1))  # type: ignore[call-overload]
-    return Streamed("graph", GRAPH_FORMATS[name][2], len(triples) > limit,
-                    iter([_serialise_triples(triples[:limit], name)]))
+    return Streamed("graph", GRAPH_FORMATS[name][2], len(rows) > limit,
+                    iter([_serialise_triples(rows[:limit], name)]))
 
 
 def _acceptable(fmt: str | None, kind: str) -> str:

@@ -386,13 +386,8 @@ def export(store: str | None, out: Path | None, if_missing: bool, operations: Pa
 
 
 def _export_remote(root: str, out: Path | None, if_missing: bool) -> None:
-    """The dumps of a remote store: its graphs copied into a store on disk next to the dumps'
-    folder (removed afterwards; a copy in memory would take about 0.7 KiB a statement), then
-    exported as a build's."""
-    import tempfile
-
-    from graph.export import export_dumps, read_manifest
-    from graph.store import OxigraphGraph
+    """The dumps of a remote store, into ``out`` or ``IKG_DUMPS`` (a server has no build folder)."""
+    from graph.export import export_copied, read_manifest
 
     folder = out or (Path(_settings()["IKG_DUMPS"]) if _settings()["IKG_DUMPS"] else None)
     if folder is None:
@@ -401,16 +396,7 @@ def _export_remote(root: str, out: Path | None, if_missing: bool) -> None:
     if if_missing and read_manifest(folder) is not None:
         click.echo(f"{folder} already has dumps; nothing to do")
         return
-    remote = _open(root)
-    folder.parent.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix=".ikg-mirror-", dir=folder.parent) as tmp:
-        copy = OxigraphGraph(Path(tmp) / "oxigraph")
-        try:
-            remote.mirror(copy)
-            click.echo(f"copied {len(copy):,} statements of {root}")
-            manifest = export_dumps(copy, folder, remote.version()[0], remote.build_info(), progress=click.echo)
-        finally:
-            copy.close()
+    manifest = export_copied(_open(root), folder, progress=click.echo)
     click.echo(f"exported {manifest['triples']:,} triples in {manifest['seconds']} s to {folder}"
                + ("" if manifest["conforms"] else " (the graph does NOT conform to the shapes)"))
 
