@@ -160,3 +160,21 @@ def test_the_warm_up_asks_a_server_for_its_front_and_networks_pages(default_loca
         assert all(": 200 in " in m for m in caplog.messages), caplog.messages
         page = urllib.request.urlopen(urllib.request.Request(served.url + "/", headers={"Accept": "text/html"}))
         assert page.status == 200 and b'id="figures"' in page.read()
+
+
+def test_ikg_serve_starts_the_warm_up_when_the_setting_is_on(tiny_location, tmp_path):
+    """The wiring: `ikg serve` with IKG_WARM_UP=true warms itself up (its log says so for both
+    pages), waited for by reading its log until the last page is said, with a generous limit."""
+    import time
+
+    from tests.conftest import running_server
+
+    log = tmp_path / "serve.log"
+    with running_server(tiny_location.root, {"IKG_WARM_UP": "true"}, log=log) as served:
+        limit = time.monotonic() + 900
+        while "warmed up /networks" not in log.read_text(errors="replace"):
+            assert served.proc.poll() is None, log.read_text(errors="replace")
+            assert time.monotonic() < limit, log.read_text(errors="replace")
+            time.sleep(0.5)  # polling the log for the line, not waiting a fixed time
+    said = re.findall(r"warmed up (\S+): (\d+)", log.read_text(errors="replace"))
+    assert said == [("/", "200"), ("/networks", "200")]
