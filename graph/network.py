@@ -95,19 +95,26 @@ class Filters:
         """SPARQL filter lines on ``project`` and ``day``, their bindings, and the bound
         variables (pyoxigraph 0.5 needs them projected and grouped); with ``real_only``, none
         of the ``records`` variables may be a generated record."""
-        lines: list[str] = [f"FILTER NOT EXISTS {{ {r} prov:wasGeneratedBy ?by{i} }}"
-                            for i, r in enumerate(records if self.real_only else ())]
+        on_project, on_day, bindings = self._parts(project, day, records)
+        return "\n".join(on_project + on_day), bindings, [f"?{k}" for k in bindings]
+
+    def _parts(self, project: str, day: str,
+               records: tuple[str, ...] = ()) -> tuple[list[str], list[str], dict[str, Node]]:
+        """The filter lines on the project (and the records), those on ``day``, and their bindings."""
+        on_project: list[str] = [f"FILTER NOT EXISTS {{ {r} prov:wasGeneratedBy ?by{i} }}"
+                                 for i, r in enumerate(records if self.real_only else ())]
+        on_day: list[str] = []
         bindings: dict[str, Node] = {}
         if self.call is not None:
-            lines.append(f"{project} ikg:call/ikg:callNumber ?callNumber .")
+            on_project.append(f"{project} ikg:call/ikg:callNumber ?callNumber .")
             bindings["callNumber"] = Literal(self.call, datatype=XSD.integer)
         if self.topic is not None:
-            lines.append(f"{project} ikg:topic ?topic .")
+            on_project.append(f"{project} ikg:topic ?topic .")
             bindings["topic"] = URIRef(f"{IKGC}topic/{self.topic}")
         if self.as_of is not None:
-            lines.append(f"FILTER ({day} <= ?asOf)")
+            on_day.append(f"FILTER ({day} <= ?asOf)")
             bindings["asOf"] = Literal(self.as_of.isoformat(), datatype=XSD.date)
-        return "\n".join(lines), bindings, [f"?{k}" for k in bindings]
+        return on_project, on_day, bindings
 
     def of_projects(self, kg: KnowledgeGraph, day: str, always: str = "",
                     by_call: bool = False) -> tuple[str, str, dict[str, Node], list[str]]:
@@ -115,16 +122,17 @@ class Filters:
         call number when ``by_call``) and a filter on ``day``; their bindings and bound
         variables. The sub-select is scanned once and joined by hashing, where the same
         patterns among the facts' would look each project up once per fact."""
-        where, bindings, bound = self.clauses("?project", day)
+        on_project, on_day, bindings = self._parts("?project", day)
+        bound = [f"?{k}" for k in bindings]
         if by_call:
-            where, bound = where + "\n" + BY_CALL, [*bound, "?callNumber"]
-        inside = day in always  # a project's own day (its start) is filtered with the project
-        day_filter = "\n".join(line for line in where.splitlines() if day in line and not inside)
-        of_project = "\n".join(line for line in where.splitlines() if inside or day not in line)
-        in_select = [v for v in bound if inside or v != "?asOf"]
+            on_project, bound = [*on_project, BY_CALL], [*bound, "?callNumber"]
+        if day in always:  # a project's own day (its start) is filtered with the project
+            on_project, on_day = on_project + on_day, []
+        in_select = [v for v in bound if v != "?asOf" or not on_day]
+        of_project = "\n".join(on_project)
         projects = (kg.join_part(f"?project {' '.join(in_select)}", f"{always} {of_project}", distinct=True)
                     if always or of_project else "")
-        return projects, day_filter, bindings, bound
+        return projects, "\n".join(on_day), bindings, bound
 
 
 def _lift(kg: KnowledgeGraph, var: str, level: int) -> str:
