@@ -24,12 +24,17 @@ Goals of issue #14 on the 2-core machine, embedded: scale 100 builds in under 20
 scale 100.
 
 Usage: python bench/scale_bench.py [--scales 1 10 100] [--stores embedded oxigraph-server virtuoso]
-       [--store-dir DIR] [--repeats 5] [--samples 40] [--atomic] [--no-export]
+       [--store-dir DIR] [--server-dir DIR] [--repeats 5] [--samples 40] [--atomic] [--no-export]
        [--json bench/results/scale.json]
 
 With --store-dir DIR the embedded builds are kept in DIR/s1, DIR/s10, ... and reused by a later
 run (their build figures are then those recorded in the build's build.json, its peak memory the
-build's own measure). Oxigraph server and Virtuoso need `make engines` (`make bench` runs it).
+build's own measure). With --server-dir DIR each server's database is kept in
+DIR/oxigraph-server-s100, DIR/virtuoso-s100, ... and reused by a later run when it holds the
+same build (a load at scale 100 takes a quarter of an hour; its figures are then those recorded
+with the database). A query, lineage or network view that a store refuses or times out is
+recorded with its error in the JSON, and the run goes on. Oxigraph server and Virtuoso need
+`make engines` (`make bench` runs it).
 """
 
 from __future__ import annotations
@@ -63,6 +68,8 @@ from graph.store import KnowledgeGraph, open_store, store_path  # noqa: E402
 from tests.engines import SERVERS, Engine  # noqa: E402
 
 STORES = ("embedded", *SERVERS)
+#: The record of a server's load, in its database folder: what a later run with ``--server-dir`` reuses.
+LOADED = "ikg-load.json"
 PRACTICES = ("SELECT DISTINCT ?e WHERE { ?c <https://ikg.example.org/ontology#inspiredBy> ?e }")
 CHANGES = "SELECT ?e WHERE { ?e a <https://ikg.example.org/ontology#PolicyChange> }"
 
@@ -108,7 +115,7 @@ def build(scale: float, store: Path) -> dict[str, Any]:
         folder = store_path(store).parent
         meta = json.loads((folder / "build.json").read_text())
     return {"seconds": round(seconds, 1), "peak_mib": peak, "quads": meta["quads"],
-            "disk_mib": round(du(folder / "oxigraph") / 2**20), "steps": meta["seconds"]}
+            "disk_mib": round(du(folder / "oxigraph") / 2**20), "steps": meta["seconds"], "build": folder.name}
 
 
 def named_query_mix(kg: KnowledgeGraph, repeats: int) -> dict[str, Any]:
@@ -140,12 +147,21 @@ def lineage(kg: KnowledgeGraph, samples: int, seed: int) -> dict[str, Any]:
     for name, pick, fn in (("downstream", PRACTICES, downstream), ("upstream", CHANGES, upstream)):
         entities = sorted(str(r[0]) for r in kg.query(pick).rows)
         times = []
+        failed: dict[str, str] = {}
         for iri in rng.sample(entities, min(samples, len(entities))):
             start = time.perf_counter()
-            fn(kg, iri, DEFAULT_BASE_IRI)
+            try:
+                fn(kg, iri, DEFAULT_BASE_IRI)
+            except IkgError as e:  # an engine's refusal is part of the store's cost
+                failed[iri] = f"{type(e).__name__}: {str(e)[:300]}"
+                print(f"    lineage {name} of {iri} failed after {time.perf_counter() - start:.1f} s: "
+                      f"{failed[iri]}", flush=True)
+                continue
             times.append(time.perf_counter() - start)
-        out[name] = spread(times)
-    out["p95_ms"] = max(v["p95_ms"] for v in out.values() if isinstance(v, dict))
+        out[name] = {**(spread(times) if times else {"median_ms": None, "p95_ms": None}),
+                     "answered": len(times), "failed": failed}
+    answered = [v["p95_ms"] for v in out.values() if v["p95_ms"] is not None]
+    out["p95_ms"] = max(answered) if answered else None
     return out
 
 
@@ -153,10 +169,16 @@ def networks(kg: KnowledgeGraph) -> dict[str, Any]:
     """Each view and each of its analyses once, end to end (extraction included): the slowest
     region-level one (the regions and transfers views), and the organisation view's."""
     each: dict[str, float] = {}
+    failed: dict[str, str] = {}
 
     def timed(name: str, fn: Callable[[], Any]) -> None:
         start = time.perf_counter()
-        fn()
+        try:
+            fn()
+        except IkgError as e:  # an engine's refusal is part of the store's cost
+            failed[name] = f"{type(e).__name__}: {str(e)[:300]}"
+            print(f"    network {name} failed after {time.perf_counter() - start:.1f} s: {failed[name]}", flush=True)
+            return
         each[name] = round(time.perf_counter() - start, 2)
 
     for view in VIEWS:
@@ -164,10 +186,11 @@ def networks(kg: KnowledgeGraph) -> dict[str, Any]:
         for metric in VIEW_METRICS[view]:
             timed(f"{view} {metric}", lambda view=view, metric=metric: view_metrics(kg, view, metric, seed=1))
     regional = [k for k in each if not k.startswith("organisations")]
-    slowest = max(regional, key=each.__getitem__)
-    organisations = max((k for k in each if k.startswith("organisations")), key=each.__getitem__)
-    return {"slowest": slowest, "slowest_s": each[slowest], "organisations_slowest": organisations,
-            "organisations_slowest_s": each[organisations], "seconds_each": each}
+    slowest = max(regional, key=each.__getitem__, default="")
+    organisations = max((k for k in each if k.startswith("organisations")), key=each.__getitem__, default="")
+    each_or_none = {"": None, **each}
+    return {"slowest": slowest, "slowest_s": each_or_none[slowest], "organisations_slowest": organisations,
+            "organisations_slowest_s": each_or_none[organisations], "seconds_each": each, "failed": failed}
 
 
 def measure(kg: KnowledgeGraph, args: argparse.Namespace) -> dict[str, Any]:
@@ -195,12 +218,24 @@ def vm_hwm_mib(pid: int) -> int | None:
 
 def server_run(name: str, store: Path, built: dict[str, Any], folder: Path,
                args: argparse.Namespace) -> dict[str, Any]:
+    """One server on a database in ``folder``: loaded from ``store`` (unless a load of the same
+    build is recorded there, :data:`LOADED`), then measured."""
     with ExitStack() as stack:
         engine: Engine = stack.enter_context(SERVERS[name](folder))
         env = engine.settings
-        print(f"  {name}: ikg push ...", flush=True)
-        push_s, push_peak = run([str(BIN / "ikg"), "push", *([] if args.atomic else ["--non-atomic"]),
-                                 "--store", str(store), "--to", engine.location], env)
+        try:
+            loaded = json.loads((folder / LOADED).read_text())
+            if loaded["build"] != built["build"]:
+                raise ValueError("another build")
+            push_s, push_peak, load_peak = loaded["load_s"], loaded["push_peak_mib"], loaded["server_peak_mib"]
+            print(f"  {name}: reusing its database in {folder} (its load figures as recorded)", flush=True)
+        except (OSError, ValueError, KeyError):
+            print(f"  {name}: ikg push ...", flush=True)
+            push_s, push_peak = run([str(BIN / "ikg"), "push", *([] if args.atomic else ["--non-atomic"]),
+                                     "--store", str(store), "--to", engine.location], env)
+            load_peak = vm_hwm_mib(engine.proc.pid) or 0
+            (folder / LOADED).write_text(json.dumps({"build": built["build"], "load_s": push_s,
+                                                     "push_peak_mib": push_peak, "server_peak_mib": load_peak}))
         options = RemoteOptions(engine=env["IKG_STORE_ENGINE"], user=env.get("IKG_STORE_USER", ""),
                                 password=env.get("IKG_STORE_PASSWORD", ""), timeout=600)
         kg = open_store(engine.location, remote=options)
@@ -211,7 +246,7 @@ def server_run(name: str, store: Path, built: dict[str, Any], folder: Path,
         if not args.no_export:
             export = server_export(engine, env)
         return {"load_s": round(push_s, 1), "build_s": round(built["seconds"] + push_s, 1),
-                "peak_mib": vm_hwm_mib(engine.proc.pid), "push_peak_mib": push_peak,
+                "peak_mib": max(load_peak, vm_hwm_mib(engine.proc.pid) or 0), "push_peak_mib": push_peak,
                 "disk_mib": round(du(folder) / 2**20), **export, **measured}
 
 
@@ -239,6 +274,8 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=Path("bench/results/scale.json"))
     ap.add_argument("--atomic", action="store_true", help="load the servers atomically (staging graphs, then MOVE)")
     ap.add_argument("--no-export", action="store_true", help="leave the exports out (measured by an earlier run)")
+    ap.add_argument("--server-dir", type=Path, default=None,
+                    help="keep the servers' databases in DIR/NAME-sSCALE, and reuse one that holds the same build")
     args = ap.parse_args()
     rows: list[dict[str, Any]] = []
     with tempfile.TemporaryDirectory(prefix="ikg-scale-bench-") as tmp:
@@ -259,10 +296,11 @@ def main() -> None:
                            **measure(kg, args)}
                     kg.close()
                 else:
-                    folder = Path(tmp) / f"{name}-{scale:g}"
-                    folder.mkdir()
+                    folder = (args.server_dir or Path(tmp)) / f"{name}-s{scale:g}"
+                    folder.mkdir(parents=True, exist_ok=True)
                     row = server_run(name, store, built, folder, args)
-                    shutil.rmtree(folder)  # a server's database at scale 100 is 10 GB or more
+                    if args.server_dir is None:
+                        shutil.rmtree(folder)  # a server's database at scale 100 is 10 GB or more
                 rows.append({"scale": scale, "store": name, "quads": built["quads"], **row})
                 r = rows[-1]
                 print(f"  {name}: build {r['build_s']} s, peak {r['peak_mib']} MiB, disk {r['disk_mib']} MiB, "
