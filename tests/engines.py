@@ -130,18 +130,20 @@ EnabledGzipContent = 0
 [SPARQL]
 ResultSetMaxRows = 1000000
 MaxQueryExecutionTime = 120
-MaxQueryCostEstimationTime = 400
-[Plugins]
+{cost_estimate}[Plugins]
 LoadPath = {plugins}
 """
 
 
 @contextmanager
-def virtuoso_server(folder: Path | None = None, buffers: int = 170000) -> Iterator[Engine]:
-    """Debian's Virtuoso 7 on a new database and free ports; ikg writes as `dba` (Digest).
-    ``buffers`` is its page cache, 8 KiB pages (Virtuoso's guide: about two thirds of the
-    memory it may use); ResultSetMaxRows lets an export read a predicate in parts of up to
-    500,000 statements (MaxSortedTopRows, for sorted pages, is no longer what exports need)."""
+def virtuoso_server(folder: Path | None = None, buffers: int = 170000,
+                    cost_estimate_limit: int | None = 400) -> Iterator[Engine]:
+    """Debian's Virtuoso 7 on a new database (or the one in ``folder``) and free ports; ikg
+    writes as `dba` (Digest). ``buffers`` is its page cache, 8 KiB pages (Virtuoso's guide:
+    about two thirds of the memory it may use); ResultSetMaxRows lets an export read a
+    predicate in parts of up to 500,000 statements (MaxSortedTopRows, for sorted pages, is no
+    longer what exports need). ``cost_estimate_limit`` is MaxQueryCostEstimationTime (400 s
+    as in Debian's virtuoso.ini; None leaves it out: no query is refused for its estimate)."""
     if not Path(VIRTUOSO).exists():
         raise RuntimeError("virtuoso-t is missing: install Debian's virtuoso-opensource (make test does)")
     with tempfile.TemporaryDirectory(prefix="ikg-virtuoso-") as tmp:
@@ -149,7 +151,9 @@ def virtuoso_server(folder: Path | None = None, buffers: int = 170000) -> Iterat
         http_port, sql_port = free_port(), free_port()
         (root / "virtuoso.ini").write_text(VIRTUOSO_INI.format(
             root=root, http_port=http_port, sql_port=sql_port, share=VIRTUOSO_SHARE, plugins=VIRTUOSO_PLUGINS,
-            buffers=buffers, dirty=buffers * 3 // 4))
+            buffers=buffers, dirty=buffers * 3 // 4,
+            cost_estimate="" if cost_estimate_limit is None
+            else f"MaxQueryCostEstimationTime = {cost_estimate_limit}\n"))
         log = root / "out.log"
         with open(log, "wb") as out:
             proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(root / "virtuoso.ini")],
