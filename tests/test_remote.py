@@ -67,6 +67,18 @@ def test_a_sub_select_that_does_more_than_pass_its_pattern_on_stays(query):
     assert _plain_groups(query) == query
 
 
+def test_a_pass_through_sub_select_is_written_among_the_patterns_or_as_a_group_where_one_is_wanted():
+    among = "SELECT * { ?x <urn:r> ?a . { SELECT ?a ?b WHERE { ?a <urn:p> ?b . } } ?b <urn:s> ?y }"
+    assert _plain_groups(among) == "SELECT * { ?x <urn:r> ?a . ?a <urn:p> ?b . ?b <urn:s> ?y }"
+    union = "SELECT * { { SELECT ?a WHERE { ?a <urn:p> ?a } } UNION { ?a <urn:q> ?a } }"
+    assert _plain_groups(union) == "SELECT * { { ?a <urn:p> ?a } UNION { ?a <urn:q> ?a } }"
+    minus = "SELECT * { ?a <urn:p> ?b MINUS { SELECT ?a WHERE { ?a <urn:q> ?a } } }"
+    assert _plain_groups(minus) == "SELECT * { ?a <urn:p> ?b MINUS { ?a <urn:q> ?a } }"
+    # after a triple with no "." the patterns could not follow: a group
+    bare = "SELECT * { ?a <urn:p> ?b { SELECT ?b WHERE { ?b <urn:q> ?b } } }"
+    assert _plain_groups(bare) == "SELECT * { ?a <urn:p> ?b { ?b <urn:q> ?b } }"
+
+
 def test_plain_groups_give_every_named_query_the_same_answers(default_kg):
     """The rewrite the remote store makes for Virtuoso, checked where both forms can run."""
     plain = 0
