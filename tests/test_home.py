@@ -162,19 +162,34 @@ def test_the_warm_up_asks_a_server_for_its_front_and_networks_pages(default_loca
         assert page.status == 200 and b'id="figures"' in page.read()
 
 
-def test_ikg_serve_starts_the_warm_up_when_the_setting_is_on(tiny_location, tmp_path):
-    """The wiring: `ikg serve` with IKG_WARM_UP=true warms itself up (its log says so for both
-    pages), waited for by reading its log until the last page is said, with a generous limit."""
-    import time
+def test_ikg_serve_starts_the_warm_up_when_the_setting_is_on(tiny_location):
+    """The wiring: `ikg serve` with IKG_WARM_UP=true warms itself up; its output is read line
+    by line (each read waits for the next line) until it says the last page, with a generous
+    limit on the reading thread."""
+    import os
+    import subprocess
+    import threading
 
-    from tests.conftest import running_server
+    from tests.conftest import IKG, _free_port
 
-    log = tmp_path / "serve.log"
-    with running_server(tiny_location.root, {"IKG_WARM_UP": "true"}, log=log) as served:
-        limit = time.monotonic() + 900
-        while "warmed up /networks" not in log.read_text(errors="replace"):
-            assert served.proc.poll() is None, log.read_text(errors="replace")
-            assert time.monotonic() < limit, log.read_text(errors="replace")
-            time.sleep(0.5)  # polling the log for the line, not waiting a fixed time
-    said = re.findall(r"warmed up (\S+): (\d+)", log.read_text(errors="replace"))
+    proc = subprocess.Popen([IKG, "serve", "--store", str(tiny_location.root), "--port", str(_free_port())],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+                            env=dict(os.environ, IKG_WARM_UP="true"))
+    lines: list[str] = []
+
+    def read() -> None:
+        for line in proc.stdout or ():
+            lines.append(line)
+            if "warmed up /networks" in line:
+                return
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    try:
+        reader.join(timeout=900)  # the event itself: the line saying the last page is warm
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+    assert not reader.is_alive(), "".join(lines)
+    said = re.findall(r"warmed up (\S+): (\d+)", "".join(lines))
     assert said == [("/", "200"), ("/networks", "200")]
