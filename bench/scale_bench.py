@@ -190,9 +190,8 @@ def networks(kg: KnowledgeGraph) -> dict[str, Any]:
     regional = [k for k in each if not k.startswith("organisations")]
     slowest = max(regional, key=each.__getitem__, default="")
     organisations = max((k for k in each if k.startswith("organisations")), key=each.__getitem__, default="")
-    each_or_none = {"": None, **each}
-    return {"slowest": slowest, "slowest_s": each_or_none[slowest], "organisations_slowest": organisations,
-            "organisations_slowest_s": each_or_none[organisations], "seconds_each": each, "failed": failed}
+    return {"slowest": slowest, "slowest_s": each.get(slowest), "organisations_slowest": organisations,
+            "organisations_slowest_s": each.get(organisations), "seconds_each": each, "failed": failed}
 
 
 def measure(kg: KnowledgeGraph, args: argparse.Namespace) -> dict[str, Any]:
