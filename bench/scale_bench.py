@@ -288,7 +288,7 @@ def main() -> None:
             store = (args.store_dir or Path(tmp)) / f"s{scale:g}"
             built = build(scale, store)
             export_s = None
-            if not args.no_export:
+            if not args.no_export and "embedded" in args.stores:  # the embedded row's; a server's is its own
                 with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
                     export_s, _ = run([str(BIN / "ikg"), "export", "--store", str(store), "--out", out])
             print(f"scale {scale:g}: built in {built['seconds']} s, peak {built['peak_mib']} MiB, "

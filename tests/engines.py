@@ -164,7 +164,19 @@ def virtuoso_server(folder: Path | None = None, buffers: int = 170000,
                          {"IKG_STORE_ENGINE": "virtuoso", "IKG_STORE_USER": "dba", "IKG_STORE_PASSWORD": "dba"},
                          proc, log)
         finally:
+            if folder is not None and proc.poll() is None:
+                with contextlib.suppress(subprocess.TimeoutExpired):
+                    _checkpoint(sql_port, root)
             _stop(proc)
+
+
+def _checkpoint(sql_port: int, root: Path) -> None:
+    """A checkpoint of a kept Virtuoso database before it stops: stopped without one, the next
+    start replays its transaction log (after a load at scale 100, 5.2 GB and ten minutes)."""
+    isql = shutil.which("isql-vt") or "/usr/bin/isql-vt"
+    with open(root / "checkpoint.log", "wb") as out:
+        subprocess.run([isql, f"127.0.0.1:{sql_port}", "dba", "dba", "exec=checkpoint;"],
+                       stdout=out, stderr=subprocess.STDOUT, timeout=3600, check=False)
 
 
 SERVERS = {"oxigraph-server": oxigraph_server, "virtuoso": virtuoso_server}
