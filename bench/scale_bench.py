@@ -292,7 +292,8 @@ def main() -> None:
                 with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
                     export_s, _ = run([str(BIN / "ikg"), "export", "--store", str(store), "--out", out])
             print(f"scale {scale:g}: built in {built['seconds']} s, peak {built['peak_mib']} MiB, "
-                  f"{built['disk_mib']} MiB on disk; exported in {export_s or 0:.1f} s", flush=True)
+                  f"{built['disk_mib']} MiB on disk; "
+                  + ("export not measured" if export_s is None else f"exported in {export_s:.1f} s"), flush=True)
             for name in args.stores:
                 if name == "embedded":
                     kg = open_store(store)
