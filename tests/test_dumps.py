@@ -49,6 +49,29 @@ def test_the_dumps_parse_back_to_exactly_the_store(default_kg, default_dumps):
     assert quads == len(default_kg)
 
 
+def test_a_triple_in_two_graphs_is_dumped_and_counted_once(tiny_kg, tmp_path):
+    """The same statement in two graphs (an import that repeats a generated record's fact):
+    once in the N-Triples, the Turtle read back from them, and the VoID counts; twice in the
+    N-Quads, which keep the graphs."""
+    tiny_kg.update("INSERT { GRAPH <urn:ikg:copy> { ?s a ?c } } WHERE { GRAPH ?g { ?s a ?c } }")
+    quads = len(tiny_kg)
+    expected = {f"{s} {p} {o}" for s, p, o in tiny_kg.raw.query(
+        "SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o }", use_default_graph_as_union=True)}
+    types = count(tiny_kg, f"SELECT (COUNT(DISTINCT *) AS ?n) WHERE {{ ?s <{RDF.type}> ?c }}")
+    assert len(expected) < quads
+    manifest = export_dumps(tiny_kg, tmp_path / "dumps", "v")
+    dumps = tmp_path / "dumps"
+    with gzip.open(dumps / "ikg.nt.gz", "rt", encoding="utf8") as lines:
+        assert sum(1 for _ in lines) == len(expected)
+    assert dumped(dumps / "ikg.nt.gz", ox.RdfFormat.N_TRIPLES) == expected
+    assert dumped(dumps / "ikg.ttl", ox.RdfFormat.TURTLE) == expected
+    with gzip.open(dumps / "ikg.nq.gz", "rb") as f:
+        assert sum(1 for _ in ox.parse(f, ox.RdfFormat.N_QUADS)) == quads
+    stats = json.loads((dumps / "statistics.json").read_text())
+    assert manifest["triples"] == stats["triples"] == len(expected)
+    assert stats["properties"][str(RDF.type)] == types
+
+
 def _ox(term) -> str:
     if isinstance(term, URIRef):
         return str(ox.NamedNode(str(term)))
