@@ -215,7 +215,7 @@ def _turtle_from_ntriples(source: Path, target: Path) -> None:
     a subject's statements, written together, share one block)."""
     try:
         with gzip.open(source, "rb") as nt, target.open("wb") as out:
-            ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), out, ox.RdfFormat.TURTLE,
+            ox.serialize(ox.parse(nt, ox.RdfFormat.N_TRIPLES), out, ox.RdfFormat.TURTLE,  # type: ignore[arg-type]
                          prefixes=SERIALISATION_PREFIXES)
     except SyntaxError as e:  # the file just written: only a broken disk gets here
         raise StoreError(f"cannot read back {source.name}: {e}") from e

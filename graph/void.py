@@ -73,7 +73,7 @@ def statistics(kg: KnowledgeGraph) -> Statistics:
     # the distinct triples counted property by property: one set of every triple at once
     # would take some 6.5 GB at scale 100 (a triple may be in several graphs)
     props = [(p, *kg.query(f"""SELECT (COUNT(*) AS ?n) WHERE {{
-        SELECT DISTINCT ?s ?o WHERE {{ ?s {p.n3()} ?o }} }}""").rows[0])
+        SELECT DISTINCT ?s ?o WHERE {{ ?s <{p}> ?o }} }}""").rows[0])
         for (p,) in kg.query("SELECT DISTINCT ?p WHERE { ?s ?p ?o }").rows]
     classes = kg.query("SELECT ?c (COUNT(DISTINCT ?s) AS ?n) WHERE { ?s a ?c } GROUP BY ?c").rows
     entities = kg.query(f"""SELECT (COUNT(DISTINCT ?s) AS ?n) WHERE {{ ?s a ?c
