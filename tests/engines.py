@@ -159,7 +159,10 @@ def virtuoso_server(folder: Path | None = None, buffers: int = 170000,
             proc = subprocess.Popen([VIRTUOSO, "+foreground", "+configfile", str(root / "virtuoso.ini")],
                                     stdout=out, stderr=subprocess.STDOUT, cwd=root)
         try:
-            _wait(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", proc, log)
+            # a kept database replays its transaction log first (ten minutes after a load at
+            # scale 100 that no checkpoint followed)
+            _wait(f"http://127.0.0.1:{http_port}/sparql?query=ASK%7B%7D", proc, log,
+                  limit=180 if folder is None else 1800)
             yield Engine("virtuoso", f"sparql+http://127.0.0.1:{http_port}/sparql",
                          {"IKG_STORE_ENGINE": "virtuoso", "IKG_STORE_USER": "dba", "IKG_STORE_PASSWORD": "dba"},
                          proc, log)
