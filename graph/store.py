@@ -622,16 +622,15 @@ class OxigraphGraph(KnowledgeGraph):
 
     def write_triples(self, output: BinaryIO, fmt: str = "ntriples") -> None:
         """Write the distinct triples of all graphs together (the union default graph) to
-        ``output`` as N-Triples or Turtle (with :data:`SERIALISATION_PREFIXES`), or every quad
-        as N-Quads (``fmt`` ``nquads``), keeping the lexical forms of literals.
+        ``output`` as N-Triples, or every quad as N-Quads (``fmt`` ``nquads``), keeping the
+        lexical forms of literals. (The dumps' Turtle is read back from the N-Triples: a query
+        of its own would gather every distinct triple a second time.)
 
         Raises
         ------
         StoreError
             When the engine or the output fails.
         """
-        formats = {"ntriples": ox.RdfFormat.N_TRIPLES, "turtle": ox.RdfFormat.TURTLE,
-                   "nquads": ox.RdfFormat.N_QUADS}
         try:
             if fmt == "nquads":
                 self._store.dump(output, ox.RdfFormat.N_QUADS)
@@ -639,10 +638,7 @@ class OxigraphGraph(KnowledgeGraph):
             triples = cast(ox.QueryTriples, self._store.query(
                 "CONSTRUCT { ?s ?p ?o } WHERE { SELECT DISTINCT ?s ?p ?o WHERE { ?s ?p ?o } }",
                 use_default_graph_as_union=True))
-            if fmt == "turtle":
-                ox.serialize(triples, output, formats[fmt], prefixes=SERIALISATION_PREFIXES)
-            else:
-                triples.serialize(output, formats[fmt])
+            triples.serialize(output, ox.RdfFormat.N_TRIPLES)
         except (OSError, RuntimeError) as e:
             raise StoreError(f"cannot write the graph as {fmt}: {e}") from e
 
