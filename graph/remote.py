@@ -127,6 +127,11 @@ class Engine:
     bulk_params: Mapping[str, str] = field(default_factory=dict)
     #: :attr:`graph.store.KnowledgeGraph.subselect_joins` of the engine.
     subselect_joins: bool = False
+    #: An expression giving the subject ``?s`` as the engine's own integer for it (None: the
+    #: engine has none SPARQL can reach). An export then splits a large predicate by ranges
+    #: of it (:meth:`RemoteGraph._id_parts`), which the engine compares without reading the
+    #: subject's IRI, instead of by a hash of the IRI (:func:`_hash_parts`).
+    subject_number: str | None = None
 
 
 #: The engines ikg knows, by the name their ``Server`` header starts with (lower case);
@@ -147,9 +152,16 @@ ENGINES: dict[str, Engine] = {
                        datatypes={VIRTUOSO_GEOMETRY: WKT_LITERAL},
                        system_graphs=("http://www.openlinksw.com/schemas/virtrdf#", "http://www.w3.org/ns/ldp#",
                                       "http://www.w3.org/2002/07/owl#", "http://localuriqaserver/sparql"),
-                       batch_bytes=8 * 1024 * 1024, integer_booleans=True, cast_dates=True),
+                       batch_bytes=8 * 1024 * 1024, integer_booleans=True, cast_dates=True,
+                       # the IRI_ID of the subject: SHORT_OR_LONG:: passes the stored id, where
+                       # a plain bif: call would be given the IRI's string
+                       subject_number="<SHORT_OR_LONG::bif:iri_id_num>(?s)"),
     "generic": Engine("generic", "", "", "", None, None, "graph", batch_bytes=2 * 1024 * 1024),
 }
+
+
+#: Buckets of subject numbers counted at once when a predicate is split by ranges of them.
+ID_BUCKETS = 4096
 
 
 def _hash_parts(count: int, page: int) -> list[str]:
@@ -435,6 +447,16 @@ class RemoteGraph(KnowledgeGraph):
             names = [v.value for v in res.variables]
             return [tuple(self._terms(iter(sol[n] for n in names))) for sol in res]
 
+    def _triples(self, text: str, params: list[tuple[str, str]], timeout: float | None,
+                 limit: int | None = None) -> Iterator[ox.Triple]:
+        """The triples of a CONSTRUCT or DESCRIBE answer (N-Triples), as they arrive, at most
+        ``limit`` + 1, with the datatypes the engine changed given back."""
+        r = self._send_query(text, _NT, params, timeout)
+        with r:
+            for q in islice(ox.parse(r.raw, format=ox.RdfFormat.N_TRIPLES, lenient=True),
+                            None if limit is None else limit + 1):
+                yield ox.Triple(q.subject, q.predicate, next(self._terms(iter([q.object]))))
+
     def _run(self, query: str, bindings: Mapping[str, Node] | None, default: tuple[str, ...] | None,
              named: tuple[str, ...] | None, base_iri: str | None, limit: int | None,
              timeout: float | None) -> tuple[str, list[str], Iterator[tuple] | bool]:
@@ -448,12 +470,7 @@ class RemoteGraph(KnowledgeGraph):
             text = f"BASE <{base_iri}>\n{text}"
         params = self._dataset_params(query, default, named)
         if kind == "graph":
-            r = self._send_query(text, _NT, params, timeout)
-            with r:
-                triples = [ox.Triple(q.subject, q.predicate, next(self._terms(iter([q.object]))))
-                           for q in islice(ox.parse(r.raw, format=ox.RdfFormat.N_TRIPLES, lenient=True),
-                                           None if limit is None else limit + 1)]
-            return kind, [], iter(cast("list[tuple]", triples))
+            return kind, [], iter(cast("list[tuple]", list(self._triples(text, params, timeout, limit))))
         r = self._send_query(text, _JSON, params, timeout)
         with r:
             res = _parse_results(r.raw)
@@ -532,11 +549,13 @@ class RemoteGraph(KnowledgeGraph):
     def graph_triples(self, graph: str, page: int = 500_000) -> Iterator[ox.Triple]:
         """The triples of one served graph. Oxigraph's Graph Store streams a graph whole; other
         servers cap their answers (Virtuoso at ``ResultSetMaxRows``), so the graph is read one
-        predicate at a time, a large predicate in parts of at most about ``page`` statements,
-        split by a hash of the subject (:func:`_hash_parts`). No part is sorted: an
-        ``ORDER BY ... OFFSET`` page sorts the whole graph again each time, which Virtuoso's
-        ``MaxQueryExecutionTime`` stops from scale 10 on. Each predicate's count is checked
-        against what came, so a capped answer is an error, not a silently shorter dump."""
+        predicate at a time, a large predicate in parts of at most about ``page / 2``
+        statements: ranges of the engine's number for the subject where it has one
+        (:meth:`_id_parts`, Virtuoso), else ranges of a hash of the subject's IRI
+        (:func:`_hash_parts`). No part is sorted: an ``ORDER BY ... OFFSET`` page sorts the
+        whole graph again each time, which Virtuoso's ``MaxQueryExecutionTime`` stops from
+        scale 10 on. Each predicate's count is checked against what came, so a capped answer
+        is an error, not a silently shorter dump."""
         if self.dialect.name == "oxigraph" and self.graphs_url:
             r = self._get(self.graphs_url, {self.dialect.graph_param: graph}, _NT)
             with r:
@@ -546,17 +565,61 @@ class RemoteGraph(KnowledgeGraph):
                               timeout=self._load_wait)
         for predicate, n in counts:
             expected, came = int(n.value), 0
-            for part in _hash_parts(expected, page):
-                q = (f"CONSTRUCT {{ ?s <{predicate.value}> ?o }} WHERE {{ GRAPH <{graph}> "
-                     f"{{ ?s <{predicate.value}> ?o }} {part} }}")
-                _, _, answer = self._run(q, None, (), (), None, None, self._load_wait)
-                for t in cast(Iterator[ox.Triple], answer):
+            pattern = f"GRAPH <{graph}> {{ ?s <{predicate.value}> ?o }}"
+            key = self.dialect.subject_number
+            parts = (self._id_parts(pattern, key, page // 2) if key and expected > page // 2
+                     else _hash_parts(expected, page))
+            for part in parts:
+                # sent as written: the engine's own syntax in a part (Virtuoso's
+                # <SHORT_OR_LONG::...>) is not SPARQL that _run could parse here first
+                q = f"CONSTRUCT {{ ?s <{predicate.value}> ?o }} WHERE {{ {pattern} {part} }}"
+                for t in self._triples(q, [], self._load_wait):
                     came += 1
                     yield t
             if came != expected:
                 raise StoreError(f"the server answered {came:,} of the {expected:,} statements of "
                                  f"<{predicate.value}> in <{graph}>: it caps its answers (Virtuoso: "
                                  f"ResultSetMaxRows) below the {page:,} a part may hold")
+
+    def _id_parts(self, pattern: str, key: str, most: int) -> list[str]:
+        """Filters that split the statements of ``pattern`` (one predicate of one graph) into
+        parts of at most ``most`` statements by ranges of ``key``, the engine's number for
+        the subject, blank nodes in a part of their own. Each filter is a comparison of two
+        integers: the engine reads no IRI to answer it, unlike a hash of the IRI, whose every
+        part costs what reading the whole predicate costs (quadratic in its size)."""
+        rows = self._select(f"SELECT (MIN({key}) AS ?lo) (MAX({key}) AS ?hi) WHERE {{ {pattern} "
+                            "FILTER (!isBLANK(?s)) }", timeout=self._load_wait)
+        parts = ["FILTER (isBLANK(?s))"]
+        if rows and rows[0][0] is not None:
+            lo, hi = int(rows[0][0].value), int(rows[0][1].value) + 1
+            parts += [f"FILTER ({key} >= {a} && {key} < {z})"
+                      for a, z in self._id_ranges(pattern, key, lo, hi, most)]
+        return parts
+
+    def _id_ranges(self, pattern: str, key: str, lo: int, hi: int, most: int) -> list[tuple[int, int]]:
+        """Consecutive ranges ``[a, z)`` of subject numbers within ``[lo, hi)`` holding at most
+        ``most`` statements each, packed from one count of :data:`ID_BUCKETS` buckets (a bucket
+        holding more is counted again in finer buckets; one subject with more statements
+        than ``most`` is a range of its own, which the count check then names)."""
+        width = max(1, -(-(hi - lo) // ID_BUCKETS))
+        rows = self._select(f"SELECT ?b (COUNT(*) AS ?n) WHERE {{ {pattern} FILTER ({key} >= {lo} && "
+                            f"{key} < {hi}) BIND (FLOOR(({key} - {lo}) / {width}) AS ?b) }} GROUP BY ?b",
+                            timeout=self._load_wait)
+        ranges: list[tuple[int, int]] = []
+        start, size = lo, 0
+        for b, n in sorted((int(b.value), int(n.value)) for b, n in rows):
+            a, z = lo + b * width, min(hi, lo + (b + 1) * width)
+            if size and size + n > most:
+                ranges.append((start, a))
+                start, size = a, 0
+            if n > most and width > 1:
+                ranges += self._id_ranges(pattern, key, a, z, most)
+                start = z
+                continue
+            size += n
+        if size:
+            ranges.append((start, hi))
+        return ranges
 
     def mirror(self, target: OxigraphGraph) -> None:
         """Copy every served graph into the local store ``target`` (for exports), with the bulk

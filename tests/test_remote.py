@@ -21,6 +21,7 @@ import requests
 from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
+import graph.remote as remote_module
 from graph.errors import BadParameter, StoreLoading
 from graph.queries import load_catalogue
 from graph.remote import STAGING, RemoteGraph, _plain_groups, _with_bindings
@@ -295,12 +296,26 @@ def test_export_writes_the_dumps_of_a_remote_store(remote, default_kg, tmp_path)
     assert manifest["version"].startswith("remote.")
 
 
-def test_a_graph_is_read_in_unsorted_parts_that_add_up_to_it(remote, default_kg, monkeypatch):
+@pytest.mark.parametrize("buckets", [4096, 3])
+def test_a_graph_is_read_in_unsorted_parts_that_add_up_to_it(remote, default_kg, monkeypatch, buckets):
     """Without a Graph Store to stream from (Virtuoso; Oxigraph server with it taken away), a
-    graph is read predicate by predicate, a large one in parts split by a hash of the subject:
-    every statement comes once, none is lost between parts."""
-    _, kg = remote
+    graph is read predicate by predicate, a large one in parts: by ranges of Virtuoso's
+    number for the subject (3 buckets: each counted again in finer ones, down to ranges of
+    at most half a page), by a hash of the subject elsewhere. Every statement comes once,
+    none is lost between parts."""
+    engine, kg = remote
     monkeypatch.setattr(kg, "graphs_url", None)
+    monkeypatch.setattr(remote_module, "ID_BUCKETS", buckets)
+    parts: list[int] = []
+    read = kg._triples
+
+    def counted(*args, **kwargs):
+        parts.append(0)
+        for t in read(*args, **kwargs):
+            parts[-1] += 1
+            yield t
+
+    monkeypatch.setattr(kg, "_triples", counted)
     sizes = Counter(q.graph_name.value for q in default_kg.raw.quads_for_pattern(None, None, None, None)
                     if isinstance(q.graph_name, ox.NamedNode))
     graph = max(sizes, key=sizes.__getitem__)
@@ -309,3 +324,6 @@ def test_a_graph_is_read_in_unsorted_parts_that_add_up_to_it(remote, default_kg,
     got = [(str(t.subject), str(t.predicate), str(t.object)) for t in kg.graph_triples(graph, page=4000)]
     assert len(got) == len(set(got)) == len(expected) > 4000
     assert {(s, p) for s, p, _ in got} == {(s, p) for s, p, _ in expected}
+    # split: more parts than predicates; by ranges, none over half a page (a hash: about it)
+    assert len(parts) > len({p for _, p, _ in got})
+    assert max(parts) <= (2000 if engine.name == "virtuoso" else 4000)
