@@ -9,7 +9,8 @@ For each scale (default 1, 10, 100):
   new database (``tests/engines.py``, as the tests start them) and loaded with ``ikg push
   --non-atomic`` from that build (``--atomic``: the atomic switch, whose one-transaction copy
   on Oxigraph server grows faster than the data); its wall time is the store's load time, and
-  with the build's, what ``ikg build --to URL`` costs. Then ``ikg export`` from the server.
+  with the build's, what ``ikg build --to URL`` costs. Then ``ikg export`` from the server
+  (wall time and the export's own peak memory).
   Peak memory is the server process's (VmHWM) and the size on disk its database folder's.
 - On each store, in process, through ikg's store interface (what the service calls):
   the named-query mix (every query of ``queries/`` with its default or example parameters,
@@ -17,7 +18,8 @@ For each scale (default 1, 10, 100):
   practices that inspired a change, upstream of as many changes, drawn with a seed: median and
   p95); the region network views (``regions`` and ``transfers``, each view and each of its
   analyses once: the slowest is reported, every one is in the JSON), and the organisation view
-  and its analyses the same way.
+  and its analyses the same way, with the store's resident memory after each (the server's
+  process, or this one for the embedded store: where a server's memory grows).
 
 Goals of issue #14 on the 2-core machine, embedded: scale 100 builds in under 20 minutes under
 12 GiB; lineage p95 under 300 ms and every region-level network view and analysis under 10 s at
@@ -167,11 +169,13 @@ def lineage(kg: KnowledgeGraph, samples: int, seed: int) -> dict[str, Any]:
     return out
 
 
-def networks(kg: KnowledgeGraph) -> dict[str, Any]:
+def networks(kg: KnowledgeGraph, pid: int) -> dict[str, Any]:
     """Each view and each of its analyses once, end to end (extraction included): the slowest
-    region-level one (the regions and transfers views), and the organisation view's."""
+    region-level one (the regions and transfers views), and the organisation view's; the
+    resident memory of process ``pid`` (the store's: the server, or this one) after each."""
     each: dict[str, float] = {}
     failed: dict[str, str] = {}
+    rss: dict[str, int | None] = {}
 
     def timed(name: str, fn: Callable[[], Any]) -> None:
         start = time.perf_counter()
@@ -181,6 +185,8 @@ def networks(kg: KnowledgeGraph) -> dict[str, Any]:
             failed[name] = f"{type(e).__name__}: {str(e)[:300]}"
             print(f"    network {name} failed after {time.perf_counter() - start:.1f} s: {failed[name]}", flush=True)
             return
+        finally:
+            rss[name] = status_mib(pid, "VmRSS")
         each[name] = round(time.perf_counter() - start, 2)
 
     for view in VIEWS:
@@ -191,12 +197,14 @@ def networks(kg: KnowledgeGraph) -> dict[str, Any]:
     slowest = max(regional, key=each.__getitem__, default="")
     organisations = max((k for k in each if k.startswith("organisations")), key=each.__getitem__, default="")
     return {"slowest": slowest, "slowest_s": each.get(slowest), "organisations_slowest": organisations,
-            "organisations_slowest_s": each.get(organisations), "seconds_each": each, "failed": failed}
+            "organisations_slowest_s": each.get(organisations), "seconds_each": each,
+            "rss_mib_after_each": rss, "failed": failed}
 
 
-def measure(kg: KnowledgeGraph, args: argparse.Namespace) -> dict[str, Any]:
-    """The networks, lineage and the named-query mix, each said as it ends."""
-    nets = networks(kg)
+def measure(kg: KnowledgeGraph, args: argparse.Namespace, pid: int) -> dict[str, Any]:
+    """The networks, lineage and the named-query mix, each said as it ends (``pid``: the
+    store's process, whose memory is read after each network view)."""
+    nets = networks(kg, pid)
     print(f"    networks: slowest region-level {nets['slowest']} {nets['slowest_s']} s, organisations "
           f"{nets['organisations_slowest']} {nets['organisations_slowest_s']} s", flush=True)
     lin = lineage(kg, args.samples, args.seed)
@@ -206,11 +214,12 @@ def measure(kg: KnowledgeGraph, args: argparse.Namespace) -> dict[str, Any]:
     return {"named_queries": mix, "lineage": lin, "networks": nets}
 
 
-def vm_hwm_mib(pid: int) -> int | None:
-    """The peak resident memory of a running process (VmHWM), MiB."""
+def status_mib(pid: int, key: str = "VmHWM") -> int | None:
+    """A memory figure of a running process from /proc (VmHWM: its peak resident memory,
+    VmRSS: its resident memory now), MiB."""
     try:
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-            if line.startswith("VmHWM:"):
+            if line.startswith(f"{key}:"):
                 return round(int(line.split()[1]) / 1024)
     except OSError:
         pass
@@ -235,30 +244,30 @@ def server_run(name: str, store: Path, built: dict[str, Any], folder: Path,
             print(f"  {name}: ikg push ...", flush=True)
             push_s, push_peak = run([str(BIN / "ikg"), "push", *([] if args.atomic else ["--non-atomic"]),
                                      "--store", str(store), "--to", engine.location], env)
-            load_peak = vm_hwm_mib(engine.proc.pid) or 0
+            load_peak = status_mib(engine.proc.pid) or 0
             (folder / LOADED).write_text(json.dumps({"build": built["build"], "load_s": push_s,
                                                      "push_peak_mib": push_peak, "server_peak_mib": load_peak}))
         options = RemoteOptions(engine=env["IKG_STORE_ENGINE"], user=env.get("IKG_STORE_USER", ""),
                                 password=env.get("IKG_STORE_PASSWORD", ""), timeout=600)
         kg = open_store(engine.location, remote=options)
         print(f"  {name}: queries, lineage, networks ...", flush=True)
-        measured = measure(kg, args)
+        measured = measure(kg, args, engine.proc.pid)
         kg.close()
         export: dict[str, Any] = {"export_s": None}
         if not args.no_export:
             export = server_export(engine, env)
         return {"load_s": round(push_s, 1), "build_s": round(built["seconds"] + push_s, 1),
-                "peak_mib": max(load_peak, vm_hwm_mib(engine.proc.pid) or 0), "push_peak_mib": push_peak,
+                "peak_mib": max(load_peak, status_mib(engine.proc.pid) or 0), "push_peak_mib": push_peak,
                 "disk_mib": round(du(folder) / 2**20), **export, **measured}
 
 
 def server_export(engine: Engine, env: dict[str, str]) -> dict[str, Any]:
-    """``ikg export`` from the server: its wall time, or its error."""
+    """``ikg export`` from the server: its wall time and peak memory, or its error."""
     export: dict[str, Any] = {}
     with tempfile.TemporaryDirectory(prefix="ikg-scale-export-") as out:
             try:
-                export["export_s"] = round(run([str(BIN / "ikg"), "export", "--store", engine.location,
-                                                "--out", out], env)[0], 1)
+                seconds, peak = run([str(BIN / "ikg"), "export", "--store", engine.location, "--out", out], env)
+                export = {"export_s": round(seconds, 1), "export_peak_mib": peak}
             except SystemExit as e:  # reported, not fatal: the server's limits are part of its cost
                 export = {"export_s": None, "export_error": str(e)[-600:]}
                 print(f"  export failed: {export['export_error']}", flush=True)
@@ -299,7 +308,7 @@ def main() -> None:
                     kg = open_store(store)
                     row = {"build_s": built["seconds"], "load_s": None, "peak_mib": built["peak_mib"],
                            "disk_mib": built["disk_mib"], "export_s": export_s and round(export_s, 1),
-                           **measure(kg, args)}
+                           **measure(kg, args, os.getpid())}
                     kg.close()
                 else:
                     folder = (args.server_dir or Path(tmp)) / f"{name}-s{scale:g}"
